@@ -1,0 +1,253 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+const (
+	typeParticipant = "participant"
+	typeEmailClaim  = "email_claim"
+)
+
+type participantItem struct {
+	keys
+	programme.Participant
+}
+
+// emailClaim makes an address unique within a programme, so enrolling the
+// same person twice (a re-uploaded CSV, a retried request) updates them.
+type emailClaim struct {
+	keys
+	ParticipantID string `dynamodbav:"participant_id"`
+}
+
+func participantSK(id string) string { return "PART#" + id }
+func emailSK(email string) string    { return "EMAIL#" + strings.ToLower(email) }
+
+func newParticipantItem(p programme.Participant) participantItem {
+	return participantItem{
+		keys:        keys{PK: programmePK(p.ProgrammeID), SK: participantSK(p.ID), Type: typeParticipant},
+		Participant: p,
+	}
+}
+
+// EnrolResult says who was new and who was already enrolled.
+type EnrolResult struct {
+	Created []programme.Participant
+	Updated []programme.Participant
+}
+
+// enrolWorkers bounds the concurrent requests of one import.
+const enrolWorkers = 8
+
+// Enrol adds people to a programme or, for addresses already enrolled,
+// updates their profile (never their status, topics or welcome state). It
+// is safe to repeat: the email claim is written with a conditional put, so a
+// retry or a concurrent upload of the same person cannot create a second
+// participant. The people must already be validated.
+func (s *Store) Enrol(ctx context.Context, programmeID string, people []programme.Participant, now time.Time) (EnrolResult, error) {
+	claims := map[string]string{}
+	err := s.queryPrefix(ctx, programmePK(programmeID), "EMAIL#", func(item map[string]types.AttributeValue) error {
+		var c emailClaim
+		if err := attributevalue.UnmarshalMap(item, &c); err != nil {
+			return fmt.Errorf("decode email claim: %w", err)
+		}
+		claims[strings.TrimPrefix(c.SK, "EMAIL#")] = c.ParticipantID
+		return nil
+	})
+	if err != nil {
+		return EnrolResult{}, fmt.Errorf("enrol: load existing: %w", err)
+	}
+
+	type outcome struct {
+		p       programme.Participant
+		created bool
+		err     error
+	}
+	results := make([]outcome, len(people))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < enrolWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				p := people[i]
+				p.ProgrammeID = programmeID
+				p.Email = strings.ToLower(p.Email)
+				got, created, err := s.enrolOne(ctx, p, claims[p.Email], now)
+				results[i] = outcome{got, created, err}
+			}
+		}()
+	}
+	for i := range people {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+
+	var res EnrolResult
+	var errs []error
+	for _, o := range results {
+		switch {
+		case o.err != nil:
+			errs = append(errs, o.err)
+		case o.created:
+			res.Created = append(res.Created, o.p)
+		default:
+			res.Updated = append(res.Updated, o.p)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return res, fmt.Errorf("enrol: %w", err)
+	}
+	return res, nil
+}
+
+func (s *Store) enrolOne(ctx context.Context, p programme.Participant, claimedID string, now time.Time) (programme.Participant, bool, error) {
+	pk := programmePK(p.ProgrammeID)
+	if claimedID == "" {
+		id := ids.New()
+		err := s.put(ctx, emailClaim{keys: keys{PK: pk, SK: emailSK(p.Email), Type: typeEmailClaim}, ParticipantID: id}, notExists(), ErrConflict)
+		switch {
+		case err == nil:
+			claimedID = id
+		case errors.Is(err, ErrConflict):
+			// Someone enrolled this address a moment ago: use their claim.
+			var c emailClaim
+			if err := s.get(ctx, pk, emailSK(p.Email), &c); err != nil {
+				return p, false, fmt.Errorf("%s: read claim: %w", p.Email, err)
+			}
+			claimedID = c.ParticipantID
+		default:
+			return p, false, fmt.Errorf("%s: claim address: %w", p.Email, err)
+		}
+	}
+	p.ID = claimedID
+
+	// Existing participant: refresh the profile only.
+	upd := expression.Set(expression.Name("name"), expression.Value(p.Name)).
+		Set(expression.Name("role"), expression.Value(p.Role)).
+		Set(expression.Name("level"), expression.Value(p.Level)).
+		Set(expression.Name("updated_at"), expression.Value(now))
+	for _, f := range []struct{ name, v string }{
+		{"title", p.Title}, {"department", p.Department}, {"division", p.Division},
+		{"location", p.Location}, {"manager_email", p.ManagerEmail}, {"time_zone", p.TimeZone},
+	} {
+		if f.v == "" {
+			upd = upd.Remove(expression.Name(f.name))
+		} else {
+			upd = upd.Set(expression.Name(f.name), expression.Value(f.v))
+		}
+	}
+	if len(p.Languages) == 0 {
+		upd = upd.Remove(expression.Name("languages"))
+	} else {
+		upd = upd.Set(expression.Name("languages"), expression.Value(p.Languages))
+	}
+	if len(p.Attributes) == 0 {
+		upd = upd.Remove(expression.Name("attributes"))
+	} else {
+		upd = upd.Set(expression.Name("attributes"), expression.Value(p.Attributes))
+	}
+	var it participantItem
+	err := s.update(ctx, pk, participantSK(p.ID), upd, exists(), ErrNotFound, &it)
+	if err == nil {
+		return it.Participant, false, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return p, false, fmt.Errorf("%s: update: %w", p.Email, err)
+	}
+
+	// New participant (or a claim left behind by an interrupted enrolment).
+	p.Status = programme.Invited
+	p.CreatedAt, p.UpdatedAt = now, now
+	err = s.put(ctx, newParticipantItem(p), notExists(), ErrConflict)
+	if errors.Is(err, ErrConflict) {
+		// Created concurrently by a retry of this same enrolment.
+		got, gerr := s.GetParticipant(ctx, p.ProgrammeID, p.ID)
+		return got, false, gerr
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("%s: create: %w", p.Email, err)
+	}
+	return p, true, nil
+}
+
+// GetParticipant reads one participant.
+func (s *Store) GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error) {
+	var it participantItem
+	if err := s.get(ctx, programmePK(programmeID), participantSK(id), &it); err != nil {
+		return programme.Participant{}, fmt.Errorf("participant %s: %w", id, err)
+	}
+	return it.Participant, nil
+}
+
+// ListParticipants returns a programme's participants sorted by name.
+func (s *Store) ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error) {
+	var out []programme.Participant
+	err := s.queryPrefix(ctx, programmePK(programmeID), "PART#", func(item map[string]types.AttributeValue) error {
+		var it participantItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode participant: %w", err)
+		}
+		out = append(out, it.Participant)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list participants of %s: %w", programmeID, err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := strings.ToLower(out[i].Name), strings.ToLower(out[j].Name); a != b {
+			return a < b
+		}
+		return out[i].Email < out[j].Email
+	})
+	return out, nil
+}
+
+// SetStatus changes a participant's status and says why.
+func (s *Store) SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error) {
+	upd := expression.Set(expression.Name("status"), expression.Value(status)).
+		Set(expression.Name("status_note"), expression.Value(note)).
+		Set(expression.Name("updated_at"), expression.Value(now))
+	var it participantItem
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, &it); err != nil {
+		return programme.Participant{}, fmt.Errorf("set status of %s: %w", id, err)
+	}
+	return it.Participant, nil
+}
+
+// NextWelcomeRound asks for the welcome email to be sent again: each round
+// is sent at most once, so bumping the round is what allows one more.
+func (s *Store) NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error) {
+	upd := expression.Add(expression.Name("welcome_round"), expression.Value(1)).
+		Set(expression.Name("updated_at"), expression.Value(now))
+	var it participantItem
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, &it); err != nil {
+		return programme.Participant{}, fmt.Errorf("next welcome round for %s: %w", id, err)
+	}
+	return it.Participant, nil
+}
+
+// MarkWelcomeSent records when the welcome went out.
+func (s *Store) MarkWelcomeSent(ctx context.Context, programmeID, id string, at time.Time) error {
+	upd := expression.Set(expression.Name("welcome_sent_at"), expression.Value(at))
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("mark welcome sent for %s: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+// Package store keeps Upward's data in one DynamoDB table.
+//
+// # Keys and access patterns
+//
+// Every item has a partition key "pk" and a sort key "sk". Two overloaded,
+// sparse global secondary indexes serve the patterns that cross partitions.
+// Each pattern below is served by one GetItem or one (paginated) Query; no
+// request path scans the table.
+//
+//	entity        pk                    sk                  gsi1pk / gsi1sk                      gsi2pk / gsi2sk
+//	programme     PROG#<id>             META                PROGRAMMES / <created>#<id>          -
+//	participant   PROG#<id>             PART#<id>           -                                    -
+//	email claim   PROG#<id>             EMAIL#<address>     -                                    -
+//	login link    LOGIN#<sha256>        META                -                                    -
+//	session       SESSION#<sha256>      META                -                                    -
+//	send ledger   SENT#<key>            META                -                                    -
+//
+// Access patterns:
+//
+//  1. Get a programme by id: GetItem PROG#id / META.
+//  2. List programmes, newest first: Query gsi1 where gsi1pk = PROGRAMMES.
+//  3. List a programme's participants: Query pk = PROG#id, sk begins_with PART#.
+//  4. Find a participant by email within a programme (enrolment is
+//     idempotent): GetItem PROG#id / EMAIL#address, or Query sk begins_with
+//     EMAIL# to load every claim at once for a CSV import.
+//  5. Get a participant by id (reply tokens carry programme and participant
+//     ids): GetItem PROG#id / PART#id.
+//  6. Redeem a login link once: UpdateItem on LOGIN#hash conditioned on it
+//     being unused and unexpired.
+//  7. Resolve a session: GetItem SESSION#hash.
+//  8. Send an email at most once: conditional PutItem on SENT#key.
+//
+// gsi2 is reserved for work that falls due at a time (the schedule's tick):
+// gsi2pk = a due bucket, gsi2sk = due time, so the tick Queries only what is
+// due. Items leave the index by removing the attributes (sparse index).
+//
+// Items that should disappear (login links, sessions) carry "expires_at"
+// (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the
+// code also checks expiry itself.
+package store
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Attribute names of the keys and indexes.
+const (
+	AttrPK     = "pk"
+	AttrSK     = "sk"
+	AttrGSI1PK = "gsi1pk"
+	AttrGSI1SK = "gsi1sk"
+	AttrGSI2PK = "gsi2pk"
+	AttrGSI2SK = "gsi2sk"
+	AttrTTL    = "expires_at"
+	IndexGSI1  = "gsi1"
+	IndexGSI2  = "gsi2"
+)
+
+// TableDefinition is the one definition of the table's keys and indexes.
+// Tests and `upward dev` create the table from it; a test checks that
+// template.yaml declares the same schema.
+func TableDefinition(name string) *dynamodb.CreateTableInput {
+	str := func(n string) types.AttributeDefinition {
+		return types.AttributeDefinition{AttributeName: aws.String(n), AttributeType: types.ScalarAttributeTypeS}
+	}
+	key := func(pk, sk string) []types.KeySchemaElement {
+		return []types.KeySchemaElement{
+			{AttributeName: aws.String(pk), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(sk), KeyType: types.KeyTypeRange},
+		}
+	}
+	all := &types.Projection{ProjectionType: types.ProjectionTypeAll}
+	return &dynamodb.CreateTableInput{
+		TableName: aws.String(name),
+		AttributeDefinitions: []types.AttributeDefinition{
+			str(AttrPK), str(AttrSK), str(AttrGSI1PK), str(AttrGSI1SK), str(AttrGSI2PK), str(AttrGSI2SK),
+		},
+		KeySchema:   key(AttrPK, AttrSK),
+		BillingMode: types.BillingModePayPerRequest,
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{
+			{IndexName: aws.String(IndexGSI1), KeySchema: key(AttrGSI1PK, AttrGSI1SK), Projection: all},
+			{IndexName: aws.String(IndexGSI2), KeySchema: key(AttrGSI2PK, AttrGSI2SK), Projection: all},
+		},
+	}
+}

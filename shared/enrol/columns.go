@@ -44,10 +44,10 @@ var aliases = map[string]string{
 	"e_mail": "email", "email_address": "email", "work_email": "email",
 	"full_name": "name",
 	"job_title": "title",
-	"manager": "manager_email", "manager_e_mail": "manager_email", "line_manager_email": "manager_email",
+	"manager":   "manager_email", "manager_e_mail": "manager_email", "line_manager_email": "manager_email",
 	"timezone": "time_zone", "tz": "time_zone",
 	"language": "languages",
-	"grade": "level", "seniority": "level",
+	"grade":    "level", "seniority": "level",
 	"topic": "topics",
 }
 

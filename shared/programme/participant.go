@@ -101,7 +101,7 @@ type Participant struct {
 	TimeZone     string            `dynamodbav:"time_zone,omitempty"`
 	Level        int               `dynamodbav:"level,omitempty"` // seniority grade, higher = more senior; 0 = unknown
 	Languages    []string          `dynamodbav:"languages,omitempty"`
-	Capacity     int               `dynamodbav:"capacity,omitempty"` // juniors: seniors they may mentor; 0 = the programme's default
+	Capacity     int               `dynamodbav:"capacity,omitempty"`   // juniors: seniors they may mentor; 0 = the programme's default
 	Attributes   map[string]string `dynamodbav:"attributes,omitempty"` // attr_* and diversity_* columns, by name without prefix
 
 	Status        Status    `dynamodbav:"status"`

@@ -290,7 +290,6 @@ func (s *Server) resendWelcome(w http.ResponseWriter, r *http.Request) {
 	redirectWithNotice(w, r, "/programmes/"+p.ID, fmt.Sprintf("The welcome email is on its way to %s again.", x.Name))
 }
 
-
 func isMultipart(r *http.Request) bool {
 	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
@@ -58,5 +57,4 @@ Press Ctrl-C to stop.
 			}
 		},
 	})
-	_ = os.Stderr
 }

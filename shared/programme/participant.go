@@ -101,6 +101,7 @@ type Participant struct {
 	TimeZone     string            `dynamodbav:"time_zone,omitempty"`
 	Level        int               `dynamodbav:"level,omitempty"` // seniority grade, higher = more senior; 0 = unknown
 	Languages    []string          `dynamodbav:"languages,omitempty"`
+	Capacity     int               `dynamodbav:"capacity,omitempty"`   // juniors: seniors they may mentor; 0 = the programme's default
 	Attributes   map[string]string `dynamodbav:"attributes,omitempty"` // attr_* and diversity_* columns, by name without prefix
 
 	Status        Status    `dynamodbav:"status"`
@@ -221,6 +222,9 @@ func (p *Participant) Validate() FieldErrors {
 		if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "Local" {
 			errs.Add("time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Lisbon or America/New_York.", p.TimeZone))
 		}
+	}
+	if p.Capacity < 0 || p.Capacity > MaxCapacity {
+		errs.Add("capacity", fmt.Sprintf("Capacity must be a whole number from 1 to %d, or empty for the programme's default.", MaxCapacity))
 	}
 	if p.Level < 0 || p.Level > 100 {
 		errs.Add("level", "Level must be a whole number from 0 to 100.")

@@ -1,0 +1,64 @@
+// Command send renders and sends the emails the send queue asks for.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	env := config.New(os.Getenv)
+	table := env.Require("TABLE_NAME")
+	secretARN := env.Require("HMAC_SECRET_ARN")
+	settings := mail.Settings{
+		FromAddress: env.Require("SENDER_ADDRESS"),
+		MailDomain:  env.Require("MAIL_DOMAIN"),
+		BaseURL:     env.Require("BASE_URL"),
+	}
+	confSet := env.Optional("SES_CONFIGURATION_SET", "")
+	if err := env.Err(); err != nil {
+		fail(log, err)
+	}
+
+	ctx := context.Background()
+	aws, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		fail(log, err)
+	}
+	keys, err := config.HMACKeys(ctx, secretsmanager.NewFromConfig(aws), secretARN)
+	if err != nil {
+		fail(log, err)
+	}
+	signer, err := token.NewSigner(keys...)
+	if err != nil {
+		fail(log, err)
+	}
+	d, err := mail.NewDeliverer(
+		store.New(dynamodb.NewFromConfig(aws), table),
+		&mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet},
+		signer, clock.System{}, log, settings)
+	if err != nil {
+		fail(log, err)
+	}
+	lambda.Start(sendqueue.SQSHandler(d, log))
+}
+
+func fail(log *slog.Logger, err error) {
+	log.Error("send function cannot start", "err", err)
+	os.Exit(1)
+}

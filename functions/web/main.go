@@ -1,0 +1,73 @@
+// Command web is the coordinator site behind a Lambda Function URL.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambdaurl"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
+	"github.com/upward-mentoring/upward/shared/web"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	env := config.New(os.Getenv)
+	table := env.Require("TABLE_NAME")
+	secretARN := env.Require("HMAC_SECRET_ARN")
+	queueURL := env.Require("SEND_QUEUE_URL")
+	cfg := web.Config{
+		Coordinators: env.Addresses("COORDINATORS"),
+		FromAddress:  env.Require("SENDER_ADDRESS"),
+		BaseURL:      env.Optional("BASE_URL", ""),
+		LoginTTL:     env.Duration("LOGIN_TTL", 0),
+		SessionTTL:   env.Duration("SESSION_TTL", 0),
+	}
+	confSet := env.Optional("SES_CONFIGURATION_SET", "")
+	if err := env.Err(); err != nil {
+		fail(log, err)
+	}
+
+	ctx := context.Background()
+	aws, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		fail(log, err)
+	}
+	keys, err := config.HMACKeys(ctx, secretsmanager.NewFromConfig(aws), secretARN)
+	if err != nil {
+		fail(log, err)
+	}
+	signer, err := token.NewSigner(keys...)
+	if err != nil {
+		fail(log, err)
+	}
+	srv, err := web.New(web.Deps{
+		Store:  store.New(dynamodb.NewFromConfig(aws), table),
+		Sender: &mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet},
+		Queue:  &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL},
+		Signer: signer,
+		Clock:  clock.System{},
+		Log:    log,
+	}, cfg)
+	if err != nil {
+		fail(log, err)
+	}
+	lambdaurl.Start(srv)
+}
+
+func fail(log *slog.Logger, err error) {
+	log.Error("web function cannot start", "err", err)
+	os.Exit(1)
+}

@@ -1,0 +1,242 @@
+// Package devstack assembles the whole Upward system on one machine: the
+// emulators (dynalite, aws-ses-v2-local), the table, the coordinator site,
+// and an in-process send queue worked by the same code that runs in Lambda.
+// `upward dev` runs it for people; end-to-end tests run it for themselves.
+package devstack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/localstack"
+	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
+	"github.com/upward-mentoring/upward/shared/web"
+)
+
+// Options configure a local stack. Zero ports mean "any free port".
+type Options struct {
+	// DataDir keeps dynalite's data, the dev clock and the HMAC key between
+	// runs; empty keeps everything in memory (tests).
+	DataDir      string
+	WebAddr      string // e.g. 127.0.0.1:8080
+	DynamoDBPort int
+	SESPort      int
+	// DynamoDBURL and SESURL use emulators that are already running.
+	DynamoDBURL string
+	SESURL      string
+	Table       string
+	// Coordinators may sign in.
+	Coordinators []string
+	MailDomain   string
+	FromAddress  string
+	// EmulatorLog receives the emulators' output (nil: discarded).
+	EmulatorLog io.Writer
+	Log         *slog.Logger
+}
+
+// Stack is a running local system.
+type Stack struct {
+	WebURL      string
+	SESURL      string
+	DynamoDBURL string
+	Store       *store.Store
+	Queue       *sendqueue.Memory
+	Clock       *clock.Dev
+	Signer      *token.Signer
+	Web         *web.Server
+
+	cancel   context.CancelFunc
+	server   *http.Server
+	services []*localstack.Service
+}
+
+func (o *Options) defaults() {
+	if o.WebAddr == "" {
+		o.WebAddr = "127.0.0.1:0"
+	}
+	if o.Table == "" {
+		o.Table = "upward"
+	}
+	if len(o.Coordinators) == 0 {
+		o.Coordinators = []string{"coordinator@example.org"}
+	}
+	if o.MailDomain == "" {
+		o.MailDomain = "upward.localhost"
+	}
+	if o.FromAddress == "" {
+		o.FromAddress = "programmes@" + o.MailDomain
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Start brings the whole system up and returns when the site answers.
+func Start(ctx context.Context, o Options) (st *Stack, err error) {
+	o.defaults()
+	st = &Stack{}
+	defer func() {
+		if err != nil {
+			st.Close()
+		}
+	}()
+	if o.DataDir != "" {
+		if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+	}
+
+	st.DynamoDBURL = o.DynamoDBURL
+	if st.DynamoDBURL == "" {
+		dir := ""
+		if o.DataDir != "" {
+			dir = filepath.Join(o.DataDir, "dynamodb")
+		}
+		svc, err := localstack.StartDynamoDB(ctx, localstack.Options{Port: o.DynamoDBPort, DataDir: dir, Log: o.EmulatorLog})
+		if err != nil {
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.DynamoDBURL = svc.URL
+	}
+	st.SESURL = o.SESURL
+	if st.SESURL == "" {
+		svc, err := localstack.StartSES(ctx, localstack.Options{Port: o.SESPort, Log: o.EmulatorLog})
+		if err != nil {
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.SESURL = svc.URL
+	}
+
+	cfg, err := localstack.AWSConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db := localstack.DynamoDB(cfg, st.DynamoDBURL)
+	if err := store.CreateTable(ctx, db, o.Table); err != nil {
+		return nil, err
+	}
+	st.Store = store.New(db, o.Table)
+
+	clockFile := ""
+	if o.DataDir != "" {
+		clockFile = filepath.Join(o.DataDir, "clock")
+	}
+	if st.Clock, err = clock.NewDev(clockFile); err != nil {
+		return nil, err
+	}
+	key, err := hmacKey(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if st.Signer, err = token.NewSigner(key); err != nil {
+		return nil, err
+	}
+
+	l, err := net.Listen("tcp", o.WebAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", o.WebAddr, err)
+	}
+	st.WebURL = "http://" + displayAddr(l.Addr().String())
+
+	ses := &mail.SES{Client: localstack.SES(cfg, st.SESURL)}
+	deliverer, err := mail.NewDeliverer(st.Store, ses, st.Signer, st.Clock, o.Log, mail.Settings{
+		FromAddress: o.FromAddress, MailDomain: o.MailDomain, BaseURL: st.WebURL,
+	})
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	st.cancel = cancel
+	st.Queue = sendqueue.NewMemory(runCtx, deliverer, 4, o.Log)
+
+	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log}, web.Config{
+		Coordinators: o.Coordinators, FromAddress: o.FromAddress, BaseURL: st.WebURL, Insecure: true,
+	})
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.server = &http.Server{Handler: st.Web, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := st.server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			o.Log.Error("web server stopped", "err", err)
+		}
+	}()
+	return st, nil
+}
+
+// displayAddr shows 127.0.0.1 and [::] as localhost, the address people type.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" || host == "127.0.0.1" || host == "::1" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// hmacKey is the secret for reply tokens and links: generated once and kept
+// in the data folder (never in the repository), or fresh in memory.
+func hmacKey(dir string) ([]byte, error) {
+	fresh := func() []byte {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		return b
+	}
+	if dir == "" {
+		return fresh(), nil
+	}
+	path := filepath.Join(dir, "hmac.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) < token.MinKeyLen {
+			return nil, fmt.Errorf("%s is not a hex key of %d bytes or more; delete it to make a new one", path, token.MinKeyLen)
+		}
+		return key, nil
+	}
+	if !os.IsNotExist(err) {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	key := fresh()
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return key, nil
+}
+
+// Close stops the site, the queue and the emulators.
+func (s *Stack) Close() {
+	if s.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.server.Shutdown(ctx)
+		cancel()
+	}
+	if s.cancel != nil {
+		s.cancel()
+		s.Queue.Wait()
+	}
+	for _, svc := range s.services {
+		svc.Stop()
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/upward-mentoring/upward/infra/devstack"
+)
+
+func init() {
+	register(command{
+		name:    "dev",
+		summary: "run the whole system locally: web forms, sending, emulators",
+		usage:   "[flags]",
+		setup: func(fs *flag.FlagSet) func(context.Context, *Env) error {
+			o := devstack.Options{}
+			web := fs.String("web", "localhost:8080", "address of the coordinator site")
+			fs.StringVar(&o.DataDir, "data", ".upward", "folder for local data kept between runs (make reset wipes it)")
+			fs.IntVar(&o.DynamoDBPort, "dynamodb-port", 4567, "port for dynalite")
+			fs.IntVar(&o.SESPort, "ses-port", 8005, "port for aws-ses-v2-local and its email viewer")
+			fs.StringVar(&o.DynamoDBURL, "dynamodb-url", "", "use a DynamoDB endpoint that is already running instead of starting dynalite")
+			fs.StringVar(&o.SESURL, "ses-url", "", "use an SES endpoint that is already running instead of starting aws-ses-v2-local")
+			coords := fs.String("coordinators", "coordinator@example.org", "comma-separated addresses allowed to sign in")
+			fs.StringVar(&o.MailDomain, "mail-domain", "upward.localhost", "domain of reply addresses")
+			verbose := fs.Bool("v", false, "log the emulators' output too")
+			return func(ctx context.Context, env *Env) error {
+				o.WebAddr = *web
+				for _, c := range strings.Split(*coords, ",") {
+					if c = strings.TrimSpace(strings.ToLower(c)); c != "" {
+						o.Coordinators = append(o.Coordinators, c)
+					}
+				}
+				o.Log = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+				if *verbose {
+					o.EmulatorLog = env.Stderr
+				}
+				st, err := devstack.Start(ctx, o)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				fmt.Fprintf(env.Stdout, `
+Upward is running locally.
+
+  Coordinator site   %s   (sign in as %s)
+  Email viewer       %s   (every email sent, including sign-in links)
+  DynamoDB           %s   (dynalite, data in %s)
+
+Press Ctrl-C to stop.
+`, st.WebURL, strings.Join(o.Coordinators, ", "), st.SESURL, st.DynamoDBURL, o.DataDir)
+				<-ctx.Done()
+				fmt.Fprintln(env.Stdout, "\nStopping…")
+				return nil
+			}
+		},
+	})
+}

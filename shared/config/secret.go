@@ -1,0 +1,37 @@
+package config
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+)
+
+// SecretsAPI is the part of the Secrets Manager client used here.
+type SecretsAPI interface {
+	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+var _ SecretsAPI = (*secretsmanager.Client)(nil)
+
+// HMACKeys reads the signing keys for reply tokens and links from a Secrets
+// Manager secret: one key per line, the current key first, so an operator
+// rotates by putting a new line on top and removing the old one later.
+func HMACKeys(ctx context.Context, sm SecretsAPI, secretID string) ([][]byte, error) {
+	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretID)})
+	if err != nil {
+		return nil, fmt.Errorf("read HMAC secret %s: %w", secretID, err)
+	}
+	var keys [][]byte
+	for _, line := range strings.Split(aws.ToString(out.SecretString), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			keys = append(keys, []byte(line))
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("HMAC secret %s is empty", secretID)
+	}
+	return keys, nil
+}

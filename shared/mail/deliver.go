@@ -1,0 +1,164 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
+)
+
+// Data is what delivering needs from the store.
+type Data interface {
+	GetProgramme(ctx context.Context, id string) (programme.Programme, error)
+	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
+	ClaimSend(ctx context.Context, r store.SendRecord) (store.SendRecord, error)
+	MarkSent(ctx context.Context, key, messageID string, at time.Time) error
+	ReleaseSend(ctx context.Context, key string) error
+	MarkWelcomeSent(ctx context.Context, programmeID, id string, at time.Time) error
+}
+
+// Sender hands a rendered email to the mail service.
+type Sender interface {
+	Send(ctx context.Context, e Email) (messageID string, err error)
+}
+
+var _ Data = (*store.Store)(nil)
+var _ Sender = (*SES)(nil)
+
+// Settings are the addresses and links every email uses.
+type Settings struct {
+	FromAddress string // the verified sender, e.g. programmes@mentoring.example.org
+	MailDomain  string // reply addresses are reply+<token>@MailDomain
+	BaseURL     string // the coordinator site, for links such as unsubscribe and guides
+}
+
+// Deliverer does send jobs: it renders the email from current data and
+// sends it at most once, whatever the queue does.
+type Deliverer struct {
+	data     Data
+	sender   Sender
+	signer   *token.Signer
+	clock    clock.Clock
+	log      *slog.Logger
+	settings Settings
+	r        *renderer
+}
+
+var _ sendqueue.Handler = (*Deliverer)(nil)
+
+// NewDeliverer checks the settings and parses the templates once.
+func NewDeliverer(data Data, sender Sender, signer *token.Signer, clk clock.Clock, log *slog.Logger, s Settings) (*Deliverer, error) {
+	if s.FromAddress == "" || s.MailDomain == "" || s.BaseURL == "" {
+		return nil, errors.New("mail: FromAddress, MailDomain and BaseURL are required")
+	}
+	r, err := newRenderer(sendqueue.KindWelcome)
+	if err != nil {
+		return nil, err
+	}
+	s.BaseURL = strings.TrimRight(s.BaseURL, "/")
+	return &Deliverer{data: data, sender: sender, signer: signer, clock: clk, log: log, settings: s, r: r}, nil
+}
+
+// ErrSkipped marks jobs that need no email (the person stopped, bounced, or
+// the data is gone); they are done, not failed.
+var ErrSkipped = errors.New("nothing to send")
+
+// Handle sends the email a job asks for. Order matters for exactly-once:
+// render first (so a rendering problem leaves no claim), then claim in the
+// ledger, then send. A crash after sending and before recording leaves a
+// claim without "sent": a redelivery sees the claim and does not send again.
+// An error from SES releases the claim so that the redelivery can send.
+func (d *Deliverer) Handle(ctx context.Context, j sendqueue.Job) error {
+	e, after, err := d.compose(ctx, j)
+	if errors.Is(err, ErrSkipped) {
+		d.log.Info("send job skipped", "key", j.Key(), "reason", err)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("compose %s: %w", j.Key(), err)
+	}
+	now := d.clock.Now()
+	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: j.Key(), Recipient: strings.Join(e.To, ","), Kind: j.Kind, ClaimedAt: now})
+	if errors.Is(err, store.ErrAlreadyClaimed) {
+		if rec.State == store.SendSent {
+			d.log.Info("duplicate send job ignored", "key", j.Key())
+			return after(ctx, rec.SentAt)
+		}
+		// Claimed but never confirmed: a previous attempt died around the
+		// SES call. Sending again could duplicate, so it is left for the
+		// operator (the log line is the alarm's source).
+		d.log.Warn("send claimed but unconfirmed; not resending to avoid a duplicate", "key", j.Key(), "claimed_at", rec.ClaimedAt)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("claim %s: %w", j.Key(), err)
+	}
+	id, err := d.sender.Send(ctx, e)
+	if err != nil {
+		if rerr := d.data.ReleaseSend(ctx, j.Key()); rerr != nil {
+			return errors.Join(fmt.Errorf("send %s: %w", j.Key(), err), rerr)
+		}
+		return fmt.Errorf("send %s: %w", j.Key(), err)
+	}
+	if err := d.data.MarkSent(ctx, j.Key(), id, now); err != nil {
+		return fmt.Errorf("record %s as sent (SES message %s): %w", j.Key(), id, err)
+	}
+	d.log.Info("email sent", "key", j.Key(), "ses_message_id", id)
+	return after(ctx, now)
+}
+
+// compose renders the email of a job and returns what to record once sent.
+func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
+	switch j.Kind {
+	case sendqueue.KindWelcome:
+		return d.composeWelcome(ctx, j)
+	}
+	return Email{}, nil, fmt.Errorf("unknown kind of email %q: %w", j.Kind, ErrSkipped)
+}
+
+func (d *Deliverer) from(p programme.Programme) string {
+	return (&mail.Address{Name: p.Name, Address: d.settings.FromAddress}).String()
+}
+
+func (d *Deliverer) link(path string) string {
+	if strings.HasPrefix(path, "/") {
+		return d.settings.BaseURL + path
+	}
+	return path
+}
+
+// common is the data every email template uses.
+type common struct {
+	Subject        string
+	Programme      programme.Programme
+	UnsubscribeURL string
+}
+
+func (d *Deliverer) unsubscribeURL(ref token.Ref) (string, error) {
+	ref.Purpose = token.PurposeUnsubscribe
+	tok, err := d.signer.Sign(ref)
+	if err != nil {
+		return "", err
+	}
+	return d.settings.BaseURL + "/u/" + tok, nil
+}
+
+// listHeaders make mail clients show an unsubscribe button that works in one
+// click (RFC 8058), which large mailbox providers require of bulk senders.
+func listHeaders(unsubscribeURL string) map[string]string {
+	return map[string]string{
+		"List-Unsubscribe":      "<" + unsubscribeURL + ">",
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+	}
+}
+
+func dateLabel(t time.Time) string { return t.Format("Monday 2 January 2006") }

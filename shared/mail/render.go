@@ -1,0 +1,51 @@
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+var funcs = map[string]any{
+	"inc": func(i int) int { return i + 1 },
+}
+
+// renderer turns an email's data into its text and HTML bodies. Each kind
+// of email is a pair of templates: <kind>.txt and <kind>.html.
+type renderer struct {
+	text map[string]*texttemplate.Template
+	html map[string]*htmltemplate.Template
+}
+
+func newRenderer(kinds ...string) (*renderer, error) {
+	r := &renderer{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	for _, k := range kinds {
+		t, err := texttemplate.New(k).Funcs(funcs).ParseFS(templateFiles, "templates/common.txt", "templates/"+k+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("parse %s.txt: %w", k, err)
+		}
+		h, err := htmltemplate.New(k).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+k+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse %s.html: %w", k, err)
+		}
+		r.text[k], r.html[k] = t, h
+	}
+	return r, nil
+}
+
+func (r *renderer) render(kind string, data any) (text, html string, err error) {
+	var tb, hb bytes.Buffer
+	if err := r.text[kind].ExecuteTemplate(&tb, "text", data); err != nil {
+		return "", "", fmt.Errorf("render %s text: %w", kind, err)
+	}
+	if err := r.html[kind].ExecuteTemplate(&hb, "layout", data); err != nil {
+		return "", "", fmt.Errorf("render %s html: %w", kind, err)
+	}
+	return strings.TrimSpace(tb.String()) + "\n", hb.String(), nil
+}

@@ -1,0 +1,93 @@
+// Package mail renders Upward's emails (multipart text + HTML, readable on a
+// phone) and sends them through SES v2, at most once per email thanks to the
+// send ledger.
+package mail
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+)
+
+// SESAPI is the part of the SES v2 client the sender uses.
+type SESAPI interface {
+	SendEmail(ctx context.Context, in *sesv2.SendEmailInput, opts ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+}
+
+var _ SESAPI = (*sesv2.Client)(nil)
+
+// Email is a rendered email ready to send.
+type Email struct {
+	From    string // "Name <address>", already encoded if needed
+	To      []string
+	ReplyTo []string
+	Subject string
+	Text    string
+	HTML    string
+	Headers map[string]string
+	// Attachments such as the .ics invitation.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with an email.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// SES sends through SES v2.
+type SES struct {
+	Client SESAPI
+	// ConfigurationSet routes bounce and complaint events back (optional).
+	ConfigurationSet string
+}
+
+// Send hands one email to SES and returns SES's message id.
+func (s *SES) Send(ctx context.Context, e Email) (string, error) {
+	msg := &types.Message{
+		Subject: &types.Content{Data: aws.String(e.Subject), Charset: aws.String("UTF-8")},
+		Body: &types.Body{
+			Text: &types.Content{Data: aws.String(e.Text), Charset: aws.String("UTF-8")},
+			Html: &types.Content{Data: aws.String(e.HTML), Charset: aws.String("UTF-8")},
+		},
+	}
+	for _, name := range sortedKeys(e.Headers) {
+		msg.Headers = append(msg.Headers, types.MessageHeader{Name: aws.String(name), Value: aws.String(e.Headers[name])})
+	}
+	for _, a := range e.Attachments {
+		msg.Attachments = append(msg.Attachments, types.Attachment{
+			FileName:           aws.String(a.Name),
+			ContentType:        aws.String(a.ContentType),
+			RawContent:         a.Data,
+			ContentDisposition: types.AttachmentContentDispositionAttachment,
+		})
+	}
+	in := &sesv2.SendEmailInput{
+		FromEmailAddress: aws.String(e.From),
+		Destination:      &types.Destination{ToAddresses: e.To},
+		ReplyToAddresses: e.ReplyTo,
+		Content:          &types.EmailContent{Simple: msg},
+	}
+	if s.ConfigurationSet != "" {
+		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
+	}
+	out, err := s.Client.SendEmail(ctx, in)
+	if err != nil {
+		return "", fmt.Errorf("ses send: %w", err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

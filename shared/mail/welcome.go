@@ -1,0 +1,115 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
+)
+
+type welcomeData struct {
+	common
+	Person         programme.Participant
+	IsSenior       bool
+	Start, End     string
+	Duration       string
+	MeetingCadence string
+	MeetingMode    string
+	CheckInCadence string
+	ExampleTopics  string
+	Resources      []programme.Resource
+}
+
+func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
+	prog, err := d.data.GetProgramme(ctx, j.ProgrammeID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Email{}, nil, fmt.Errorf("programme %s is gone: %w", j.ProgrammeID, ErrSkipped)
+	}
+	if err != nil {
+		return Email{}, nil, err
+	}
+	person, err := d.data.GetParticipant(ctx, j.ProgrammeID, j.ParticipantID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Email{}, nil, fmt.Errorf("participant %s is gone: %w", j.ParticipantID, ErrSkipped)
+	}
+	if err != nil {
+		return Email{}, nil, err
+	}
+	if !person.Status.Mailable() {
+		return Email{}, nil, fmt.Errorf("participant %s is %s: %w", person.ID, person.Status, ErrSkipped)
+	}
+
+	ref := token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, Kind: token.KindWelcome, Cycle: j.Cycle % 256}
+	replyTo, err := d.signer.ReplyAddress(ref, d.settings.MailDomain)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	unsub, err := d.unsubscribeURL(ref)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	data := welcomeData{
+		common:         common{Programme: prog, UnsubscribeURL: unsub},
+		Person:         person,
+		IsSenior:       person.Role == programme.Senior,
+		Start:          dateLabel(prog.Start()),
+		End:            dateLabel(prog.End()),
+		Duration:       prog.DurationLabel(),
+		MeetingCadence: cadencePhrase(prog.MeetingCadence),
+		MeetingMode:    strings.ToLower(prog.MeetingMode.Label()),
+		CheckInCadence: prog.CheckInCadence.Label(),
+		ExampleTopics:  exampleTopics(prog.Topics),
+	}
+	for _, r := range prog.Resources {
+		data.Resources = append(data.Resources, programme.Resource{Title: r.Title, URL: d.link(r.URL)})
+	}
+	data.Subject = fmt.Sprintf("You're invited: %s — reply JOIN to take part", prog.Name)
+	text, html, err := d.r.render(sendqueue.KindWelcome, data)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	e := Email{
+		From:    d.from(prog),
+		To:      []string{person.Email},
+		ReplyTo: []string{replyTo},
+		Subject: data.Subject,
+		Text:    text,
+		HTML:    html,
+		Headers: listHeaders(unsub),
+	}
+	after := func(ctx context.Context, at time.Time) error {
+		return d.data.MarkWelcomeSent(ctx, prog.ID, person.ID, at)
+	}
+	return e, after, nil
+}
+
+func cadencePhrase(c programme.Cadence) string {
+	switch c {
+	case programme.Weekly:
+		return "every week"
+	case programme.Biweekly:
+		return "every two weeks"
+	case programme.Monthly:
+		return "once a month"
+	}
+	return string(c)
+}
+
+// exampleTopics shows how to answer with the programme's own vocabulary.
+func exampleTopics(topics []string) string {
+	switch len(topics) {
+	case 0:
+		return "and the topics you care about"
+	case 1:
+		return "1"
+	case 2:
+		return "1, 2"
+	}
+	return "1, 3, " + strings.ToLower(topics[len(topics)-1])
+}

@@ -1,0 +1,70 @@
+// Package sendqueue carries the decision "send this email" from the code
+// that makes it (the web function's enrolment, the schedule's tick) to the
+// code that sends it. In AWS it is an SQS queue, so sending scales out and is
+// retried per message; locally it is an in-process queue with retries.
+package sendqueue
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Kinds of email a job asks for.
+const (
+	KindWelcome = "welcome"
+)
+
+// Job is one email to send. It names what the email is about, not its
+// content: the sender renders it from the data as it is when sending, so a
+// job delivered late never carries stale or private text.
+type Job struct {
+	Kind          string `json:"kind"`
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id,omitempty"`
+	PairID        string `json:"pair_id,omitempty"`
+	// Cycle distinguishes repeats of the same kind: the welcome's resend
+	// round, the check-in number.
+	Cycle int `json:"cycle"`
+}
+
+// Key is the job's identity in the send ledger: recipient (participant or
+// pair), kind and cycle. Two deliveries of the same job share a key.
+func (j Job) Key() string {
+	who := j.ParticipantID
+	if who == "" {
+		who = "pair-" + j.PairID
+	}
+	return fmt.Sprintf("%s#%s#%s#%d", j.ProgrammeID, who, j.Kind, j.Cycle)
+}
+
+// Encode is the job as a queue message body.
+func (j Job) Encode() (string, error) {
+	b, err := json.Marshal(j)
+	if err != nil {
+		return "", fmt.Errorf("encode job: %w", err)
+	}
+	return string(b), nil
+}
+
+// Decode reads a queue message body.
+func Decode(body string) (Job, error) {
+	var j Job
+	if err := json.Unmarshal([]byte(body), &j); err != nil {
+		return Job{}, fmt.Errorf("decode job: %w", err)
+	}
+	if j.Kind == "" || j.ProgrammeID == "" {
+		return Job{}, fmt.Errorf("decode job: kind and programme_id are required in %q", body)
+	}
+	return j, nil
+}
+
+// Queue accepts jobs.
+type Queue interface {
+	Enqueue(ctx context.Context, jobs ...Job) error
+}
+
+// Handler does one job; an error means "try again later".
+type Handler interface {
+	Handle(ctx context.Context, j Job) error
+}

@@ -1,0 +1,214 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+type programmesData struct {
+	Programmes []programme.Programme
+}
+
+func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Store.ListProgrammes(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "programmes", view{Title: "Programmes", Data: programmesData{Programmes: list}})
+}
+
+type weightField struct {
+	Name, Label string
+	Value       float64
+}
+
+type programmeFormData struct {
+	Programme    programme.Programme
+	Purposes     []programme.Purpose
+	Cadences     []programme.Cadence
+	MeetingModes []programme.MeetingMode
+	WeightFields []weightField
+}
+
+func formData(p programme.Programme) programmeFormData {
+	w := p.Weights
+	return programmeFormData{
+		Programme: p, Purposes: programme.Purposes, Cadences: programme.Cadences, MeetingModes: programme.MeetingModes,
+		WeightFields: []weightField{
+			{"weight_topic", "Topic fit", w.Topic},
+			{"weight_department", "Different departments", w.Department},
+			{"weight_division", "Different divisions", w.Division},
+			{"weight_location", "Different locations", w.Location},
+			{"weight_seniority", "Real seniority gap", w.Seniority},
+			{"weight_diversity", "Different backgrounds (diversity_* columns)", w.Diversity},
+		},
+	}
+}
+
+func (s *Server) newProgramme(w http.ResponseWriter, r *http.Request) {
+	p := programme.New(s.Clock.Now())
+	s.render(w, r, http.StatusOK, "programme_form", view{Title: "New programme", Data: formData(p)})
+}
+
+func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) {
+	p := programme.New(s.Clock.Now())
+	errs := readProgrammeForm(r, &p)
+	for f, m := range p.Validate() {
+		errs.Add(f, m)
+	}
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "programme_form", view{Title: "New programme", Errors: errs, Data: formData(p)})
+		return
+	}
+	sess, _ := s.session(r)
+	now := s.Clock.Now()
+	p.ID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = ids.New(), sess.Email, now, now
+	if err := s.Store.CreateProgramme(r.Context(), p); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.Log.Info("programme created", "programme", p.ID, "coordinator", sess.Email)
+	http.Redirect(w, r, "/programmes/"+p.ID, http.StatusSeeOther)
+}
+
+// loadProgramme reads the programme named in the path, answering 404 itself.
+func (s *Server) loadProgramme(w http.ResponseWriter, r *http.Request) (programme.Programme, bool) {
+	id := r.PathValue("id")
+	if !ids.Valid(id) {
+		s.notFound(w, r, "Programme")
+		return programme.Programme{}, false
+	}
+	p, err := s.Store.GetProgramme(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r, "Programme")
+		return p, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return p, false
+	}
+	return p, true
+}
+
+func (s *Server) editProgramme(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "programme_form", view{Title: "Edit " + p.Name, Data: formData(p)})
+}
+
+func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) {
+	stored, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	p := stored
+	errs := readProgrammeForm(r, &p)
+	for f, m := range p.Validate() {
+		errs.Add(f, m)
+	}
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "programme_form", view{Title: "Edit " + stored.Name, Errors: errs, Data: formData(p)})
+		return
+	}
+	p.UpdatedAt = s.Clock.Now()
+	err := s.Store.UpdateProgramme(r.Context(), p)
+	if errors.Is(err, store.ErrConflict) {
+		// Keep what this coordinator typed, and say what happened.
+		errs.Add("form", "Someone else saved this programme while you were editing. Your changes are below; check them against the current settings and save again.")
+		latest, _ := s.Store.GetProgramme(r.Context(), p.ID)
+		p.Version = latest.Version
+		s.render(w, r, http.StatusConflict, "programme_form", view{Title: "Edit " + stored.Name, Errors: errs, Data: formData(p)})
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/programmes/"+p.ID, http.StatusSeeOther)
+}
+
+// readProgrammeForm copies the form into p and reports fields that are not
+// even well-formed (numbers that are not numbers, lines without a link).
+func readProgrammeForm(r *http.Request, p *programme.Programme) programme.FieldErrors {
+	errs := programme.FieldErrors{}
+	f := r.PostFormValue
+	p.Name = f("name")
+	p.Purpose = programme.Purpose(f("purpose"))
+	p.PurposeStatement = f("purpose_statement")
+	p.StartDate = strings.TrimSpace(f("start_date"))
+	p.EndDate = strings.TrimSpace(f("end_date"))
+	p.MeetingCadence = programme.Cadence(f("meeting_cadence"))
+	p.CheckInCadence = programme.Cadence(f("checkin_cadence"))
+	p.MeetingMode = programme.MeetingMode(f("meeting_mode"))
+	p.Confidentiality = f("confidentiality")
+	p.Topics = strings.Split(strings.ReplaceAll(f("topics"), "\r", ""), "\n")
+	p.RequireSharedLanguage = f("require_shared_language") == "on"
+	if v, err := strconv.Atoi(strings.TrimSpace(f("version"))); err == nil {
+		p.Version = v
+	}
+	ints := []struct {
+		field string
+		dst   *int
+	}{{"meeting_minutes", &p.MeetingMinutes}, {"junior_capacity", &p.JuniorCapacity}, {"max_tz_diff_hours", &p.MaxTimezoneDiffHours}}
+	for _, x := range ints {
+		v := strings.TrimSpace(f(x.field))
+		if v == "" {
+			continue // keep the default
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs.Add(x.field, fmt.Sprintf("%q is not a whole number.", v))
+			continue
+		}
+		*x.dst = n
+	}
+	floats := []struct {
+		field string
+		dst   *float64
+	}{
+		{"weight_topic", &p.Weights.Topic}, {"weight_department", &p.Weights.Department}, {"weight_division", &p.Weights.Division},
+		{"weight_location", &p.Weights.Location}, {"weight_seniority", &p.Weights.Seniority}, {"weight_diversity", &p.Weights.Diversity},
+	}
+	for _, x := range floats {
+		v := strings.TrimSpace(f(x.field))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs.Add(x.field, fmt.Sprintf("%q is not a number.", v))
+			continue
+		}
+		*x.dst = n
+	}
+	p.Resources = nil
+	for i, line := range strings.Split(strings.ReplaceAll(f("resources"), "\r", ""), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		title, link, ok := strings.Cut(line, "|")
+		if !ok {
+			// "Title https://…" without the bar: split at the last space.
+			if j := strings.LastIndexByte(line, ' '); j > 0 {
+				title, link, ok = line[:j], line[j+1:], true
+			}
+		}
+		if !ok {
+			errs.Add("resources", fmt.Sprintf("Line %d: write a title, a vertical bar (|), then the link.", i+1))
+			continue
+		}
+		p.Resources = append(p.Resources, programme.Resource{Title: strings.TrimSpace(title), URL: strings.TrimSpace(link)})
+	}
+	return errs
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+// view is what every page template receives.
+type view struct {
+	Title       string
+	Coordinator string
+	CSRF        string
+	Notice      string
+	Errors      programme.FieldErrors
+	Data        any
+}
+
+type fieldErr struct{ Field, Msg string }
+
+type pages struct {
+	t map[string]*template.Template
+}
+
+var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide"}
+
+func parsePages() (*pages, error) {
+	funcs := template.FuncMap{
+		"fe": func(errs programme.FieldErrors, field string) *fieldErr {
+			if m, ok := errs[field]; ok {
+				return &fieldErr{field, m}
+			}
+			return nil
+		},
+		"lines": func(xs []string) string { return strings.Join(xs, "\n") },
+		"resources": func(rs []programme.Resource) string {
+			var b strings.Builder
+			for _, r := range rs {
+				fmt.Fprintf(&b, "%s | %s\n", r.Title, r.URL)
+			}
+			return b.String()
+		},
+		"join":  strings.Join,
+		"lower": strings.ToLower,
+		"phase": func(p programme.Programme) string { return phase(p, time.Now()) },
+	}
+	ps := &pages{t: map[string]*template.Template{}}
+	for _, n := range pageNames {
+		t, err := template.New(n).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+n+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", n, err)
+		}
+		ps.t[n] = t
+	}
+	return ps, nil
+}
+
+func phase(p programme.Programme, now time.Time) string {
+	today := now.Format(programme.DateLayout)
+	switch {
+	case today < p.StartDate:
+		return "starts " + p.StartDate
+	case today > p.EndDate:
+		return "ended"
+	}
+	return "running"
+}
+
+// render writes a page; rendering into a buffer first means a template
+// error becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	if sess, ok := s.session(r); ok {
+		v.Coordinator, v.CSRF = sess.Email, sess.CSRF
+	}
+	var buf bytes.Buffer
+	if err := s.pages.t[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.Log.Error("render page", "page", name, "err", err)
+		http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// message renders a simple page with a heading, paragraphs and an optional
+// button or link.
+type messageData struct {
+	Heading    string
+	Paragraphs []string
+	Form       *messageForm
+	Link       *messageLink
+}
+
+type messageForm struct {
+	Action string
+	Hidden map[string]string
+	Button string
+}
+
+type messageLink struct{ URL, Text string }
+
+func (s *Server) message(w http.ResponseWriter, r *http.Request, status int, d messageData) {
+	s.render(w, r, status, "message", view{Title: d.Heading, Data: d})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, what string) {
+	s.message(w, r, http.StatusNotFound, messageData{
+		Heading:    what + " not found",
+		Paragraphs: []string{"It may have been removed, or the link is mistyped."},
+		Link:       &messageLink{URL: "/programmes", Text: "Back to programmes"},
+	})
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.message(w, r, http.StatusInternalServerError, messageData{
+		Heading:    "Something went wrong",
+		Paragraphs: []string{"Nothing was changed. Please try again in a moment; if it keeps happening, tell the people who run Upward."},
+	})
+}

@@ -159,8 +159,8 @@ func (b breakdown) only() rules {
 // view holds the words for one unpaired person's reason.
 type view struct {
 	me, other string // "senior", "junior"
-	tz, langs     string
-	limit         string
+	tz, langs string
+	limit     string
 }
 
 func (v view) noneCompatible(b breakdown, total int) string {

@@ -31,7 +31,7 @@ type person struct {
 	topics         bitset
 	topicCount     int
 	topicList      []topic // in this person's order and wording
-	tzOffset       int            // seconds east of UTC at Input.At
+	tzOffset       int     // seconds east of UTC at Input.At
 	tzKnown        bool
 	diversity      []int32 // value of each diversity attribute; -1 unknown
 }

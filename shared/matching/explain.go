@@ -16,25 +16,67 @@ import (
 // the number of pairs and raise the total). So "matched to seniors with a
 // better fit" is a fact about this solution, not a guess; the same holds
 // for an unpaired junior and the compatible seniors' partners.
-func (m *Matcher) unmatched(partner, lockedOf map[*person]*person) []Unmatched {
+func (m *Matcher) unmatched(partner, lockedOf map[*person]*person, g grid) []Unmatched {
 	holders := map[*person][]*person{}
 	for _, s := range m.seniors {
 		if j := partner[s]; j != nil {
 			holders[j] = append(holders[j], s)
 		}
 	}
+	// The weakest score among each junior's seniors outside locked pairs,
+	// and each senior's own score: computed once, not once per unpaired
+	// person.
+	weakest := make([]float64, len(m.juniors))
+	free := make([]bool, len(m.juniors)) // has a holder outside locked pairs
+	for _, j := range m.juniors {
+		for _, h := range holders[j] {
+			if lockedOf[h] == j {
+				continue
+			}
+			if sc := m.scorer.score(h, j); !free[j.idx] || sc < weakest[j.idx] {
+				weakest[j.idx], free[j.idx] = sc, true
+			}
+		}
+	}
+	own := make([]float64, len(m.seniors))
+	for _, s := range m.seniors {
+		if p := partner[s]; p != nil {
+			own[s.idx] = m.scorer.score(s, p)
+		}
+	}
 	var out []Unmatched
 	for _, s := range m.seniors {
 		if partner[s] == nil {
-			out = append(out, Unmatched{Email: s.email, Role: programme.Senior, Reason: m.seniorReason(s, holders, lockedOf)})
+			out = append(out, Unmatched{Email: s.email, Role: programme.Senior, Reason: m.seniorReason(s, holders, weakest, free, g)})
 		}
 	}
 	for _, j := range m.juniors {
 		if len(holders[j]) == 0 {
-			out = append(out, Unmatched{Email: j.email, Role: programme.Junior, Reason: m.juniorReason(j, partner, lockedOf)})
+			out = append(out, Unmatched{Email: j.email, Role: programme.Junior, Reason: m.juniorReason(j, partner, lockedOf, own, g)})
 		}
 	}
 	return out
+}
+
+// grid reads a pair's score from the solved matrix where it has a cell
+// (the same number the scorer gives, or Forbidden when a rule is broken),
+// which saves rescoring every pair of every unpaired person.
+type grid struct {
+	m        *Matcher
+	score    []float64
+	w        int
+	rowOf    []int // senior idx → row, -1 when locked
+	firstCol []int // junior idx → first column, -1 when no place was left
+}
+
+func (g grid) cell(s, j *person) float64 {
+	if r, c := g.rowOf[s.idx], g.firstCol[j.idx]; r >= 0 && c >= 0 {
+		return g.score[r*g.w+c]
+	}
+	if g.m.broken(s, j) != 0 {
+		return Forbidden
+	}
+	return g.m.scorer.score(s, j)
 }
 
 // fitCount sorts the compatible but taken people of the other side.
@@ -43,16 +85,17 @@ type fitCount struct {
 	only                     *person // the one compatible person, when n == 1
 }
 
-func (m *Matcher) seniorReason(s *person, holders map[*person][]*person, lockedOf map[*person]*person) string {
+func (m *Matcher) seniorReason(s *person, holders map[*person][]*person, weakest []float64, free []bool, g grid) string {
 	if len(m.juniors) == 0 {
 		return "No juniors are taking part."
 	}
 	var fit fitCount
 	var all, room breakdown
 	for _, j := range m.juniors {
-		r := m.broken(s, j)
 		hasRoom := len(holders[j]) < j.capacity
-		if r != 0 {
+		mine := g.cell(s, j)
+		if mine == Forbidden {
+			r := m.broken(s, j)
 			all.add(r)
 			if hasRoom {
 				room.add(r)
@@ -61,19 +104,10 @@ func (m *Matcher) seniorReason(s *person, holders map[*person][]*person, lockedO
 		}
 		fit.n++
 		fit.only = j
-		best, anyFree := 0.0, false
-		for _, h := range holders[j] {
-			if lockedOf[h] == j {
-				continue
-			}
-			if sc := m.scorer.score(h, j); !anyFree || sc < best {
-				best, anyFree = sc, true
-			}
-		}
-		switch mine := m.scorer.score(s, j); {
-		case !anyFree:
+		switch {
+		case !free[j.idx]:
 			fit.locked++
-		case best > mine:
+		case weakest[j.idx] > mine:
 			fit.better++
 		default:
 			fit.equal++
@@ -90,15 +124,16 @@ func (m *Matcher) seniorReason(s *person, holders map[*person][]*person, lockedO
 	return text + "; " + v.remaining(room) + "."
 }
 
-func (m *Matcher) juniorReason(j *person, partner, lockedOf map[*person]*person) string {
+func (m *Matcher) juniorReason(j *person, partner, lockedOf map[*person]*person, own []float64, g grid) string {
 	if len(m.seniors) == 0 {
 		return "No seniors are taking part."
 	}
 	var fit fitCount
 	var all, free breakdown
 	for _, s := range m.seniors {
-		r := m.broken(s, j)
-		if r != 0 {
+		mine := g.cell(s, j)
+		if mine == Forbidden {
+			r := m.broken(s, j)
 			all.add(r)
 			if partner[s] == nil {
 				free.add(r)
@@ -107,10 +142,10 @@ func (m *Matcher) juniorReason(j *person, partner, lockedOf map[*person]*person)
 		}
 		fit.n++
 		fit.only = s
-		switch p := partner[s]; {
+		switch {
 		case lockedOf[s] != nil:
 			fit.locked++
-		case m.scorer.score(s, p) > m.scorer.score(s, j):
+		case own[s.idx] > mine:
 			fit.better++
 		default:
 			fit.equal++

@@ -306,7 +306,7 @@ func (m *Matcher) Match(ctx context.Context) (*Result, error) {
 		res.Pairs = append(res.Pairs, p)
 		res.Total += p.Score
 	}
-	res.Unmatched = m.unmatched(partner, lockedOf)
+	res.Unmatched = m.unmatched(partner, lockedOf, m.grid(rows, cols, score))
 	return res, nil
 }
 
@@ -400,24 +400,29 @@ func (m *Matcher) scoreRow(s *person, cols []*person, out []float64) {
 	}
 }
 
+// grid indexes the score matrix by senior and junior.
+func (m *Matcher) grid(rows, cols []*person, score []float64) grid {
+	g := grid{m: m, score: score, w: len(cols), rowOf: make([]int, len(m.seniors)), firstCol: make([]int, len(m.juniors))}
+	for i := range g.rowOf {
+		g.rowOf[i] = -1
+	}
+	for r, s := range rows {
+		g.rowOf[s.idx] = r
+	}
+	for i := range g.firstCol {
+		g.firstCol[i] = -1
+	}
+	for c := len(cols) - 1; c >= 0; c-- {
+		g.firstCol[cols[c].idx] = c
+	}
+	return g
+}
+
 // blockSparse marks Forbidden every cell whose pair is on a reporting
 // line or a list.
 func (m *Matcher) blockSparse(rows, cols []*person, score []float64) {
-	rowOf := make([]int, len(m.seniors))
-	for i := range rowOf {
-		rowOf[i] = -1
-	}
-	for r, s := range rows {
-		rowOf[s.idx] = r
-	}
-	firstCol := make([]int, len(m.juniors))
-	for i := range firstCol {
-		firstCol[i] = -1
-	}
-	for c := len(cols) - 1; c >= 0; c-- {
-		firstCol[cols[c].idx] = c
-	}
-	w := len(cols)
+	g := m.grid(rows, cols, score)
+	rowOf, firstCol, w := g.rowOf, g.firstCol, g.w
 	for key := range m.blocked {
 		r, c := rowOf[key>>32], firstCol[uint32(key)]
 		if r < 0 || c < 0 {

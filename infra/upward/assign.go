@@ -73,6 +73,9 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 // number are still accepted).
 func parseScores(data []byte) (matching.Matrix, error) {
 	var m matching.Matrix
+	// Size the matrix once: growing it by appending would briefly hold
+	// two or three copies of a 200 MB matrix.
+	m.Score = make([]float64, 0, bytes.Count(data, []byte{','})+bytes.Count(data, []byte{'\n'})+1)
 	line := 0
 	for len(data) > 0 {
 		line++

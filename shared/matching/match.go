@@ -368,11 +368,12 @@ func (m *Matcher) scoreMatrix(ctx context.Context, rows, cols []*person) []float
 					m.scoreRow(rows[r], cols, score[r*w:(r+1)*w])
 				}
 				if m.Progress != nil {
+					// Under the lock: the callback need not be safe for
+					// concurrent use.
 					mu.Lock()
 					done += b - a
-					d := done
+					m.Progress("scoring", done, n)
 					mu.Unlock()
-					m.Progress("scoring", d, n)
 				}
 			}
 		}()

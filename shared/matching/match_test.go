@@ -653,3 +653,28 @@ func TestMatchIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// Progress is called from the scoring workers; it must see counts that
+// only grow and end at the total, one call at a time (run with -race).
+func TestMatchReportsProgress(t *testing.T) {
+	in := realisticInput(2, 300, 400)
+	m, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[string][2]int{}
+	m.Progress = func(stage string, done, total int) {
+		if p := last[stage]; done < p[0] {
+			t.Errorf("%s went back from %d to %d", stage, p[0], done)
+		}
+		last[stage] = [2]int{done, total}
+	}
+	if _, err := m.Match(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, stage := range []string{"scoring", "solving"} {
+		if p, ok := last[stage]; !ok || p[0] != p[1] {
+			t.Errorf("%s ended at %v, want done == total", stage, p)
+		}
+	}
+}

@@ -136,7 +136,10 @@ func solveScores(ctx context.Context, n, m int, score []float64, opt lapOptions,
 		var report func(int, int)
 		if progress != nil {
 			base := done
-			report = func(d, _ int) { progress(base+d, total) }
+			// Rows the initialisation settled count as done; the LAP
+			// reports the rows it still had to augment.
+			rows := len(p.rows)
+			report = func(d, free int) { progress(base+rows-free+d, total) }
 		}
 		x, err := solveLAP(ctx, a, b, sub, opt, report)
 		if err != nil {

@@ -123,14 +123,14 @@ func (t *Ticker) tickShard(ctx context.Context, shard int, now time.Time, c *tic
 
 // decision is what to do with one due item.
 type decision struct {
-	item   store.DueItem
-	job    *sendqueue.Job
-	next   *store.DueItem // nil: the schedule is finished
-	flag   string         // reason to put the pair on the attention list
-	end    bool           // the closing went out: the pair has ended
-	resume bool           // a timed pause is over: resume at cycle resumed
+	item    store.DueItem
+	job     *sendqueue.Job
+	next    *store.DueItem // nil: the schedule is finished
+	flag    string         // reason to put the pair on the attention list
+	end     bool           // the closing went out: the pair has ended
+	resume  bool           // a timed pause is over: resume at cycle resumed
 	resumed int
-	held   bool
+	held    bool
 }
 
 // handle decides a batch, queues its emails, and only then moves the items

@@ -21,6 +21,7 @@ type Store interface {
 	DueBefore(ctx context.Context, shard int, now time.Time, fn func(store.DueItem) error) error
 	GetProgramme(ctx context.Context, id string) (programme.Programme, error)
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
+	GetPairs(ctx context.Context, programmeID string, ids []string) (map[string]programme.Pair, error)
 	UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
 	FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error
 	AdvanceDue(ctx context.Context, old, next store.DueItem) error
@@ -140,6 +141,9 @@ func (t *Ticker) handle(ctx context.Context, items []store.DueItem, now time.Tim
 	var st Stats
 	var jobs []sendqueue.Job
 	var ds []decision
+	if err := c.prefetch(ctx, t.Store, items); err != nil {
+		return st, err
+	}
 	for _, d := range items {
 		st.Due++
 		dec, err := t.decide(ctx, d, now, c)
@@ -158,41 +162,63 @@ func (t *Ticker) handle(ctx context.Context, items []store.DueItem, now time.Tim
 		return st, fmt.Errorf("queue %d emails: %w", len(jobs), err)
 	}
 	st.Queued += len(jobs)
+	// The writes of a batch are independent: run them together, since in
+	// DynamoDB each one is a network round trip.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
 	for _, dec := range ds {
-		d := dec.item
-		if dec.flag != "" {
-			if err := t.Store.FlagPair(ctx, d.ProgrammeID, d.PairID, dec.flag, now); err != nil {
-				return st, err
-			}
-		}
-		if dec.resume {
-			upd := expression.Set(expression.Name("state"), expression.Value(programme.PairActive)).
-				Set(expression.Name("resumed_cycle"), expression.Value(dec.resumed))
-			if _, err := t.Store.UpdatePair(ctx, d.ProgrammeID, d.PairID, upd, now); err != nil {
-				return st, err
-			}
-		}
-		var err error
-		if dec.next == nil {
-			err = t.Store.RemoveDue(ctx, d)
-			if err == nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			finished, conflict, err := t.apply(ctx, dec, now)
+			mu.Lock()
+			defer mu.Unlock()
+			if finished {
 				st.Finished++
-				if dec.end {
-					err = t.endIfDone(ctx, d, now)
-				}
 			}
-		} else {
-			err = t.Store.AdvanceDue(ctx, d, *dec.next)
-		}
-		if errors.Is(err, store.ErrConflict) {
-			st.Conflicts++
-			continue
-		}
-		if err != nil {
-			return st, err
+			if conflict {
+				st.Conflicts++
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return st, errors.Join(errs...)
+}
+
+// apply records one decision: flags, resumption, and moving the item on.
+func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time) (finished, conflict bool, err error) {
+	d := dec.item
+	if dec.flag != "" {
+		if err := t.Store.FlagPair(ctx, d.ProgrammeID, d.PairID, dec.flag, now); err != nil {
+			return false, false, err
 		}
 	}
-	return st, nil
+	if dec.resume {
+		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairActive)).
+			Set(expression.Name("resumed_cycle"), expression.Value(dec.resumed))
+		if _, err := t.Store.UpdatePair(ctx, d.ProgrammeID, d.PairID, upd, now); err != nil {
+			return false, false, err
+		}
+	}
+	if dec.next != nil {
+		err = t.Store.AdvanceDue(ctx, d, *dec.next)
+	} else {
+		err = t.Store.RemoveDue(ctx, d)
+		if err == nil {
+			finished = true
+			if dec.end {
+				err = t.endIfDone(ctx, d, now)
+			}
+		}
+	}
+	if errors.Is(err, store.ErrConflict) {
+		return false, true, nil
+	}
+	return finished, false, err
 }
 
 func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *tickCache) (decision, error) {
@@ -305,6 +331,30 @@ func (c *tickCache) programme(ctx context.Context, s Store, id string) (programm
 	c.progs[id] = p
 	c.mu.Unlock()
 	return p, nil
+}
+
+// prefetch reads the batch's pairs in one request instead of one each.
+func (c *tickCache) prefetch(ctx context.Context, s Store, items []store.DueItem) error {
+	missing := map[string][]string{}
+	c.mu.Lock()
+	for _, d := range items {
+		if _, ok := c.pairs[d.PairID]; !ok {
+			missing[d.ProgrammeID] = append(missing[d.ProgrammeID], d.PairID)
+		}
+	}
+	c.mu.Unlock()
+	for prog, ids := range missing {
+		got, err := s.GetPairs(ctx, prog, ids)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		for id, p := range got {
+			c.pairs[id] = p
+		}
+		c.mu.Unlock()
+	}
+	return nil
 }
 
 func (c *tickCache) put(p programme.Pair) {

@@ -52,6 +52,32 @@ func (s *Store) GetPair(ctx context.Context, programmeID, id string) (programme.
 	return it.Pair, nil
 }
 
+// GetPairs reads many pairs of one programme at once (missing ones are
+// left out of the result).
+func (s *Store) GetPairs(ctx context.Context, programmeID string, ids []string) (map[string]programme.Pair, error) {
+	ks := make([]map[string]types.AttributeValue, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			ks = append(ks, key(programmePK(programmeID), pairSK(id)))
+		}
+	}
+	out := make(map[string]programme.Pair, len(ks))
+	err := s.batchGet(ctx, ks, func(item map[string]types.AttributeValue) error {
+		var it pairItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode pair: %w", err)
+		}
+		out[it.ID] = it.Pair
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pairs of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
 // ListPairs returns every pair of a programme, in any state.
 func (s *Store) ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error) {
 	var out []programme.Pair

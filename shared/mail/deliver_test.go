@@ -37,7 +37,9 @@ type fixture struct {
 	people map[string]programme.Participant
 }
 
-func setup(t *testing.T, people ...programme.Participant) fixture {
+func setup(t *testing.T, people ...programme.Participant) fixture { return setupB(t, people...) }
+
+func setupB(t testing.TB, people ...programme.Participant) fixture {
 	t.Helper()
 	s, _ := stacktest.Store(t)
 	ctx := context.Background()

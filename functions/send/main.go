@@ -31,6 +31,10 @@ func main() {
 		BaseURL:     env.Require("BASE_URL"),
 	}
 	confSet := env.Optional("SES_CONFIGURATION_SET", "")
+	// The account's SES sending quota, shared by the send functions that
+	// may run at once (the queue's MaximumConcurrency).
+	maxRate := env.Int("SES_MAX_SEND_RATE", 0)
+	concurrency := env.Int("SEND_CONCURRENCY", 1)
 	if err := env.Err(); err != nil {
 		fail(log, err)
 	}
@@ -50,7 +54,7 @@ func main() {
 	}
 	d, err := mail.NewDeliverer(
 		store.New(dynamodb.NewFromConfig(aws), table),
-		&mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet},
+		&mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet, Limiter: mail.RateLimiter(float64(maxRate), concurrency)},
 		signer, clock.System{}, log, settings)
 	if err != nil {
 		fail(log, err)

@@ -17,11 +17,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -44,6 +46,9 @@ type Options struct {
 	Coordinators []string
 	MailDomain   string
 	FromAddress  string
+	// TickEvery runs the schedule's tick on a timer (0: only when asked, as
+	// tests do).
+	TickEvery time.Duration
 	// EmulatorLog receives the emulators' output (nil: discarded).
 	EmulatorLog io.Writer
 	Log         *slog.Logger
@@ -59,6 +64,9 @@ type Stack struct {
 	Clock       *clock.Dev
 	Signer      *token.Signer
 	Web         *web.Server
+	Ticker      *schedule.Ticker
+
+	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
 	cancel   context.CancelFunc
 	server   *http.Server
@@ -167,8 +175,10 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.cancel = cancel
 	st.Queue = sendqueue.NewMemory(runCtx, deliverer, 4, o.Log)
 
+	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log}, web.Config{
 		Coordinators: o.Coordinators, FromAddress: o.FromAddress, BaseURL: st.WebURL, Insecure: true,
+		DevClock: st,
 	})
 	if err != nil {
 		l.Close()
@@ -180,6 +190,9 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 			o.Log.Error("web server stopped", "err", err)
 		}
 	}()
+	if o.TickEvery > 0 {
+		go st.tickLoop(runCtx, o.TickEvery, o.Log)
+	}
 	return st, nil
 }
 

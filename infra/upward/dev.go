@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
 )
@@ -26,6 +27,8 @@ func init() {
 			coords := fs.String("coordinators", "coordinator@example.org", "comma-separated addresses allowed to sign in")
 			fs.StringVar(&o.MailDomain, "mail-domain", "upward.localhost", "domain of reply addresses")
 			verbose := fs.Bool("v", false, "log the emulators' output too")
+			fs.DurationVar(&o.TickEvery, "tick-every", 10*time.Second, "how often the schedule's tick runs (hourly in AWS)")
+			advance := fs.Duration("advance", 0, "move the dev clock forward by this much at start, sending everything that falls due (e.g. 336h); the pages have buttons for this too")
 			return func(ctx context.Context, env *Env) error {
 				o.WebAddr = *web
 				for _, c := range strings.Split(*coords, ",") {
@@ -42,15 +45,21 @@ func init() {
 					return err
 				}
 				defer st.Close()
+				if *advance > 0 {
+					if err := st.Advance(ctx, *advance); err != nil {
+						return err
+					}
+				}
 				fmt.Fprintf(env.Stdout, `
 Upward is running locally.
 
   Coordinator site   %s   (sign in as %s)
   Email viewer       %s   (every email sent, including sign-in links)
   DynamoDB           %s   (dynalite, data in %s)
+  Dev clock          %s   (move it forward from the bar on every page)
 
 Press Ctrl-C to stop.
-`, st.WebURL, strings.Join(o.Coordinators, ", "), st.SESURL, st.DynamoDBURL, o.DataDir)
+`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir, st.Now().Format(time.RFC1123))
 				<-ctx.Done()
 				fmt.Fprintln(env.Stdout, "\nStopping…")
 				return nil
@@ -58,3 +67,5 @@ Press Ctrl-C to stop.
 		},
 	})
 }
+
+func localhost(u string) string { return strings.Replace(u, "127.0.0.1", "localhost", 1) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -24,6 +25,8 @@ type Data interface {
 	MarkSent(ctx context.Context, key, messageID string, at time.Time) error
 	ReleaseSend(ctx context.Context, key string) error
 	MarkWelcomeSent(ctx context.Context, programmeID, id string, at time.Time) error
+	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
+	IsSuppressed(ctx context.Context, email string) (bool, error)
 }
 
 // Sender hands a rendered email to the mail service.
@@ -60,13 +63,21 @@ func NewDeliverer(data Data, sender Sender, signer *token.Signer, clk clock.Cloc
 	if s.FromAddress == "" || s.MailDomain == "" || s.BaseURL == "" {
 		return nil, errors.New("mail: FromAddress, MailDomain and BaseURL are required")
 	}
-	r, err := newRenderer(sendqueue.KindWelcome)
+	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing)
 	if err != nil {
 		return nil, err
 	}
 	s.BaseURL = strings.TrimRight(s.BaseURL, "/")
 	return &Deliverer{data: data, sender: sender, signer: signer, clock: clk, log: log, settings: s, r: r}, nil
 }
+
+// Kinds of email the deliverer renders besides the schedule's.
+const (
+	KindIntro   = "intro"
+	KindCheckIn = schedule.KindCheckIn
+	KindNudge   = schedule.KindNudge
+	KindClosing = schedule.KindClosing
+)
 
 // ErrSkipped marks jobs that need no email (the person stopped, bounced, or
 // the data is gone); they are done, not failed.
@@ -121,6 +132,10 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 	switch j.Kind {
 	case sendqueue.KindWelcome:
 		return d.composeWelcome(ctx, j)
+	case KindIntro:
+		return d.composeIntro(ctx, j)
+	case schedule.KindCheckIn, schedule.KindMidpoint, schedule.KindNudge, schedule.KindClosing:
+		return d.composeForPerson(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("unknown kind of email %q: %w", j.Kind, ErrSkipped)
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -34,7 +37,9 @@ type fixture struct {
 	people map[string]programme.Participant
 }
 
-func setup(t *testing.T, people ...programme.Participant) fixture {
+func setup(t *testing.T, people ...programme.Participant) fixture { return setupB(t, people...) }
+
+func setupB(t testing.TB, people ...programme.Participant) fixture {
 	t.Helper()
 	s, _ := stacktest.Store(t)
 	ctx := context.Background()
@@ -248,5 +253,49 @@ func TestResendRoundSendsAgain(t *testing.T) {
 	}
 	if n := len(stacktest.Emails(t, addr)); n != 2 {
 		t.Errorf("emails = %d, want 2 (the original and one resend)", n)
+	}
+}
+
+// throttlingTransport answers the first n requests to SES with HTTP 429,
+// as SES does when the sending rate is exceeded, below the real SDK client.
+type throttlingTransport struct {
+	n     atomic.Int32
+	calls atomic.Int32
+}
+
+func (tt *throttlingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	tt.calls.Add(1)
+	if tt.n.Add(-1) >= 0 {
+		return &http.Response{
+			StatusCode: http.StatusTooManyRequests,
+			Header:     http.Header{"Content-Type": {"application/json"}, "X-Amzn-Errortype": {"TooManyRequestsException"}},
+			Body:       io.NopCloser(strings.NewReader(`{"message":"Maximum sending rate exceeded."}`)),
+			Request:    r,
+		}, nil
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestTheSDKRetryerAbsorbsThrottling(t *testing.T) {
+	t.Parallel()
+	addr := uniq("ed")
+	f := setup(t, programme.Participant{Email: addr, Name: "Ed", Role: programme.Junior})
+	tr := &throttlingTransport{}
+	tr.n.Store(2)
+	cfg, err := localstack.AWSConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.HTTPClient = &http.Client{Transport: tr}
+	client := localstack.SES(cfg, stacktest.SESURL(t))
+	d := f.deliverer(t, &mail.SES{Client: client})
+	if err := d.Handle(context.Background(), sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}); err != nil {
+		t.Fatalf("two throttled attempts should be retried by the SDK: %v", err)
+	}
+	if c := tr.calls.Load(); c != 3 {
+		t.Errorf("HTTP requests = %d, want 3 (two throttled, one accepted)", c)
+	}
+	if n := len(stacktest.Emails(t, addr)); n != 1 {
+		t.Errorf("emails = %d, want 1", n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"golang.org/x/time/rate"
 )
 
 // SESAPI is the part of the SES v2 client the sender uses.
@@ -45,10 +46,18 @@ type SES struct {
 	Client SESAPI
 	// ConfigurationSet routes bounce and complaint events back (optional).
 	ConfigurationSet string
+	// Limiter keeps this instance under its share of the account's SES
+	// sending rate (nil: no limit, as locally).
+	Limiter *rate.Limiter
 }
 
 // Send hands one email to SES and returns SES's message id.
 func (s *SES) Send(ctx context.Context, e Email) (string, error) {
+	if s.Limiter != nil {
+		if err := s.Limiter.Wait(ctx); err != nil {
+			return "", fmt.Errorf("ses send: waiting for the rate limit: %w", err)
+		}
+	}
 	msg := &types.Message{
 		Subject: &types.Content{Data: aws.String(e.Subject), Charset: aws.String("UTF-8")},
 		Body: &types.Body{
@@ -90,4 +99,14 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// RateLimiter shares an account's SES sending rate (emails per second)
+// evenly between the functions that may run at once.
+func RateLimiter(perSecond float64, concurrency int) *rate.Limiter {
+	if perSecond <= 0 {
+		return nil
+	}
+	share := perSecond / float64(max(concurrency, 1))
+	return rate.NewLimiter(rate.Limit(share), 1)
 }

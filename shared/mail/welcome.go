@@ -41,8 +41,8 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Job) (Email,
 	if err != nil {
 		return Email{}, nil, err
 	}
-	if !person.Status.Mailable() {
-		return Email{}, nil, fmt.Errorf("participant %s is %s: %w", person.ID, person.Status, ErrSkipped)
+	if err := d.mailable(ctx, person); err != nil {
+		return Email{}, nil, err
 	}
 
 	ref := token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, Kind: token.KindWelcome, Cycle: j.Cycle % 256}
@@ -66,9 +66,7 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Job) (Email,
 		CheckInCadence: prog.CheckInCadence.Label(),
 		ExampleTopics:  exampleTopics(prog.Topics),
 	}
-	for _, r := range prog.Resources {
-		data.Resources = append(data.Resources, programme.Resource{Title: r.Title, URL: d.link(r.URL)})
-	}
+	data.Resources = d.resources(prog)
 	data.Subject = fmt.Sprintf("You're invited: %s — reply JOIN to take part", prog.Name)
 	text, html, err := d.r.render(sendqueue.KindWelcome, data)
 	if err != nil {

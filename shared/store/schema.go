@@ -11,9 +11,12 @@
 //	programme     PROG#<id>             META                PROGRAMMES / <created>#<id>          -
 //	participant   PROG#<id>             PART#<id>           -                                    -
 //	email claim   PROG#<id>             EMAIL#<address>     -                                    -
+//	pair          PROG#<id>             PAIR#<pair id>      -                                    -
+//	due item      PROG#<id>             DUE#<pair>#<role>   -                                    DUE#<shard> / <due UTC>#<pair>#<role>
 //	login link    LOGIN#<sha256>        META                -                                    -
 //	session       SESSION#<sha256>      META                -                                    -
 //	send ledger   SENT#<key>            META                -                                    -
+//	suppression   SUPPRESS#<address>    META                -                                    -
 //
 // Access patterns:
 //
@@ -29,10 +32,13 @@
 //     being unused and unexpired.
 //  7. Resolve a session: GetItem SESSION#hash.
 //  8. Send an email at most once: conditional PutItem on SENT#key.
-//
-// gsi2 is reserved for work that falls due at a time (the schedule's tick):
-// gsi2pk = a due bucket, gsi2sk = due time, so the tick Queries only what is
-// due. Items leave the index by removing the attributes (sparse index).
+//     8b. Check an address against the suppression list: GetItem SUPPRESS#address.
+//  9. List a programme's pairs: Query pk = PROG#id, sk begins_with PAIR#.
+//  10. Find the scheduled emails that are due: Query gsi2 where gsi2pk =
+//     DUE#<shard> and gsi2sk <= now, for each of the DueShards shards, page
+//     by page. Each person in each live pair has one due item holding their
+//     next cycle; the tick moves it on with a write conditioned on the value
+//     it read, so two ticks never both move it.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

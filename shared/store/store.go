@@ -22,6 +22,7 @@ type DynamoDB interface {
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
+	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 }
 
 var _ DynamoDB = (*dynamodb.Client)(nil)
@@ -171,6 +172,35 @@ func (s *Store) update(ctx context.Context, pk, sk string, upd expression.Update
 	if out != nil {
 		if err := attributevalue.UnmarshalMap(res.Attributes, out); err != nil {
 			return fmt.Errorf("decode %s %s: %w", pk, sk, err)
+		}
+	}
+	return nil
+}
+
+// batchGet reads up to 100 keys per request, retrying the keys DynamoDB
+// leaves unprocessed under load, and decodes each item with add.
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue, add func(map[string]types.AttributeValue) error) error {
+	for start := 0; start < len(keys); start += 100 {
+		pending := keys[start:min(start+100, len(keys))]
+		for attempt := 0; len(pending) > 0; attempt++ {
+			if attempt == 8 {
+				return fmt.Errorf("batch get: %d keys still unprocessed", len(pending))
+			}
+			if attempt > 0 {
+				time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+			}
+			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+				s.table: {Keys: pending, ConsistentRead: aws.Bool(true)},
+			}})
+			if err != nil {
+				return fmt.Errorf("batch get: %w", err)
+			}
+			for _, item := range out.Responses[s.table] {
+				if err := add(item); err != nil {
+					return err
+				}
+			}
+			pending = out.UnprocessedKeys[s.table].Keys
 		}
 	}
 	return nil

@@ -19,6 +19,9 @@ type view struct {
 	Notice      string
 	Errors      programme.FieldErrors
 	Data        any
+	// DevNow is the local dev clock's time ("" outside `upward dev`).
+	DevNow  string
+	DevBack string
 }
 
 type fieldErr struct{ Field, Msg string }
@@ -76,6 +79,10 @@ func phase(p programme.Programme, now time.Time) string {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	if sess, ok := s.session(r); ok {
 		v.Coordinator, v.CSRF = sess.Email, sess.CSRF
+		if s.cfg.DevClock != nil {
+			v.DevNow = s.cfg.DevClock.Now().Format("Mon 2 Jan 2006 15:04 MST")
+			v.DevBack = r.URL.Path
+		}
 	}
 	var buf bytes.Buffer
 	if err := s.pages.t[name].ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdaurl"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -40,6 +41,10 @@ type Store interface {
 	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
 	SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error)
 	NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error)
+
+	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
+	UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
+	FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error
 
 	CreateLoginLink(ctx context.Context, l store.LoginLink) error
 	RedeemLoginLink(ctx context.Context, hash string, now time.Time) (store.LoginLink, error)
@@ -69,6 +74,15 @@ type Config struct {
 	Insecure bool
 	// LoginTTL and SessionTTL bound sign-in links and sessions.
 	LoginTTL, SessionTTL time.Duration
+	// DevClock, set only by `upward dev`, shows the local clock on every
+	// page with buttons that move it forward.
+	DevClock DevClock
+}
+
+// DevClock is the local stack's movable clock.
+type DevClock interface {
+	Now() time.Time
+	Advance(ctx context.Context, d time.Duration) error
 }
 
 // Deps are the parts the server is built from.
@@ -141,6 +155,28 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /programmes/{id}/example.csv", s.coordinator(s.exampleCSV))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/status", s.coordinator(s.setStatus))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/welcome", s.coordinator(s.resendWelcome))
+	if s.cfg.DevClock != nil {
+		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))
+	}
+}
+
+// advanceClock lives through the chosen span locally: every check-in,
+// nudge and survey that falls due in it is sent.
+func (s *Server) advanceClock(w http.ResponseWriter, r *http.Request) {
+	d, err := time.ParseDuration(r.PostFormValue("by"))
+	if err != nil || d <= 0 || d > 366*24*time.Hour {
+		s.message(w, r, http.StatusBadRequest, messageData{Heading: "The clock did not move", Paragraphs: []string{"Choose how far to move it forward."}})
+		return
+	}
+	if err := s.cfg.DevClock.Advance(r.Context(), d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/programmes"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 // ServeHTTP adds the security headers every response carries, and rejects

@@ -21,6 +21,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -476,5 +477,35 @@ func TestPublicPagesAndHeaders(t *testing.T) {
 	css := s.get(t, c, "/static/app.css", http.StatusOK)
 	if !strings.Contains(css, "--brand") {
 		t.Error("stylesheet not served")
+	}
+}
+
+func TestUnsubscribeStopsThePairAndFlagsIt(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c, csrf := s.signIn(t)
+	id := s.createProgramme(t, c, csrf, "Stop flags the pair")
+	tag := ids.New()[:6]
+	upload(t, s, c, csrf, id, "two.csv", []byte("email,name,role\nsen-"+tag+"@example.org,Sen,senior\njun-"+tag+"@example.org,Jun,junior\n"), http.StatusSeeOther)
+	ctx := context.Background()
+	people, _ := s.store.ListParticipants(ctx, id)
+	prog, _ := s.store.GetProgramme(ctx, id)
+	var sen, jun programme.Participant
+	for _, p := range people {
+		if p.Role == programme.Senior {
+			sen = p
+		} else {
+			jun = p
+		}
+	}
+	pairs, err := schedule.Approve(ctx, s.store, s.queue, prog, []programme.Pair{{SeniorID: sen.ID, JuniorID: jun.ID}}, s.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := s.signer.Sign(token.Ref{Purpose: token.PurposeUnsubscribe, ProgrammeID: id, ParticipantID: jun.ID, Kind: token.KindCheckIn, Cycle: 1})
+	s.post(t, client(), "/u/"+tok, url.Values{"List-Unsubscribe": {"One-Click"}}, http.StatusOK)
+	got, _ := s.store.GetPair(ctx, id, pairs[0].ID)
+	if got.State != programme.PairStopped || !got.Attention {
+		t.Errorf("pair after the junior stopped: %s, attention %v; want stopped and flagged", got.State, got.Attention)
 	}
 }

@@ -1,0 +1,94 @@
+package programme
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// PairState is where a senior–junior pair stands.
+type PairState string
+
+const (
+	PairActive    PairState = "active"
+	PairPaused    PairState = "paused"
+	PairEnded     PairState = "ended"     // the programme or a rotation round ended
+	PairRematched PairState = "rematched" // ended because one of them asked for a rematch
+	PairStopped   PairState = "stopped"   // one of them stopped all email
+)
+
+// Label is the state in words.
+func (s PairState) Label() string {
+	switch s {
+	case PairActive:
+		return "Active"
+	case PairPaused:
+		return "Paused"
+	case PairEnded:
+		return "Ended"
+	case PairRematched:
+		return "Rematched"
+	case PairStopped:
+		return "Stopped"
+	}
+	return string(s)
+}
+
+// Live reports whether the pair still receives programme email.
+func (s PairState) Live() bool { return s == PairActive || s == PairPaused }
+
+// Pair is an approved senior–junior pair.
+type Pair struct {
+	ID          string    `dynamodbav:"id"`
+	ProgrammeID string    `dynamodbav:"programme_id"`
+	SeniorID    string    `dynamodbav:"senior_id"`
+	JuniorID    string    `dynamodbav:"junior_id"`
+	State       PairState `dynamodbav:"state"`
+	Score       float64   `dynamodbav:"score"`
+	// Reasons say in words why the matcher paired them.
+	Reasons    []string  `dynamodbav:"reasons,omitempty"`
+	Round      int       `dynamodbav:"round"`
+	ApprovedAt time.Time `dynamodbav:"approved_at"`
+	ApprovedBy string    `dynamodbav:"approved_by"`
+	// StartDate is the day the pair's cadence counts from (YYYY-MM-DD): the
+	// approval day, or the programme's start if that is later.
+	StartDate string `dynamodbav:"start_date"`
+
+	// What replies have told us, by check-in cycle (0 = none yet).
+	LastMetCycle   int       `dynamodbav:"last_met_cycle"`
+	LastReplyCycle int       `dynamodbav:"last_reply_cycle"`
+	LastMetAt      time.Time `dynamodbav:"last_met_at,omitempty"`
+	// ResumedCycle restarts the stall count after a pause.
+	ResumedCycle int `dynamodbav:"resumed_cycle"`
+	// Stalled is set when the pair went two check-ins without meeting or
+	// replying; NudgedCycle is the cycle of the senior's nudge.
+	Stalled     bool `dynamodbav:"stalled"`
+	NudgedCycle int  `dynamodbav:"nudged_cycle"`
+	// Attention puts the pair on the coordinator's list (status only).
+	Attention       bool   `dynamodbav:"attention"`
+	AttentionReason string `dynamodbav:"attention_reason,omitempty"`
+
+	PausedUntil time.Time `dynamodbav:"paused_until,omitempty"`
+	EndedAt     time.Time `dynamodbav:"ended_at,omitempty"`
+	EndReason   string    `dynamodbav:"end_reason,omitempty"`
+	UpdatedAt   time.Time `dynamodbav:"updated_at"`
+}
+
+// Start is the day the pair's cadence counts from.
+func (p Pair) Start() time.Time { t, _ := time.Parse(DateLayout, p.StartDate); return t }
+
+// Other returns the id of the partner of participant id.
+func (p Pair) Other(id string) string {
+	if id == p.SeniorID {
+		return p.JuniorID
+	}
+	return p.SeniorID
+}
+
+// PairID derives a pair's id from what makes it unique, so approving the
+// same proposal twice names the same pairs and creates nothing new.
+func PairID(programmeID string, round int, seniorID, juniorID string) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%s|%s", programmeID, round, seniorID, juniorID)))
+	return hex.EncodeToString(h[:8])
+}

@@ -1,0 +1,66 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+// ApproveStore is what approving pairs needs from the table.
+type ApproveStore interface {
+	CreatePair(ctx context.Context, p programme.Pair) error
+	PutDue(ctx context.Context, d store.DueItem) error
+	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
+}
+
+// Approve starts approved pairs: it stores each pair, schedules both
+// people's first check-in, and queues the introduction. Every step is
+// idempotent (pair ids derive from the proposal, writes are conditional,
+// the introduction has one ledger key per pair), so approving twice starts
+// each pair once and introduces it once.
+func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog programme.Programme, pairs []programme.Pair, now time.Time) ([]programme.Pair, error) {
+	today := now.UTC().Format(programme.DateLayout)
+	var started []programme.Pair
+	var jobs []sendqueue.Job
+	for _, p := range pairs {
+		if p.SeniorID == "" || p.JuniorID == "" {
+			return nil, fmt.Errorf("approve: pair without both people")
+		}
+		p.ProgrammeID = prog.ID
+		if p.ID == "" {
+			p.ID = programme.PairID(prog.ID, p.Round, p.SeniorID, p.JuniorID)
+		}
+		p.State = programme.PairActive
+		p.ApprovedAt, p.UpdatedAt = now, now
+		p.StartDate = max(today, prog.StartDate)
+		if err := s.CreatePair(ctx, p); err != nil && !errors.Is(err, store.ErrConflict) {
+			return nil, err
+		}
+		plan := NewPlan(prog, p)
+		for _, who := range []struct {
+			id   string
+			role programme.Role
+		}{{p.SeniorID, programme.Senior}, {p.JuniorID, programme.Junior}} {
+			person, err := s.GetParticipant(ctx, prog.ID, who.id)
+			if err != nil {
+				return nil, fmt.Errorf("approve pair %s: %w", p.ID, err)
+			}
+			d := store.DueItem{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: who.id, Role: who.role, Cycle: 1,
+				Due: plan.Delivery(1, person.Loc()), TimeZone: person.TimeZone}
+			if err := s.PutDue(ctx, d); err != nil {
+				return nil, err
+			}
+		}
+		jobs = append(jobs, sendqueue.Job{Kind: "intro", ProgrammeID: prog.ID, PairID: p.ID})
+		started = append(started, p)
+	}
+	if err := q.Enqueue(ctx, jobs...); err != nil {
+		return nil, fmt.Errorf("queue introductions: %w", err)
+	}
+	return started, nil
+}

@@ -1,0 +1,152 @@
+// Package schedule decides which programme emails fall due and when: the
+// check-ins at each pair's cadence, in each person's morning on a weekday,
+// the nudges for stalled pairs, and the midpoint and closing surveys. The
+// tick (an EventBridge schedule in AWS, a timer locally) runs it.
+package schedule
+
+import (
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+// Kinds of email the schedule sends.
+const (
+	KindCheckIn  = "checkin"
+	KindNudge    = "nudge"
+	KindMidpoint = "midpoint"
+	KindClosing  = "closing"
+)
+
+// MorningHour is when scheduled email reaches people, in their time zone.
+const MorningHour = 9
+
+// lastCheckInGap keeps a check-in from landing in the same week as the
+// closing survey.
+const lastCheckInGap = 7 * 24 * time.Hour
+
+// Plan is a pair's calendar: check-in k falls CadenceDays*k days after the
+// pair's start, the closing survey on the programme's last day.
+type Plan struct {
+	Start, End  time.Time // dates at 00:00 UTC
+	CadenceDays int
+	// Cycles is the number of check-ins; cycle Cycles+1 is the closing.
+	Cycles int
+	// Midpoint is the check-in replaced by the midpoint survey (0: none).
+	Midpoint int
+}
+
+// NewPlan lays out a pair's calendar within its programme.
+func NewPlan(prog programme.Programme, pair programme.Pair) Plan {
+	p := Plan{Start: pair.Start(), End: prog.End(), CadenceDays: prog.CheckInCadence.Days()}
+	if p.CadenceDays <= 0 {
+		p.CadenceDays = 14
+	}
+	if p.Start.Before(prog.Start()) {
+		p.Start = prog.Start()
+	}
+	for k := 1; ; k++ {
+		if p.date(k).After(p.End.Add(-lastCheckInGap)) {
+			break
+		}
+		p.Cycles = k
+	}
+	if p.Cycles >= 3 {
+		mid := p.Start.Add(p.End.Sub(p.Start) / 2)
+		best := time.Duration(1 << 62)
+		for k := 1; k <= p.Cycles; k++ {
+			d := p.date(k).Sub(mid)
+			if d < 0 {
+				d = -d
+			}
+			if d < best {
+				best, p.Midpoint = d, k
+			}
+		}
+	}
+	return p
+}
+
+func (p Plan) date(k int) time.Time { return p.Start.AddDate(0, 0, k*p.CadenceDays) }
+
+// Closing is the cycle number of the closing survey.
+func (p Plan) Closing() int { return p.Cycles + 1 }
+
+// Date is the calendar day of cycle k (the closing's is the programme's end).
+func (p Plan) Date(k int) time.Time {
+	if k >= p.Closing() {
+		return p.End
+	}
+	return p.date(k)
+}
+
+// Kind is what cycle k sends when nothing is stalled.
+func (p Plan) Kind(k int) string {
+	switch {
+	case k >= p.Closing():
+		return KindClosing
+	case k == p.Midpoint:
+		return KindMidpoint
+	}
+	return KindCheckIn
+}
+
+// Delivery is when cycle k reaches someone in loc: MorningHour on the
+// cycle's day, or on the Monday after when that day is a weekend.
+func (p Plan) Delivery(k int, loc *time.Location) time.Time {
+	return Morning(p.Date(k), loc)
+}
+
+// Morning is MorningHour on day d in loc, moved to Monday from a weekend.
+func Morning(d time.Time, loc *time.Location) time.Time {
+	switch d.Weekday() {
+	case time.Saturday:
+		d = d.AddDate(0, 0, 2)
+	case time.Sunday:
+		d = d.AddDate(0, 0, 1)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), MorningHour, 0, 0, 0, loc).UTC()
+}
+
+// LatestDue is the last cycle whose delivery in loc is at or before now,
+// or 0 when none is. After a long outage the tick sends only this one
+// rather than every check-in it missed.
+func (p Plan) LatestDue(loc *time.Location, now time.Time) int {
+	latest := 0
+	for k := 1; k <= p.Closing(); k++ {
+		if p.Delivery(k, loc).After(now) {
+			break
+		}
+		latest = k
+	}
+	return latest
+}
+
+// Stall says whether a pair is stalled at cycle k and for how many cycles:
+// no meeting reported across the two check-ins before k (which includes not
+// replying at all). n is 0 on the first stalled cycle.
+func Stall(pair programme.Pair, k int) (stalled bool, n int) {
+	base := max(pair.LastMetCycle, pair.ResumedCycle)
+	if k < base+3 {
+		return false, 0
+	}
+	return true, k - (base + 3)
+}
+
+// KindFor is what person role receives at cycle k: the plan's kind, except
+// that a stalled pair's senior gets a nudge first (senior commitment is the
+// main reason reverse mentoring fails), and the junior one cycle later.
+func KindFor(p Plan, pair programme.Pair, role programme.Role, k int) string {
+	kind := p.Kind(k)
+	if kind == KindClosing {
+		return kind
+	}
+	stalled, n := Stall(pair, k)
+	switch {
+	case stalled && n == 0 && role == programme.Senior:
+		return KindNudge
+	case stalled && n == 1 && role == programme.Junior:
+		return KindNudge
+	}
+	return kind
+}

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+const (
+	typePair = "pair"
+	typeDue  = "due"
+	// DueShards spreads due items over this many gsi2 partitions, so the
+	// tick reads them in parallel and no partition gets hot.
+	DueShards = 16
+	dueLayout = "2006-01-02T15:04:05Z"
+)
+
+type pairItem struct {
+	keys
+	programme.Pair
+}
+
+func pairSK(id string) string { return "PAIR#" + id }
+
+// CreatePair stores an approved pair. Approving the same pair twice is a
+// no-op that returns ErrConflict, so callers can treat it as done.
+func (s *Store) CreatePair(ctx context.Context, p programme.Pair) error {
+	it := pairItem{keys: keys{PK: programmePK(p.ProgrammeID), SK: pairSK(p.ID), Type: typePair}, Pair: p}
+	if err := s.put(ctx, it, notExists(), ErrConflict); err != nil {
+		return fmt.Errorf("create pair %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// GetPair reads one pair.
+func (s *Store) GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error) {
+	var it pairItem
+	if err := s.get(ctx, programmePK(programmeID), pairSK(id), &it); err != nil {
+		return programme.Pair{}, fmt.Errorf("pair %s: %w", id, err)
+	}
+	return it.Pair, nil
+}
+
+// GetPairs reads many pairs of one programme at once (missing ones are
+// left out of the result).
+func (s *Store) GetPairs(ctx context.Context, programmeID string, ids []string) (map[string]programme.Pair, error) {
+	ks := make([]map[string]types.AttributeValue, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			ks = append(ks, key(programmePK(programmeID), pairSK(id)))
+		}
+	}
+	out := make(map[string]programme.Pair, len(ks))
+	err := s.batchGet(ctx, ks, func(item map[string]types.AttributeValue) error {
+		var it pairItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode pair: %w", err)
+		}
+		out[it.ID] = it.Pair
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pairs of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
+// ListPairs returns every pair of a programme, in any state.
+func (s *Store) ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error) {
+	var out []programme.Pair
+	err := s.queryPrefix(ctx, programmePK(programmeID), "PAIR#", func(item map[string]types.AttributeValue) error {
+		var it pairItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode pair: %w", err)
+		}
+		out = append(out, it.Pair)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list pairs of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
+// UpdatePair applies an update to a pair and returns it as it is afterwards.
+func (s *Store) UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error) {
+	upd = upd.Set(expression.Name("updated_at"), expression.Value(now))
+	var it pairItem
+	if err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, exists(), ErrNotFound, &it); err != nil {
+		return programme.Pair{}, fmt.Errorf("update pair %s: %w", id, err)
+	}
+	return it.Pair, nil
+}
+
+// FlagPair puts a pair on the coordinator's attention list, once.
+func (s *Store) FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error {
+	upd := expression.Set(expression.Name("attention"), expression.Value(true)).
+		Set(expression.Name("attention_reason"), expression.Value(reason)).
+		Set(expression.Name("stalled"), expression.Value(true)).
+		Set(expression.Name("updated_at"), expression.Value(now))
+	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.Name("attention").NotEqual(expression.Value(true)))
+	err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, &cond, ErrConflict, nil)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("flag pair %s: %w", id, err)
+	}
+	return nil
+}
+
+// DueItem is the next scheduled email of one person in one pair.
+type DueItem struct {
+	ProgrammeID   string         `dynamodbav:"programme_id"`
+	PairID        string         `dynamodbav:"pair_id"`
+	ParticipantID string         `dynamodbav:"participant_id"`
+	Role          programme.Role `dynamodbav:"role"`
+	// Cycle is the next cycle to send; Due is when, in UTC.
+	Cycle int       `dynamodbav:"cycle"`
+	Due   time.Time `dynamodbav:"due"`
+	// TimeZone is copied from the participant so the tick needs no read
+	// of the person to plan the next morning.
+	TimeZone string `dynamodbav:"time_zone,omitempty"`
+}
+
+type dueItem struct {
+	keys
+	DueItem
+}
+
+func dueSK(pairID string, role programme.Role) string { return "DUE#" + pairID + "#" + string(role) }
+
+// DueShard is the gsi2 partition of a pair's due items.
+func DueShard(pairID string) int {
+	h := fnv.New32a()
+	h.Write([]byte(pairID))
+	return int(h.Sum32() % DueShards)
+}
+
+func dueGSI2SK(d DueItem) string {
+	return d.Due.UTC().Format(dueLayout) + "#" + d.PairID + "#" + string(d.Role)
+}
+
+func newDueItem(d DueItem) dueItem {
+	return dueItem{
+		keys: keys{
+			PK: programmePK(d.ProgrammeID), SK: dueSK(d.PairID, d.Role), Type: typeDue,
+			GSI2PK: "DUE#" + strconv.Itoa(DueShard(d.PairID)), GSI2SK: dueGSI2SK(d),
+		},
+		DueItem: d,
+	}
+}
+
+// PutDue schedules a person's first email in a pair unless it is already
+// scheduled (a repeated approval must not reset a schedule in progress).
+func (s *Store) PutDue(ctx context.Context, d DueItem) error {
+	err := s.put(ctx, newDueItem(d), notExists(), ErrConflict)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("schedule %s: %w", dueSK(d.PairID, d.Role), err)
+	}
+	return nil
+}
+
+// AdvanceDue moves an item from old to next only if nobody moved it since
+// old was read; a second tick racing on the same item gets ErrConflict.
+func (s *Store) AdvanceDue(ctx context.Context, old, next DueItem) error {
+	cond := expression.Name(AttrGSI2SK).Equal(expression.Value(dueGSI2SK(old)))
+	if err := s.put(ctx, newDueItem(next), &cond, ErrConflict); err != nil {
+		return fmt.Errorf("advance %s: %w", dueSK(old.PairID, old.Role), err)
+	}
+	return nil
+}
+
+// RemoveDue ends a person's schedule in a pair (the pair ended, or the
+// closing survey went out), only if nobody moved it since old was read.
+func (s *Store) RemoveDue(ctx context.Context, old DueItem) error {
+	cond := expression.Name(AttrGSI2SK).Equal(expression.Value(dueGSI2SK(old)))
+	if err := s.deleteIf(ctx, programmePK(old.ProgrammeID), dueSK(old.PairID, old.Role), cond); err != nil {
+		return fmt.Errorf("unschedule %s: %w", dueSK(old.PairID, old.Role), err)
+	}
+	return nil
+}
+
+// GetDue reads a person's schedule in a pair.
+func (s *Store) GetDue(ctx context.Context, programmeID, pairID string, role programme.Role) (DueItem, error) {
+	var it dueItem
+	if err := s.get(ctx, programmePK(programmeID), dueSK(pairID, role), &it); err != nil {
+		return DueItem{}, fmt.Errorf("schedule of %s %s: %w", pairID, role, err)
+	}
+	return it.DueItem, nil
+}
+
+// DueBefore calls fn for every item of one shard due at or before now,
+// oldest first, reading page by page (Query on gsi2, never a Scan).
+func (s *Store) DueBefore(ctx context.Context, shard int, now time.Time, fn func(DueItem) error) error {
+	kc := expression.Key(AttrGSI2PK).Equal(expression.Value("DUE#" + strconv.Itoa(shard))).
+		And(expression.Key(AttrGSI2SK).LessThanEqual(expression.Value(now.UTC().Format(dueLayout) + "#~")))
+	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return fmt.Errorf("build query: %w", err)
+	}
+	err = s.queryAll(ctx, &dynamodb.QueryInput{
+		IndexName:                 aws.String(IndexGSI2),
+		KeyConditionExpression:    expr.KeyCondition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+	}, func(item map[string]types.AttributeValue) error {
+		var it dueItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode due item: %w", err)
+		}
+		return fn(it.DueItem)
+	})
+	if err != nil {
+		return fmt.Errorf("due items of shard %d: %w", shard, err)
+	}
+	return nil
+}
+
+// NextDue returns the earliest due time of one shard, for the dev clock to
+// jump straight to the next thing that happens.
+func (s *Store) NextDue(ctx context.Context, shard int) (time.Time, bool, error) {
+	kc := expression.Key(AttrGSI2PK).Equal(expression.Value("DUE#" + strconv.Itoa(shard)))
+	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("build query: %w", err)
+	}
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(IndexGSI2),
+		KeyConditionExpression:    expr.KeyCondition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+		Limit:                     aws.Int32(1),
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due of shard %d: %w", shard, err)
+	}
+	if len(out.Items) == 0 {
+		return time.Time{}, false, nil
+	}
+	var it dueItem
+	if err := attributevalue.UnmarshalMap(out.Items[0], &it); err != nil {
+		return time.Time{}, false, fmt.Errorf("decode due item: %w", err)
+	}
+	return it.Due, true, nil
+}

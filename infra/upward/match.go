@@ -159,9 +159,15 @@ func readPeople(name string) ([]programme.Participant, error) {
 	return people, nil
 }
 
+// column is a wanted CSV column: its key and the header names accepted.
+type column struct {
+	key   string
+	names []string
+}
+
 // readTable reads a CSV with a header and returns, for each wanted column
 // (by any of its accepted names), its values row by row.
-func readTable(name string, want map[string][]string) ([]map[string]string, error) {
+func readTable(name string, want []column) ([]map[string]string, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
@@ -173,18 +179,22 @@ func readTable(name string, want map[string][]string) ([]map[string]string, erro
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	col := map[string]int{}
-	for key, names := range want {
+	var missing []string
+	for _, w := range want {
 		for i, h := range header {
 			h = strings.ToLower(strings.TrimSpace(h))
-			for _, n := range names {
+			for _, n := range w.names {
 				if h == n {
-					col[key] = i
+					col[w.key] = i
 				}
 			}
 		}
-		if _, ok := col[key]; !ok {
-			return nil, fmt.Errorf("%s: the header needs a column %s", name, names[0])
+		if _, ok := col[w.key]; !ok {
+			missing = append(missing, w.names[0])
 		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s: the header needs the columns %s", name, strings.Join(missing, " and "))
 	}
 	var out []map[string]string
 	for {
@@ -206,9 +216,9 @@ func readTable(name string, want map[string][]string) ([]map[string]string, erro
 }
 
 func readOrg(name string) ([]matching.ReportsTo, error) {
-	rows, err := readTable(name, map[string][]string{
-		"employee": {"employee_email", "email", "employee"},
-		"manager":  {"manager_email", "manager"},
+	rows, err := readTable(name, []column{
+		{"employee", []string{"employee_email", "email", "employee"}},
+		{"manager", []string{"manager_email", "manager"}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read org chart: %w", err)
@@ -221,9 +231,9 @@ func readOrg(name string) ([]matching.ReportsTo, error) {
 }
 
 func readPairs(name string) ([]matching.Pairing, error) {
-	rows, err := readTable(name, map[string][]string{
-		"senior": {"senior_email", "senior"},
-		"junior": {"junior_email", "junior"},
+	rows, err := readTable(name, []column{
+		{"senior", []string{"senior_email", "senior"}},
+		{"junior", []string{"junior_email", "junior"}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read pairs: %w", err)

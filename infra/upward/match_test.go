@@ -126,7 +126,7 @@ func TestMatchCommandRejectsBadInput(t *testing.T) {
 		{"bad capacity", []string{"--in", in, "--capacity", "0"}, "--capacity must be from 1 to 5"},
 		{"bad --at", []string{"--in", in, "--at", "tomorrow"}, `--at "tomorrow"`},
 		{"bad enrolment row", []string{"--in", bad}, "line 2, column email"},
-		{"org chart without its columns", []string{"--in", in, "--org", org}, "needs a column employee_email"},
+		{"org chart without its columns", []string{"--in", in, "--org", org}, "the header needs the columns employee_email and manager_email"},
 		{"missing file", []string{"--in", filepath.Join(dir, "nope.csv")}, "read participants"},
 	}
 	for _, tt := range tests {

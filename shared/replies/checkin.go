@@ -56,6 +56,8 @@ var (
 		// NL
 		regexp.MustCompile(`\b(nog niet|(niet|geen) (\w+ ){0,2}(gezien|gesproken|ontmoet|getroffen)|verzet|afgezegd|geannuleerd|uitgesteld|verplaatst|geen tijd|missen elkaar)\b`),
 	}
+	// Saying both at once.
+	ambiguousMet = regexp.MustCompile(`\b(yes and no|yes or no|yes/no|ja und nein|jein|oui et non|si y no|si e no|sim e nao|ja en nee)\b`)
 	// A negation close before a "met" phrase, in the same clause.
 	negatedBefore = regexp.MustCompile(`\b(not|n't|never|no|nicht|nie|kein\w*|pas|ne|nunca|non|mai|nao|niet|geen|nooit|didn|haven|hasn|couldn|wasn|weren|won|cannot|can't|yet to)\b[^.!?,;\n]{0,24}$`)
 )
@@ -97,7 +99,7 @@ func understandCheckIn(s string, a *Answer, used *spans) {
 		no += len(re.FindAllStringIndex(s, 20))
 	}
 	switch {
-	case explicitYes && explicitNo:
+	case explicitYes && explicitNo, ambiguousMet.MatchString(s):
 	case yes > 0 && no == 0, explicitYes && yes >= no+2 && !explicitNo:
 		a.Met = ptr(true)
 	case no > 0 && yes == 0, explicitNo && no >= yes+2 && !explicitYes:
@@ -165,7 +167,7 @@ var (
 	// …after a list number when answers are numbered ("2. 4")…
 	listAnswer = regexp.MustCompile(`(?m)^[ \t]*\d{1,2}[.)][ \t]+(?:(?:` + yesWords + `|` + noWords + `)\b[\s,.;:!/\-]*)?([1-5])[^\pL\pN\n]*$`)
 	// …or closing one after punctuation ("great chat, 4").
-	lineClosing = regexp.MustCompile(`(?m)[,;:\-]\s*([1-5])[\s.!)]*$`)
+	lineClosing = regexp.MustCompile(`(?m)(?:[,;:\-]|[.!][ \t])[ \t]*([1-5])[ \t.!)]*$`)
 	// What makes a number a quantity, a time or a date rather than a
 	// rating when it follows it.
 	unitAfter = regexp.MustCompile(`^\s*(hours?|hrs?|h\b|mins?|minutes?|times?|x\b|weeks?|days?|months?|years?|people|persons?|sessions?|meetings?|calls?|coffees?|pm\b|am\b|o'clock|%|st\b|nd\b|rd\b|th\b|stunden?|std|mal\b|minuten|tage?n?|wochen?|monate?n?|heures?|fois|jours?|semaines?|mois\b|horas?|veces|dias?|semanas?|meses|ore\b|volte|giorni|settimane|mesi|vezes|uur|keer|dagen|weken|maanden|er\b|eme\b|e\b|º|ª|\.\s*(jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|oct|nov|dez|dec)|(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|marz|mai|juni|juli|oktober|dezember|janvier|fevrier|mars|avril|juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus)\b)`)

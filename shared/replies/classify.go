@@ -26,7 +26,7 @@ var (
 	// Out-of-office wording, only used to corroborate Exchange's
 	// X-Auto-Response-Suppress, which alone marks nothing.
 	outOfOfficeText = regexp.MustCompile(`(?i)(out of (the )?office|away from (the |my )?(office|desk)|on (annual |parental |sick )?leave|on vacation|on holiday|limited access to (my )?e-?mail|abwesend|nicht im büro|außer haus|ausser haus|absent(e)? du bureau|en congé|fuera de la oficina|fuori (sede|ufficio)|fora do escritório|afwezig|niet op kantoor|met vakantie)`)
-	noReplySender = regexp.MustCompile(`(?i)^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply)([-+_.].*)?@`)
+	noReplySender   = regexp.MustCompile(`(?i)^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply)([-+_.].*)?@`)
 )
 
 // autoReplyReason says why m was written by a machine on a person's

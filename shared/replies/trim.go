@@ -123,7 +123,7 @@ var (
 	// "-----Original Message-----" and its translations, Samsung's
 	// "-------- Original message --------", Gmail's forward marker.
 	separatorLine = regexp.MustCompile(`(?i)^[-_=*~ ]{2,}\s*(original message|original e-?mail|ursprüngliche nachricht|originalnachricht|message d'origine|message original|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada|mensagem reencaminhada|oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|originalmeddelande|oprindelig meddelelse|opprinnelig melding|alkuperäinen viesti|wiadomość oryginalna|oryginalna wiadomość|původní zpráva|исходное сообщение|forwarded message|weitergeleitete nachricht|message transféré|reply message)\s*[-_=*~ ]{2,}:?$`)
-	forwardedLine = regexp.MustCompile(`(?i)^(begin forwarded message|anfang der weitergeleiteten nachricht|début du message (réexpédié|transféré)|inicio del mensaje reenviado|comienzo del mensaje reenviado|inizio messaggio inoltrato|início da mensagem (reencaminhada|encaminhada)|begin doorgestuurd bericht)\s*:?$`)
+	forwardedLine = regexp.MustCompile(`(?i)^([-\s]*below this line is a copy of the message\.?|[-\s]*this is a copy of the message, including all the headers\.?[-\s]*|begin forwarded message|anfang der weitergeleiteten nachricht|début du message (réexpédié|transféré)|inicio del mensaje reenviado|comienzo del mensaje reenviado|inizio messaggio inoltrato|início da mensagem (reencaminhada|encaminhada)|begin doorgestuurd bericht)\s*:?$`)
 
 	mobileSignatures = []*regexp.Regexp{
 		// "Sent from my iPhone", "Sent with Proton Mail", "Envoyé de mon
@@ -212,7 +212,8 @@ var (
 	// where the verb is not at the end ("2026年3月3日(火) 9:14 Ann <a@b>:",
 	// "вт, 3 мар. 2026 г. в 09:14, Ann <a@b>:").
 	attributionDated = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}|\b(19|20)\d{2}\b|\d{4}年).{0,200}(<[^<>\s@]+@[^<>\s]+>|\S+@\S+\.\pL{2,}).{0,40}[:：]\s*$`)
-	hasDateOrAddress  = regexp.MustCompile(`\d|@`)
+	hasDateOrAddress = regexp.MustCompile(`\d|@`)
+	addressLine      = regexp.MustCompile(`\S+@\S+\.\pL{2,}.{0,80}[:：]\s*$`)
 )
 
 // attributionAt looks for an attribution starting at line i, joining up to
@@ -252,6 +253,10 @@ func attributionAt(lines []line, i int) (end int, strong bool) {
 		if strong || (last == i && len(s) <= 200) {
 			return last + 1, strong
 		}
+	case last == i && len(s) <= 200 && strings.Contains(s, "@") && addressLine.MatchString(s):
+		// mutt's "* Ann <a@b> [2026-03-03 09:14]:" and other forms that
+		// only name the author; taken only above a ">" quote.
+		return last + 1, false
 	case attributionQuoting.MatchString(s):
 		return last + 1, true
 	case attributionDated.MatchString(s) && !headerField.MatchString(s) && !fromField.MatchString(s):

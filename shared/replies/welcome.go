@@ -14,7 +14,7 @@ var (
 	joinPhrases = regexp.MustCompile(`\b(count me in|i'm in|i am in|sign me up|happy to (join|participate|take part|be part)|(i'd|i would|would) (love|like) to (join|participate|take part|be part)|i accept|i agree|i('ll| will) join|i want to join|i('d| would) be happy to|ich bin dabei|ich mache mit|mache gerne mit|gerne dabei|ich nehme (gerne )?teil|je participe|avec plaisir|je m'inscris|je suis partant|je suis partante|me apunto|cuenten conmigo|cuenta conmigo|acepto|me gustaria participar|ci sto|partecipo|volentieri|aderisco|aceito|conte comigo|eu participo|quero participar|ik doe mee|doe mee|ik wil graag meedoen|meedoen)\b`)
 	// Declining: "no thanks", "not for me", "I decline", and translations.
 	declinePhrases = regexp.MustCompile(`\b(no,? thanks?|no,? thank you|not for me|i decline|i'll decline|i will decline|i must decline|i have to decline|not interested|i('ll| will) pass|i('ll| will) sit (this|it) out|count me out|i'm out|i am out|nein,? danke|kein interesse|nicht fur mich|ich verzichte|ich lehne ab|non,? merci|pas pour moi|pas interess(e|ee)|je decline|je refuse|je ne (souhaite|veux) pas|no,? gracias|no me interesa|no es para mi|paso|no,? grazie|non mi interessa|non fa per me|rinuncio|nao,? obrigad[oa]|nao tenho interesse|nao e para mim|nee,? (bedankt|dank je|dank u)|geen interesse|niets voor mij|niet voor mij)\b`)
-	declineStart = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(decline|` + noWords + `)\b`)
+	declineStart   = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(decline|` + noWords + `)\b`)
 )
 
 // understandWelcome reads whether a person joins and which topics they

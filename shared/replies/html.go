@@ -401,7 +401,7 @@ func (w *textWriter) startLine(depth int) {
 		return
 	}
 	if w.blank && w.out.Len() > 0 {
-		w.out.WriteString(strings.Repeat("> ", w.lineDepthFor(depth)))
+		w.out.WriteString(quotePrefix(w.lineDepthFor(depth)))
 		w.out.WriteByte('\n')
 	}
 	w.blank = false
@@ -415,7 +415,7 @@ func (w *textWriter) flush() {
 	if w.line.Len() == 0 {
 		return
 	}
-	w.out.WriteString(strings.Repeat("> ", w.lineDepth))
+	w.out.WriteString(quotePrefix(w.lineDepth))
 	w.out.WriteString(strings.TrimRight(w.line.String(), " "))
 	w.out.WriteByte('\n')
 	w.line.Reset()
@@ -446,10 +446,19 @@ func (w *textWriter) space() {
 
 func (w *textWriter) markerLine(mark string, depth int) {
 	w.flush()
-	w.out.WriteString(strings.Repeat("> ", depth))
+	w.out.WriteString(quotePrefix(depth))
 	w.out.WriteString(mark)
 	w.out.WriteByte('\n')
 	w.blank = false
+}
+
+// maxQuotePrefix caps the "> " written per line: one level tells a quote,
+// and nested blockquotes must not multiply the output (a line of text
+// costs at least "x<p>" of input, so the output stays under twice it).
+const maxQuotePrefix = 1
+
+func quotePrefix(depth int) string {
+	return strings.Repeat("> ", min(depth, maxQuotePrefix))
 }
 
 func (w *textWriter) String() string {

@@ -109,7 +109,7 @@ func lineKindOf(raw, t string) lineKind {
 		return lineText
 	case separatorLine.MatchString(t), forwardedLine.MatchString(t):
 		return lineCut
-	case len(t) <= 100 && isMobileSignature(t):
+	case len(t) <= 100 && len(strings.Fields(t)) <= 8 && isMobileSignature(t):
 		return lineMobileSig
 	case len(t) >= 40 && disclaimerLine.MatchString(t):
 		return lineDisclaimer
@@ -253,12 +253,12 @@ func attributionAt(lines []line, i int) (end int, strong bool) {
 		if strong || (last == i && len(s) <= 200) {
 			return last + 1, strong
 		}
+	case attributionQuoting.MatchString(s):
+		return last + 1, true
 	case last == i && len(s) <= 200 && strings.Contains(s, "@") && addressLine.MatchString(s):
 		// mutt's "* Ann <a@b> [2026-03-03 09:14]:" and other forms that
 		// only name the author; taken only above a ">" quote.
 		return last + 1, false
-	case attributionQuoting.MatchString(s):
-		return last + 1, true
 	case attributionDated.MatchString(s) && !headerField.MatchString(s) && !fromField.MatchString(s):
 		return last + 1, true
 	}

@@ -16,7 +16,7 @@ var (
 	// A yes or no that answers the question: at the start of a line,
 	// followed by punctuation, a number or the end of the line, or opening
 	// a short line.
-	explicitAnswer = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(?:\d{1,2}[.)][ \t]*)?(` + yesWords + `|` + noWords + `)\b([^\n]*)`)
+	explicitAnswer = regexp.MustCompile(`(?m)(^|[.!?;][ \t]+)[^\pL\pN\n]*(?:\d{1,2}[.)][ \t]*)?(` + yesWords + `|` + noWords + `)\b`)
 	// "No problem", "no idea": not an answer.
 	notAnAnswer = regexp.MustCompile(`^(no|nah|ne|non)\s+(problem|problemo|worries|worry|idea|doubt|matter|rush|clue|probleme|problema)\b`)
 
@@ -59,7 +59,7 @@ var (
 	// Saying both at once.
 	ambiguousMet = regexp.MustCompile(`\b(yes and no|yes or no|yes/no|ja und nein|jein|oui et non|si y no|si e no|sim e nao|ja en nee)\b`)
 	// A negation close before a "met" phrase, in the same clause.
-	negatedBefore = regexp.MustCompile(`\b(not|n't|never|no|nicht|nie|kein\w*|pas|ne|nunca|non|mai|nao|niet|geen|nooit|didn|haven|hasn|couldn|wasn|weren|won|cannot|can't|yet to)\b[^.!?,;\n]{0,24}$`)
+	negatedBefore = regexp.MustCompile(`(n't|\b(not|never|no|nicht|nie|kein\w*|pas|ne|nunca|non|mai|nao|niet|geen|nooit|didn|haven|hasn|couldn|wasn|weren|won|cannot|yet to))\b[^.!?,;\n]{0,24}$`)
 )
 
 // understandCheckIn reads whether the pair met and how they rate it.
@@ -67,14 +67,20 @@ func understandCheckIn(s string, a *Answer, used *spans) {
 	yes, no := 0, 0
 	explicitYes, explicitNo := false, false
 	for _, m := range explicitAnswer.FindAllStringSubmatchIndex(s, 20) {
-		word := s[m[2]:m[3]]
-		rest := s[m[4]:m[5]]
-		if notAnAnswer.MatchString(s[m[2]:m[1]]) || strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "-") && !strings.HasPrefix(rest, "- ") {
+		word := s[m[4]:m[5]]
+		rest := s[m[5]:]
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			rest = rest[:i]
+		}
+		atLineStart := m[3] == m[2] // not after a sentence end
+		if notAnAnswer.MatchString(s[m[4]:]) || strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "-") && !strings.HasPrefix(rest, "- ") {
 			continue // "y'all", "no-one"
 		}
 		// A long line that merely starts with "no" is not an answer; one
-		// where punctuation or a number follows the word is.
-		if len(strings.Fields(rest)) > 5 && !startsWithPunct(rest) && !startsWithDigit(rest) {
+		// where punctuation or a number follows the word is. Within a line,
+		// only a word standing alone as a sentence ("Yes. No.") counts.
+		alone := strings.TrimSpace(rest) == "" || startsWithPunct(rest) || startsWithDigit(rest)
+		if !alone && (!atLineStart || len(strings.Fields(rest)) > 5) {
 			continue
 		}
 		if isWord(word, yesWords) {
@@ -84,7 +90,7 @@ func understandCheckIn(s string, a *Answer, used *spans) {
 			no += 2
 			explicitNo = true
 		}
-		used.add(m[2], m[3])
+		used.add(m[4], m[5])
 	}
 	for _, re := range metPhrases {
 		for _, m := range re.FindAllStringIndex(s, 20) {
@@ -206,17 +212,7 @@ func findRating(s string, used *spans) *int {
 			take(m, n)
 		}
 	}
-	if len(strong) > 0 {
-		v, ok := single(strong)
-		if !ok {
-			return nil
-		}
-		for _, sp := range strongSpans {
-			used.add(trimSpan(s, sp[0], sp[1]))
-		}
-		return &v
-	}
-	if ratingRange.MatchString(s) {
+	if len(strong) == 0 && ratingRange.MatchString(s) {
 		return nil
 	}
 	var weak []int
@@ -238,12 +234,14 @@ func findRating(s string, used *spans) *int {
 			weakSpans = append(weakSpans, [2]int{d0, d1})
 		}
 	}
-	v, ok := single(weak)
+	// A bare number that disagrees with an explicit rating makes both
+	// doubtful.
+	v, ok := single(append(strong, weak...))
 	if !ok {
 		return nil
 	}
-	for _, sp := range weakSpans {
-		used.add(sp[0], sp[1])
+	for _, sp := range append(strongSpans, weakSpans...) {
+		used.add(trimSpan(s, sp[0], sp[1]))
 	}
 	return &v
 }

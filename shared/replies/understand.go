@@ -135,8 +135,9 @@ func findCommand(s string) (Command, int, int) {
 		}
 	}
 	if len(strings.Fields(firstLine)) <= 12 && !negation.MatchString(firstLine) {
-		if m := unsubscribeWording.FindStringIndex(firstLine); m != nil {
-			return CommandStop, lineStart, lineEnd
+		if unsubscribeWording.MatchString(firstLine) {
+			// The person's own sentence stays in the free text.
+			return CommandStop, 0, 0
 		}
 	}
 	return "", 0, 0

@@ -11,9 +11,9 @@ import (
 var (
 	// Joining, at the start ("JOIN", "Yes please") or in so many words.
 	joinStart   = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(join|joining|` + yesWords + `|count me in|i'm in|im in|i am in|ich bin dabei|je participe|me apunto|ci sto|eu participo|ik doe mee)\b`)
-	joinPhrases = regexp.MustCompile(`\b(count me in|i'm in|i am in|sign me up|happy to (join|participate|take part|be part)|(i'd|i would|would) (love|like) to (join|participate|take part|be part)|i accept|i agree|i('ll| will) join|i want to join|i('d| would) be happy to|ich bin dabei|ich mache mit|mache gerne mit|gerne dabei|ich nehme (gerne )?teil|je participe|avec plaisir|je m'inscris|je suis partant|je suis partante|me apunto|cuenten conmigo|cuenta conmigo|acepto|me gustaria participar|ci sto|partecipo|volentieri|aderisco|aceito|conte comigo|eu participo|quero participar|ik doe mee|doe mee|ik wil graag meedoen|meedoen)\b`)
+	joinPhrases = regexp.MustCompile(`\b(count me in|i'm in|i am in|sign me up|happy to (join|participate|take part|be part)|(i'd|i would|would) (love|like) to (join|participate|take part|be part)|i accept|i agree|i('ll| will) join|(want|wish|like|love) to (join|participate|take part)|i('d| would) be happy to|ich bin dabei|ich mache mit|mache gerne mit|gerne dabei|ich nehme (gerne )?teil|je participe|avec plaisir|je m'inscris|je suis partant|je suis partante|me apunto|cuenten conmigo|cuenta conmigo|acepto|me gustaria participar|ci sto|partecipo|volentieri|aderisco|aceito|conte comigo|eu participo|quero participar|ik doe mee|doe mee|ik wil graag meedoen|meedoen)\b`)
 	// Declining: "no thanks", "not for me", "I decline", and translations.
-	declinePhrases = regexp.MustCompile(`\b(no,? thanks?|no,? thank you|not for me|i decline|i'll decline|i will decline|i must decline|i have to decline|not interested|i('ll| will) pass|i('ll| will) sit (this|it) out|count me out|i'm out|i am out|nein,? danke|kein interesse|nicht fur mich|ich verzichte|ich lehne ab|non,? merci|pas pour moi|pas interess(e|ee)|je decline|je refuse|je ne (souhaite|veux) pas|no,? gracias|no me interesa|no es para mi|paso|no,? grazie|non mi interessa|non fa per me|rinuncio|nao,? obrigad[oa]|nao tenho interesse|nao e para mim|nee,? (bedankt|dank je|dank u)|geen interesse|niets voor mij|niet voor mij)\b`)
+	declinePhrases = regexp.MustCompile(`\b(no,? thank you|no,? thanks?|not for me|i decline|i'll decline|i will decline|i must decline|i have to decline|not interested|i('ll| will) pass|i('ll| will) sit (this|it) out|count me out|i'm out|i am out|nein,? danke|kein interesse|nicht fur mich|ich verzichte|ich lehne ab|non,? merci|pas pour moi|pas interess(e|ee)|je decline|je refuse|je ne (souhaite|veux) pas|no,? gracias|no me interesa|no es para mi|paso|no,? grazie|non mi interessa|non fa per me|rinuncio|nao,? obrigad[oa]|nao tenho interesse|nao e para mim|nee,? (bedankt|dank je|dank u)|geen interesse|niets voor mij|niet voor mij)\b`)
 	declineStart   = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(decline|` + noWords + `)\b`)
 )
 
@@ -31,10 +31,10 @@ func understandWelcome(s string, vocabulary []string, a *Answer, used *spans) {
 	}
 	for _, m := range joinPhrases.FindAllStringIndex(s, 10) {
 		if negatedBefore.MatchString(s[max(0, m[0]-40):m[0]]) {
-			decline = true
-		} else {
-			join = true
+			decline = true // "I don't want to join": kept whole in the free text
+			continue
 		}
+		join = true
 		used.add(m[0], m[1])
 	}
 	if m := joinStart.FindStringSubmatchIndex(s); m != nil && m[2] == firstWordAt(s) {

@@ -154,7 +154,7 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 		// A declared charset is right far more often than a guess from a
 		// short reply; undeclared 8-bit text is repaired in decodeText.
 		enmime.DisableCharacterDetection(true),
-		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
+		enmime.SetReadPartErrorPolicy(keepPartialText),
 		enmime.MultipartWOBoundaryAsSinglePart(true),
 	)
 	root, err := parser.ReadParts(bytes.NewReader(raw))
@@ -177,6 +177,14 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 	}
 	classify(m)
 	return m, nil
+}
+
+// keepPartialText keeps what could be decoded of a broken text part
+// (corrupt base64, a quoted-printable line longer than the decoder's
+// buffer) rather than rejecting the whole message: the person's words come
+// first and are usually intact.
+func keepPartialText(p *enmime.Part, err error) bool {
+	return p.ContentType == "" || p.ContentType == "text/plain" || p.ContentType == "text/html"
 }
 
 // TrimmedText is what the person wrote: the quoted thread and their

@@ -413,7 +413,9 @@ func firstAddress(v string) (addr, name string, ok bool) {
 	return "", "", false
 }
 
-var msgID = regexp.MustCompile(`<[^<>\s]{1,998}>`)
+// Counted repetitions are kept small throughout: RE2 expands them into
+// that many instructions, and the lines here are already bounded.
+var msgID = regexp.MustCompile(`<[^<>\s]+>`)
 
 func firstID(v string) string {
 	if ids := messageIDs(v, 1); len(ids) > 0 {
@@ -427,7 +429,9 @@ func firstID(v string) string {
 func messageIDs(v string, limit int) []string {
 	var out []string
 	for _, id := range msgID.FindAllString(v, limit) {
-		out = append(out, id[1:len(id)-1])
+		if len(id) <= 1000 {
+			out = append(out, id[1:len(id)-1])
+		}
 	}
 	if out == nil {
 		if v = strings.TrimSpace(v); v != "" && !strings.ContainsAny(v, " \t<>") && len(v) <= 998 {

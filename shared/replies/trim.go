@@ -157,7 +157,7 @@ var (
 	// The fields that follow it.
 	headerField = regexp.MustCompile(`(?i)^[*_]{0,2}\s*(sent|date|to|cc|bcc|subject|reply-to|importance|gesendet|datum|an|betreff|kopie|antwort an|envoyé|envoye|à|a|objet|cc|répondre à|enviado|enviada|fecha|para|asunto|responder a|inviato|data|oggetto|rispondi a|assunto|verzonden|verstuurd|aan|onderwerp|beantwoorden|skickat|till|ämne|sendt|til|emne|lähetetty|vastaanottaja|aihe|wysłano|do|temat|odesláno|komu|předmět|отправлено|кому|тема|tarih|kime|konu|gönderildi)\s*[*_]{0,2}\s*:`)
 	// All of it on one line, as some HTML-to-text conversions leave it.
-	inlineHeaderBlock = regexp.MustCompile(`(?i)^[*_]{0,2}\s*(from|von|de|da|van|fra|från|od)\s*[*_]{0,2}\s*:.{1,300}?\s[*_]{0,2}(sent|date|gesendet|datum|envoyé|enviado|enviada|fecha|inviato|data|verzonden)\s*[*_]{0,2}\s*:.{1,300}?\s[*_]{0,2}(to|an|à|a|para|aan|till|til)\s*[*_]{0,2}\s*:`)
+	inlineHeaderBlock = regexp.MustCompile(`(?i)^[*_]{0,2}\s*(from|von|de|da|van|fra|från|od)\s*[*_]{0,2}\s*:.+?\s[*_]{0,2}(sent|date|gesendet|datum|envoyé|enviado|enviada|fecha|inviato|data|verzonden)\s*[*_]{0,2}\s*:.+?\s[*_]{0,2}(to|an|à|a|para|aan|till|til)\s*[*_]{0,2}\s*:`)
 	separatorOnly     = regexp.MustCompile(`^[-_=~*]{4,}$`)
 )
 
@@ -202,16 +202,16 @@ var (
 	// <a@b>:", "Le mar. 3 mars 2026 à 09:14, Ann a écrit :", "El mar, 3
 	// mar 2026 a las 9:14, Ann escribió:", "Il giorno … ha scritto:", "Em …
 	// escreveu:", "Op … schreef Ann:".
-	attributionVerb = regexp.MustCompile(`(?i)(` + attributionVerbs + `)(\s.{0,200})?\s*[:：]\s*$`)
+	attributionVerb = regexp.MustCompile(`(?i)(` + attributionVerbs + `)(\s.*)?\s*[:：]\s*$`)
 	// It is strong enough to end a reply without a ">" quote after it when
 	// it starts the way clients start one, or names an address.
 	attributionStart = regexp.MustCompile(`(?i)^[*_\s]{0,3}(on|am|le|el|il|em|op|den|dne|w dniu|på|kl\.|quoting|zitat von|citando|citation de|cytat)\s`)
 	// Horde and webmail: "Quoting Ann <a@b>:".
-	attributionQuoting = regexp.MustCompile(`(?i)^(quoting|zitat von|citando|citation de|cytat|citeren)\s.{1,200}@.{1,200}[:：]\s*$`)
+	attributionQuoting = regexp.MustCompile(`(?i)^(quoting|zitat von|citando|citation de|cytat|citeren)\s.+@.+[:：]\s*$`)
 	// A bare date or time and an address, as Gmail writes in languages
 	// where the verb is not at the end ("2026年3月3日(火) 9:14 Ann <a@b>:",
 	// "вт, 3 мар. 2026 г. в 09:14, Ann <a@b>:").
-	attributionDated = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}|\b(19|20)\d{2}\b|\d{4}年).{0,200}(<[^<>\s@]+@[^<>\s]+>|\S+@\S+\.\pL{2,}).{0,40}[:：]\s*$`)
+	attributionDated = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}|\b(19|20)\d{2}\b|\d{4}年).*(<[^<>\s@]+@[^<>\s]+>|\S+@\S+\.\pL{2,}).{0,40}[:：]\s*$`)
 	hasDateOrAddress = regexp.MustCompile(`\d|@`)
 	addressLine      = regexp.MustCompile(`\S+@\S+\.\pL{2,}.{0,80}[:：]\s*$`)
 )

@@ -167,7 +167,9 @@ var (
 func isHeaderBlock(lines []line, i int) bool {
 	t := lines[i].t
 	if !fromField.MatchString(t) {
-		return false
+		// Hotmail and some webmails start with Date: or Subject:; then
+		// three fields, one of them From, make a block.
+		return headerField.MatchString(t) && headerBlockFrom(lines, i)
 	}
 	if inlineHeaderBlock.MatchString(t) {
 		return true
@@ -188,6 +190,34 @@ func isHeaderBlock(lines []line, i int) bool {
 			if fields >= need {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// headerBlockFrom reports whether the header field at line i is followed
+// closely by at least two more fields, one of them From.
+func headerBlockFrom(lines []line, i int) bool {
+	fields, from, seen := 1, false, 0
+	for j := i + 1; j < len(lines) && seen < 5; j++ {
+		l := lines[j]
+		if l.kind == lineBlank {
+			continue
+		}
+		seen++
+		if len(l.t) > maxPatternLine {
+			return false
+		}
+		switch {
+		case fromField.MatchString(l.t):
+			from = true
+		case headerField.MatchString(l.t):
+		default:
+			return false
+		}
+		fields++
+		if fields >= 3 && from {
+			return true
 		}
 	}
 	return false
@@ -239,30 +269,52 @@ func attributionAt(lines []line, i int) (end int, strong bool) {
 	if last < 0 {
 		return i, false
 	}
-	s := lines[i].t
-	if last > i {
-		parts := make([]string, 0, last-i+1)
-		for j := i; j <= last; j++ {
-			parts = append(parts, lines[j].t)
+	// If a later line starts a strong attribution on its own, line i is
+	// the person's ("Thanks" written right above "On … wrote:").
+	for k := i + 1; k <= last; k++ {
+		if !attributionStart.MatchString(lines[k].t) {
+			continue
 		}
-		s = strings.Join(parts, " ")
+		if ok, strong := isAttribution(joinLines(lines, k, last), k == last); ok && strong {
+			return i, false
+		}
 	}
+	if ok, strong := isAttribution(joinLines(lines, i, last), i == last); ok {
+		return last + 1, strong
+	}
+	return i, false
+}
+
+func joinLines(lines []line, from, to int) string {
+	if from == to {
+		return lines[from].t
+	}
+	parts := make([]string, 0, to-from+1)
+	for j := from; j <= to; j++ {
+		parts = append(parts, lines[j].t)
+	}
+	return strings.Join(parts, " ")
+}
+
+// isAttribution tests one candidate; single says it is one line, which
+// the weak forms require.
+func isAttribution(s string, single bool) (ok, strong bool) {
 	switch {
 	case attributionVerb.MatchString(s):
 		strong := hasDateOrAddress.MatchString(s) && (attributionStart.MatchString(s) || strings.Contains(s, "@"))
-		if strong || (last == i && len(s) <= 200) {
-			return last + 1, strong
+		if strong || (single && len(s) <= 200) {
+			return true, strong
 		}
 	case attributionQuoting.MatchString(s):
-		return last + 1, true
-	case last == i && len(s) <= 200 && strings.Contains(s, "@") && addressLine.MatchString(s):
+		return true, true
+	case single && len(s) <= 200 && strings.Contains(s, "@") && addressLine.MatchString(s):
 		// mutt's "* Ann <a@b> [2026-03-03 09:14]:" and other forms that
 		// only name the author; taken only above a ">" quote.
-		return last + 1, false
+		return true, false
 	case attributionDated.MatchString(s) && !headerField.MatchString(s) && !fromField.MatchString(s):
-		return last + 1, true
+		return true, true
 	}
-	return i, false
+	return false, false
 }
 
 func nextNonBlank(lines []line, i int) int {

@@ -55,6 +55,8 @@ func TestTrimQuoted(t *testing.T) {
 		{"outlook italian", "Sì\n\nDa: Upward <r@u.example>\nInviato: martedì 3 marzo 2026 09:14\nA: Marco\nOggetto: Check-in\n\n" + unprefixed, "Sì"},
 		{"outlook portuguese", "Sim\n\nDe: Upward <r@u.example>\nEnviada: terça-feira, 3 de março de 2026 09:14\nPara: Ana\nAssunto: Check-in\n\n" + unprefixed, "Sim"},
 		{"outlook dutch", "Ja\n\nVan: Upward <r@u.example>\nVerzonden: dinsdag 3 maart 2026 09:14\nAan: Pieter\nOnderwerp: Check-in\n\n" + unprefixed, "Ja"},
+		{"hotmail date first", "Yes\n\nDate: Tue, 3 Mar 2026 09:14:02 +0000\nSubject: Check-in\nFrom: r@u.example\nTo: ann@example.com\n\n" + unprefixed, "Yes"},
+		{"fields without from", "Yes\nTo: the team\nSubject: lunch\nDate: Friday", "Yes\nTo: the team\nSubject: lunch\nDate: Friday"},
 		{"outlook mac", "Yes\n\nFrom: Upward <r@u.example>\nDate: Tuesday, 3 March 2026 at 09:14\nTo: Rachel\nSubject: Check-in\n\n" + unprefixed, "Yes"},
 
 		// Separators.
@@ -96,6 +98,8 @@ func TestTrimQuoted(t *testing.T) {
 		// The person's own words that look like quote markers are kept.
 		{"wrote in a sentence", "Yes. Sam wrote: \"keep going\" on the whiteboard, which I liked.", "Yes. Sam wrote: \"keep going\" on the whiteboard, which I liked."},
 		{"weak attribution without quote", "We met.\nHere is what Sam wrote:\nUse Teams channels, not email.", "We met.\nHere is what Sam wrote:\nUse Teams channels, not email."},
+		{"last line right above the attribution", "We met on Tuesday\nOn Tue, 3 Mar 2026 at 09:14, Upward <r@u.example> wrote:\n" + unprefixed, "We met on Tuesday"},
+		{"sign-off right above a quoted attribution", "Yes, 4\nAnn\nOn Tue, 3 Mar 2026 at 09:14, Upward <r@u.example> wrote:\n" + checkin, "Yes, 4\nAnn"},
 		{"on monday sentence", "On Monday we met.\nShe wrote the agenda: three items.", "On Monday we met.\nShe wrote the agenda: three items."},
 		{"from in a sentence", "From: my side it went well.\nTo be honest, 4.", "From: my side it went well.\nTo be honest, 4."},
 		{"dashes in a sentence", "Yes -- we met twice.", "Yes -- we met twice."},

@@ -22,6 +22,8 @@ func TestUnderstandCheckIn(t *testing.T) {
 		{"YES!", yes, nil},
 		{"y", yes, nil},
 		{"We met twice.", yes, nil},
+		{"MET 4", yes, r(4)}, // the one-word answer the nudge email suggests
+		{"met, 5", yes, r(5)},
 		{"had coffee on Tuesday", yes, nil},
 		{"We had a quick call on Teams.", yes, nil},
 		{"Caught up over lunch.", yes, nil},
@@ -207,6 +209,9 @@ func TestUnderstandWelcome(t *testing.T) {
 		{"I don't want to join", no, nil, "I don't want to join"},
 		{"Yes, but not for me this year", nil, nil, "but this year"},
 		{"JOIN 1, 3", yes, []string{"AI tools", "Gen Z workplace expectations"}, ""},
+		// The form the welcome email suggests: numbers, then a name.
+		{"JOIN 1, 3, podcasting", yes, []string{"AI tools", "Gen Z workplace expectations", "Podcasting"}, ""},
+		{"join 2 and 4", yes, []string{"Social media", "Remote collaboration"}, ""},
 		{"JOIN\n1,3,5", yes, []string{"AI tools", "Gen Z workplace expectations", "Podcasting"}, ""},
 		{"Yes - 2 and 4 please", yes, []string{"Social media", "Remote collaboration"}, "please"},
 		{"join: ai tools, SOCIAL MEDIA", yes, []string{"AI tools", "Social media"}, ""},

@@ -244,7 +244,8 @@ func matchTopicNumbers(s string, toks []token, taken []bool, n int, found []bool
 		if lineEnd >= 0 {
 			rest = rest[:lineEnd]
 		}
-		if politeAfter.MatchString(rest) || listNumberBefore(s, toks[i].start, toks[last].end) {
+		if politeAfter.MatchString(rest) || listNumberBefore(s, toks[i].start, toks[last].end) ||
+			afterJoinWord(s, toks[i].start) || onlyTopicsFollow(s, toks, taken, last) {
 			for k := i; k <= last; k++ {
 				if v := atoi(toks[k].word); v >= 1 && v <= n {
 					found[v-1] = true
@@ -254,6 +255,34 @@ func matchTopicNumbers(s string, toks []token, taken []bool, n int, found []bool
 		}
 		i = last + 1
 	}
+}
+
+// joinThenNumbers: "JOIN 1, 3" — numbers right after a leading join word,
+// the form the welcome email suggests.
+var joinThenNumbers = regexp.MustCompile(`^[^\pL\pN\n]*(join|joining|` + yesWords + `)[^\pL\pN\n]*$`)
+
+func afterJoinWord(s string, start int) bool {
+	lineStart := strings.LastIndexByte(s[:start], '\n') + 1
+	return joinThenNumbers.MatchString(s[lineStart:start])
+}
+
+// onlyTopicsFollow: "1, 3, hybrid work" — the rest of the line is topic
+// names already matched, joined by commas or "and".
+func onlyTopicsFollow(s string, toks []token, taken []bool, last int) bool {
+	found := false
+	for k := last + 1; k < len(toks); k++ {
+		if strings.Contains(s[toks[k-1].end:toks[k].start], "\n") {
+			break
+		}
+		switch {
+		case taken[k]:
+			found = true
+		case topicConnectors[toks[k].word]:
+		default:
+			return false
+		}
+	}
+	return found
 }
 
 // listNumberBefore: "1. AI tools" copies the welcome email's list.

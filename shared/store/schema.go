@@ -37,13 +37,13 @@
 //  7. Resolve a session: GetItem SESSION#hash.
 //  8. Send an email at most once: conditional PutItem on SENT#key.
 //     8b. Check an address against the suppression list: GetItem SUPPRESS#address.
-//  8c. Record a check-in answer: PutItem ANS#pair#cycle#role (the latest
+//     8c. Record a check-in answer: PutItem ANS#pair#cycle#role (the latest
 //     reply to a check-in wins); list a programme's answers for its figures:
 //     Query pk = PROG#id, sk begins_with ANS#.
-//  8d. Record a reply once: GetItem REPLY#participant#key first, and write it
+//     8d. Record a reply once: GetItem REPLY#participant#key first, and write it
 //     last with a conditional put, so a replayed message records nothing
 //     twice and a crash in between is finished by the replay.
-//  8e. List quarantined messages: Query pk = QUARANTINE (newest last).
+//     8e. List quarantined messages: Query pk = QUARANTINE (newest last).
 //  9. List a programme's pairs: Query pk = PROG#id, sk begins_with PAIR#.
 //  10. Find the scheduled emails that are due: Query gsi2 where gsi2pk =
 //     DUE#<shard> and gsi2sk <= now, for each of the DueShards shards, page

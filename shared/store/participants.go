@@ -251,3 +251,17 @@ func (s *Store) MarkWelcomeSent(ctx context.Context, programmeID, id string, at 
 	}
 	return nil
 }
+
+// SetTopics records the topics someone chose when opting in.
+func (s *Store) SetTopics(ctx context.Context, programmeID, id string, topics []string, now time.Time) error {
+	upd := expression.Set(expression.Name("updated_at"), expression.Value(now))
+	if len(topics) == 0 {
+		upd = upd.Remove(expression.Name("topics"))
+	} else {
+		upd = upd.Set(expression.Name("topics"), expression.Value(topics))
+	}
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("set topics of %s: %w", id, err)
+	}
+	return nil
+}

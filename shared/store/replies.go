@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -232,4 +233,62 @@ func (s *Store) ListStories(ctx context.Context, programmeID string) ([]Story, e
 		return nil, fmt.Errorf("stories of %s: %w", programmeID, err)
 	}
 	return out, nil
+}
+
+// Thanks is a senior's thank-you to their mentor, given by replying THANKS
+// to the closing email: forwarded to the partner and to nobody else.
+type Thanks struct {
+	ProgrammeID string    `dynamodbav:"programme_id"`
+	FromID      string    `dynamodbav:"from_id"`
+	ToID        string    `dynamodbav:"to_id"`
+	PairID      string    `dynamodbav:"pair_id"`
+	Key         string    `dynamodbav:"key"`
+	Text        string    `dynamodbav:"text"`
+	At          time.Time `dynamodbav:"at"`
+}
+
+type thanksItem struct {
+	keys
+	Thanks
+}
+
+func thanksSK(fromID, key string) string { return "THANKS#" + fromID + "#" + key }
+
+// PutThanks records a thank-you before it is forwarded (idempotent).
+func (s *Store) PutThanks(ctx context.Context, t Thanks) error {
+	it := thanksItem{keys: keys{PK: programmePK(t.ProgrammeID), SK: thanksSK(t.FromID, t.Key), Type: "thanks"}, Thanks: t}
+	err := s.put(ctx, it, notExists(), ErrConflict)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("record thanks: %w", err)
+	}
+	return nil
+}
+
+// GetThanks reads a thank-you to forward.
+func (s *Store) GetThanks(ctx context.Context, programmeID, fromID, key string) (Thanks, error) {
+	var it thanksItem
+	if err := s.get(ctx, programmePK(programmeID), thanksSK(fromID, key), &it); err != nil {
+		return Thanks{}, fmt.Errorf("thanks: %w", err)
+	}
+	return it.Thanks, nil
+}
+
+// WithdrawStories marks every story of a participant as no longer shared.
+func (s *Store) WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error) {
+	stories, err := s.ListStories(ctx, programmeID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, st := range stories {
+		if st.ParticipantID != participantID || !st.Consent {
+			continue
+		}
+		upd := expression.Set(expression.Name("consent"), expression.Value(false)).Set(expression.Name("withdrawn_at"), expression.Value(now))
+		if err := s.update(ctx, programmePK(programmeID), "STORY#"+participantID+"#"+st.Key, upd, exists(), ErrNotFound, nil); err != nil {
+			return n, fmt.Errorf("withdraw story: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }

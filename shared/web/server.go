@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdaurl"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -42,9 +41,7 @@ type Store interface {
 	SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error)
 	NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error)
 
-	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
-	UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
-	FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error
+	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
 
 	CreateLoginLink(ctx context.Context, l store.LoginLink) error
 	RedeemLoginLink(ctx context.Context, hash string, now time.Time) (store.LoginLink, error)

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/schedule"
@@ -46,6 +48,9 @@ type Options struct {
 	Coordinators []string
 	MailDomain   string
 	FromAddress  string
+	// SMTPAddr is where replies are accepted over SMTP ("" = any free
+	// port on 127.0.0.1).
+	SMTPAddr string
 	// TickEvery runs the schedule's tick on a timer (0: only when asked, as
 	// tests do).
 	TickEvery time.Duration
@@ -65,6 +70,8 @@ type Stack struct {
 	Signer      *token.Signer
 	Web         *web.Server
 	Ticker      *schedule.Ticker
+	Inbox       *Inbox
+	SMTPAddr    string
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
@@ -175,10 +182,29 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.cancel = cancel
 	st.Queue = sendqueue.NewMemory(runCtx, deliverer, 4, o.Log)
 
+	inboundDir := filepath.Join(os.TempDir(), "upward-inbound-"+ids.New())
+	if o.DataDir != "" {
+		inboundDir = filepath.Join(o.DataDir, "inbound")
+	}
+	handler, err := inbound.New(st.Store, st.Queue, st.Signer, st.Clock, o.Log, inbound.Settings{MailDomain: o.MailDomain})
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.Inbox = newInbox(handler, inboundDir, o.MailDomain, o.Log)
+	smtpAddr := o.SMTPAddr
+	if smtpAddr == "" {
+		smtpAddr = "127.0.0.1:0"
+	}
+	if err := st.Inbox.listen(smtpAddr); err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.SMTPAddr = st.Inbox.Addr
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log}, web.Config{
 		Coordinators: o.Coordinators, FromAddress: o.FromAddress, BaseURL: st.WebURL, Insecure: true,
-		DevClock: st,
+		DevClock: st, DevInbox: st.Inbox,
 	})
 	if err != nil {
 		l.Close()
@@ -248,6 +274,9 @@ func (s *Stack) Close() {
 	if s.cancel != nil {
 		s.cancel()
 		s.Queue.Wait()
+	}
+	if s.Inbox != nil {
+		s.Inbox.close()
 	}
 	for _, svc := range s.services {
 		svc.Stop()

@@ -74,6 +74,14 @@ type Config struct {
 	// DevClock, set only by `upward dev`, shows the local clock on every
 	// page with buttons that move it forward.
 	DevClock DevClock
+	// DevInbox, set only by `upward dev`, accepts a reply uploaded as an
+	// .eml file and records it as if SES had received it.
+	DevInbox DevInbox
+}
+
+// DevInbox is the local stack's stand-in for SES receiving.
+type DevInbox interface {
+	ReceiveUpload(ctx context.Context, raw []byte) (string, error)
 }
 
 // DevClock is the local stack's movable clock.
@@ -154,6 +162,10 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/welcome", s.coordinator(s.resendWelcome))
 	if s.cfg.DevClock != nil {
 		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))
+	}
+	if s.cfg.DevInbox != nil {
+		s.mux.Handle("GET /dev/inbox", s.coordinator(s.inboxForm))
+		s.mux.Handle("POST /dev/inbox", s.coordinator(s.inboxUpload))
 	}
 }
 

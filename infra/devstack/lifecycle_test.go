@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
+	"github.com/upward-mentoring/upward/shared/health"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -170,7 +171,8 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 		if !paused && len(w.got["sam@example.org"]) == 2 { // the introduction and check-in 1
 			paused = true
 			until := at.AddDate(0, 0, 30)
-			upd := expression.Set(expression.Name("state"), expression.Value(programme.PairPaused)).Set(expression.Name("paused_until"), expression.Value(until))
+			upd := expression.Set(expression.Name("state"), expression.Value(programme.PairPaused)).Set(expression.Name("paused_until"), expression.Value(until)).
+				Set(expression.Name("paused_at"), expression.Value(at))
 			if _, err := w.st.Store.UpdatePair(ctx, w.prog.ID, samLee.ID, upd, at); err != nil {
 				t.Fatal(err)
 			}
@@ -236,6 +238,26 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 		if got.State != programme.PairEnded {
 			t.Errorf("after the closing, pair %s is %s, want ended", p.ID, got.State)
 		}
+	}
+	if got, _ := w.st.Store.GetPair(ctx, w.prog.ID, samLee.ID); !got.ResumedAt.After(got.PausedAt) {
+		t.Errorf("Sam's pause: paused at %v, resumed at %v; want the tick to record the resumption", got.PausedAt, got.ResumedAt)
+	}
+
+	// The dashboard's "check-ins asked" is worked out from the plan; it must
+	// match what the tick really sent, held check-ins and time zones included.
+	sent := 0
+	for _, seq := range w.got {
+		for _, r := range seq {
+			if r.Kind != "intro" {
+				sent++
+			}
+		}
+	}
+	in := health.Input{Programme: w.prog, Now: w.st.Now()}
+	in.Participants, _ = w.st.Store.ListParticipants(ctx, w.prog.ID)
+	in.Pairs, _ = w.st.Store.ListPairs(ctx, w.prog.ID)
+	if asked := health.Compute(in).Response.Den; asked != sent {
+		t.Errorf("figures count %d check-ins asked; the tick sent %d", asked, sent)
 	}
 }
 

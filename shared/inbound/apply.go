@@ -109,6 +109,10 @@ func (r *reply) pause() error {
 		until := r.now.Add(PauseFor)
 		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairPaused)).
 			Set(expression.Name("paused_until"), expression.Value(until))
+		if p.State == programme.PairActive {
+			// A second PAUSE extends the pause; it does not move its start.
+			upd = upd.Set(expression.Name("paused_at"), expression.Value(r.now))
+		}
 		if _, err := r.h.store.UpdatePair(r.ctx, r.prog.ID, p.ID, upd, r.now); err != nil {
 			return err
 		}
@@ -129,6 +133,7 @@ func (r *reply) resume() error {
 	if live && p.State == programme.PairPaused {
 		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairActive)).
 			Set(expression.Name("resumed_cycle"), expression.Value(r.ref.Cycle)).
+			Set(expression.Name("resumed_at"), expression.Value(r.now)).
 			Remove(expression.Name("paused_until"))
 		if _, err := r.h.store.UpdatePair(r.ctx, r.prog.ID, p.ID, upd, r.now); err != nil {
 			return err

@@ -74,9 +74,15 @@ type Pair struct {
 	RematchRequestedAt time.Time `dynamodbav:"rematch_requested_at,omitempty"`
 
 	PausedUntil time.Time `dynamodbav:"paused_until,omitempty"`
-	EndedAt     time.Time `dynamodbav:"ended_at,omitempty"`
-	EndReason   string    `dynamodbav:"end_reason,omitempty"`
-	UpdatedAt   time.Time `dynamodbav:"updated_at"`
+	// PausedAt and ResumedAt bound the latest pause: check-ins delivered
+	// after PausedAt and before ResumedAt were held. Programme figures use
+	// them so held check-ins do not count as unanswered. Earlier pauses are
+	// not remembered.
+	PausedAt  time.Time `dynamodbav:"paused_at,omitempty"`
+	ResumedAt time.Time `dynamodbav:"resumed_at,omitempty"`
+	EndedAt   time.Time `dynamodbav:"ended_at,omitempty"`
+	EndReason string    `dynamodbav:"end_reason,omitempty"`
+	UpdatedAt time.Time `dynamodbav:"updated_at"`
 }
 
 // Start is the day the pair's cadence counts from.

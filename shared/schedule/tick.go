@@ -131,7 +131,10 @@ type decision struct {
 	end     bool           // the closing went out: the pair has ended
 	resume  bool           // a timed pause is over: resume at cycle resumed
 	resumed int
-	held    bool
+	// resumedAt is when the cycle that goes out again was due: check-ins
+	// from then on are sent.
+	resumedAt time.Time
+	held      bool
 }
 
 // handle decides a batch, queues its emails, and only then moves the items
@@ -199,7 +202,8 @@ func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time) (finish
 	}
 	if dec.resume {
 		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairActive)).
-			Set(expression.Name("resumed_cycle"), expression.Value(dec.resumed))
+			Set(expression.Name("resumed_cycle"), expression.Value(dec.resumed)).
+			Set(expression.Name("resumed_at"), expression.Value(dec.resumedAt))
 		if _, err := t.Store.UpdatePair(ctx, d.ProgrammeID, d.PairID, upd, now); err != nil {
 			return false, false, err
 		}
@@ -264,7 +268,7 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 	if pair.State == programme.PairPaused && !paused {
 		// The pause is over: the stall count starts again from here, for
 		// both people, whichever of them this tick reaches first.
-		dec.resume, dec.resumed = true, k-1
+		dec.resume, dec.resumed, dec.resumedAt = true, k-1, plan.Delivery(k, loc)
 		pair.State, pair.ResumedCycle = programme.PairActive, k-1
 		c.put(pair)
 	}

@@ -1,0 +1,49 @@
+package health
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+func TestSeededProgrammeAttentionList(t *testing.T) {
+	in := seeded()
+	ex := Extras{
+		Suppressed: map[string]store.Suppression{"s5@example.org": {Email: "s5@example.org", Reason: "complaint", At: day(2, 25, 8)}},
+		Quarantined: []store.Quarantined{
+			{Key: "q1", ReceivedAt: day(2, 26, 8), Reason: "the sender is not the participant the reply address belongs to", From: "someone@else.example", ProgrammeID: in.Programme.ID},
+			{Key: "q2", ReceivedAt: day(2, 27, 8), Reason: "unreadable message: too large", From: " J1@Example.org", ProgrammeID: in.Programme.ID},
+			{Key: "q3", ReceivedAt: day(2, 27, 9), Reason: "another programme's", From: "s1@example.org", ProgrammeID: "00000000000000b2"},
+		},
+	}
+	want := []Concern{
+		// p5 never met and the nudge did not help: first.
+		{Kind: ConcernStalled, PairID: "p5", Status: "No meeting reported yet; still stalled after the nudge.", Urgent: true},
+		{Kind: ConcernStalled, PairID: "p2", Status: "No meeting reported since 18 Jan 2027; the senior has just been nudged.", Since: day(1, 18, 10)},
+		// s5 is suppressed and j2 bounced: listed for their address instead.
+		{Kind: ConcernUnresponsive, PairID: "p5", ParticipantID: "j5", Status: "No answer to any of 4 check-ins.", Since: day(1, 18, 9), Urgent: true},
+		{Kind: ConcernUnresponsive, PairID: "p2", ParticipantID: "s2", Status: "No answer to the last 2 check-ins (last answered: check-in 2).", Since: day(2, 15, 9)},
+		{Kind: ConcernRematch, PairID: "p6", ParticipantID: "j6", Status: "The junior asked for a new partner on 20 Feb 2027.", Since: day(2, 20, 8), Urgent: true},
+		// p5's and p6's flags are covered above; p4's is not.
+		{Kind: ConcernFlagged, PairID: "p4", Status: "One of the pair stopped all programme email; the other needs a new pair.", Since: day(2, 5, 10)},
+		{Kind: ConcernAddress, ParticipantID: "j2", Status: "Email to this address bounced (hard bounce).", Since: day(2, 20, 8), Urgent: true},
+		{Kind: ConcernAddress, ParticipantID: "s5", Status: "No email is sent to this address: complaint.", Since: day(2, 25, 8), Urgent: true},
+		{Kind: ConcernQuarantine, Status: "Quarantined: the sender is not the participant the reply address belongs to", Since: day(2, 26, 8), Urgent: true},
+		{Kind: ConcernQuarantine, ParticipantID: "j1", Status: "Quarantined: unreadable message: too large", Since: day(2, 27, 8), Urgent: true},
+	}
+	if diff := cmp.Diff(want, Concerns(in, ex)); diff != "" {
+		t.Errorf("attention list (-want +got):\n%s", diff)
+	}
+}
+
+func TestAnsweringClearsUnresponsive(t *testing.T) {
+	in := seeded()
+	in.Answers = append(in.Answers, ans("p2", "s2", S, 4, "n", 0))
+	for _, c := range Concerns(in, Extras{}) {
+		if c.Kind == ConcernUnresponsive && c.ParticipantID == "s2" {
+			t.Errorf("s2 answered the latest check-in but is listed: %+v", c)
+		}
+	}
+}

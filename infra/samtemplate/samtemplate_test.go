@@ -169,7 +169,6 @@ var optionalUnset = map[string]string{
 	"BASE_URL":              "web: only with a custom domain; otherwise the function URL's own domain is used",
 	"LOGIN_TTL":             "defaults to 15 minutes",
 	"SESSION_TTL":           "defaults to 12 hours",
-	"SES_CONFIGURATION_SET": "added with the bounce and complaint handling",
 }
 
 func TestEveryVariableTheCodeReadsIsSet(t *testing.T) {

@@ -26,7 +26,9 @@ const (
 type SendRecord struct {
 	Key       string    `dynamodbav:"-"`
 	State     string    `dynamodbav:"state"`
-	Recipient string    `dynamodbav:"recipient"`
+	// Recipients counts who it went to; the ledger holds no address, so
+	// erasing a participant leaves nothing here to find.
+	Recipients int `dynamodbav:"recipients"`
 	Kind      string    `dynamodbav:"kind"`
 	ClaimedAt time.Time `dynamodbav:"claimed_at"`
 	SentAt    time.Time `dynamodbav:"sent_at,omitempty"`

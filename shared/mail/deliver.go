@@ -98,8 +98,12 @@ func (d *Deliverer) Handle(ctx context.Context, j sendqueue.Job) error {
 	if err != nil {
 		return fmt.Errorf("compose %s: %w", j.Key(), err)
 	}
+	e.Tags = map[string]string{"programme": j.ProgrammeID, "kind": j.Kind}
+	if j.ParticipantID != "" {
+		e.Tags["participant"] = j.ParticipantID
+	}
 	now := d.clock.Now()
-	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: j.Key(), Recipient: strings.Join(e.To, ","), Kind: j.Kind, ClaimedAt: now})
+	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: j.Key(), Recipients: len(e.To), Kind: j.Kind, ClaimedAt: now})
 	if errors.Is(err, store.ErrAlreadyClaimed) {
 		if rec.State == store.SendSent {
 			d.log.Info("duplicate send job ignored", "key", j.Key())

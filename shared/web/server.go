@@ -42,6 +42,12 @@ type Store interface {
 	NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error)
 
 	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
+	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
+	ListAnswers(ctx context.Context, programmeID string) ([]store.Answer, error)
+	ListReplies(ctx context.Context, programmeID, participantID string) ([]store.Reply, error)
+	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
+	ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]store.Thanks, error)
+	Erase(ctx context.Context, programmeID, participantID string, quarantined func(store.Quarantined) bool, now time.Time) (string, error)
 
 	CreateLoginLink(ctx context.Context, l store.LoginLink) error
 	RedeemLoginLink(ctx context.Context, hash string, now time.Time) (store.LoginLink, error)
@@ -160,6 +166,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /programmes/{id}/example.csv", s.coordinator(s.exampleCSV))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/status", s.coordinator(s.setStatus))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/welcome", s.coordinator(s.resendWelcome))
+	s.mux.Handle("GET /programmes/{id}/participants/{pid}/export.json", s.coordinator(s.exportParticipant))
+	s.mux.Handle("GET /programmes/{id}/participants/{pid}/erase", s.coordinator(s.eraseForm))
+	s.mux.Handle("POST /programmes/{id}/participants/{pid}/erase", s.coordinator(s.erase))
 	if s.cfg.DevClock != nil {
 		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))
 	}

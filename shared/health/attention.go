@@ -178,20 +178,24 @@ func unresponsive(s side) (Concern, bool) {
 func (m *model) addressConcerns(sup map[string]store.Suppression) []Concern {
 	var out []Concern
 	for _, p := range m.in.Participants {
-		if p.Status == programme.Stopped || p.Status == programme.Declined {
-			continue // they left; their pairs are flagged on their own
-		}
+		c := Concern{Kind: ConcernAddress, ParticipantID: p.ID, Urgent: true}
 		s, suppressed := sup[strings.ToLower(p.Email)]
 		switch {
+		case p.MailProblem != "":
+			// A hard bounce or a complaint, as SES reported it.
+			c.Status, c.Since = "No email is sent to this person: "+strings.TrimSuffix(p.MailProblem, ".")+".", p.MailProblemAt
+		case p.Status == programme.Stopped || p.Status == programme.Declined:
+			continue // they left; their pairs are flagged on their own
 		case suppressed:
-			out = append(out, Concern{Kind: ConcernAddress, ParticipantID: p.ID, Status: "No email is sent to this address: " + s.Reason + ".", Since: s.At, Urgent: true})
+			// Suppressed before this programme heard of it (another
+			// programme, an earlier address owner).
+			c.Status, c.Since = "No email is sent to this address: "+s.Reason+".", s.At
 		case p.Status == programme.Bounced:
-			status := "Email to this address bounced"
-			if p.StatusNote != "" {
-				status += " (" + p.StatusNote + ")"
-			}
-			out = append(out, Concern{Kind: ConcernAddress, ParticipantID: p.ID, Status: status + ".", Since: p.UpdatedAt, Urgent: true})
+			c.Status, c.Since = "Email to this address bounced.", p.UpdatedAt
+		default:
+			continue
 		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
@@ -28,13 +29,32 @@ func TestSeededProgrammeAttentionList(t *testing.T) {
 		{Kind: ConcernRematch, PairID: "p6", ParticipantID: "j6", Status: "The junior asked for a new partner on 20 Feb 2027.", Since: day(2, 20, 8), Urgent: true},
 		// p5's and p6's flags are covered above; p4's is not.
 		{Kind: ConcernFlagged, PairID: "p4", Status: "One of the pair stopped all programme email; the other needs a new pair.", Since: day(2, 5, 10)},
-		{Kind: ConcernAddress, ParticipantID: "j2", Status: "Email to this address bounced (hard bounce).", Since: day(2, 20, 8), Urgent: true},
+		{Kind: ConcernAddress, ParticipantID: "j2", Status: "No email is sent to this person: Email address bounced (5.1.1).", Since: day(2, 20, 8), Urgent: true},
 		{Kind: ConcernAddress, ParticipantID: "s5", Status: "No email is sent to this address: complaint.", Since: day(2, 25, 8), Urgent: true},
 		{Kind: ConcernQuarantine, Status: "Quarantined: the sender is not the participant the reply address belongs to", Since: day(2, 26, 8), Urgent: true},
 		{Kind: ConcernQuarantine, ParticipantID: "j1", Status: "Quarantined: unreadable message: too large", Since: day(2, 27, 8), Urgent: true},
 	}
 	if diff := cmp.Diff(want, Concerns(in, ex)); diff != "" {
 		t.Errorf("attention list (-want +got):\n%s", diff)
+	}
+}
+
+func TestAddressConcerns(t *testing.T) {
+	complained := person("c", S, programme.Stopped)
+	complained.MailProblem, complained.MailProblemAt = "Marked a programme email as spam", day(2, 2, 2)
+	oldBounce := person("b", S, programme.Bounced)
+	oldBounce.UpdatedAt = day(2, 3, 3)
+	in := Input{Programme: testProgramme(), Now: now, Participants: []programme.Participant{
+		complained, oldBounce, person("left", J, programme.Stopped), person("no", J, programme.Declined), person("ok", J, programme.OptedIn),
+	}}
+	sup := map[string]store.Suppression{"left@example.org": {Reason: "unsubscribed"}, "ok@example.org": {Reason: "hard bounce", At: day(2, 4, 4)}}
+	want := []Concern{
+		{Kind: ConcernAddress, ParticipantID: "c", Status: "No email is sent to this person: Marked a programme email as spam.", Since: day(2, 2, 2), Urgent: true},
+		{Kind: ConcernAddress, ParticipantID: "b", Status: "Email to this address bounced.", Since: day(2, 3, 3), Urgent: true},
+		{Kind: ConcernAddress, ParticipantID: "ok", Status: "No email is sent to this address: hard bounce.", Since: day(2, 4, 4), Urgent: true},
+	}
+	if diff := cmp.Diff(want, Concerns(in, Extras{Suppressed: sup})); diff != "" {
+		t.Errorf("address concerns (-want +got):\n%s", diff)
 	}
 }
 

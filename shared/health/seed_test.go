@@ -63,17 +63,19 @@ const (
 // seeded is the programme the hand-computed expectations are about:
 //
 //	p1 s1+j1 active   both met at every check-in; j1 is in New York
-//	p2 s2+j2 active   met at 1 only: stalled (just nudged); s2 silent for 3, 4
+//	p2 s2+j2 active   met at 1 only: stalled (just nudged); s2 silent for 3, 4;
+//	                  mail to j2 bounced
 //	p3 s3+j3 paused   since 10 Feb: check-ins 3 and 4 were held
 //	p4 s4+j4 stopped  on 5 Feb: asked 1 and 2 only; j4 stopped all email
-//	p5 s5+j5 active   never answered: stalled after the nudge; s5 complained
+//	p5 s5+j5 active   never answered: stalled after the nudge; s5's address
+//	                  is on the suppression list (a complaint elsewhere)
 //	p6 s6+j6 active   met every time; j6 asked for a rematch
 //	s7 is enrolled (invited) and not in a pair.
 func seeded() Input {
 	ny := person("j1", J, programme.OptedIn)
 	ny.TimeZone = "America/New_York"
 	j2 := person("j2", J, programme.Bounced)
-	j2.StatusNote, j2.UpdatedAt = "hard bounce", day(2, 20, 8)
+	j2.StatusNote, j2.MailProblem, j2.MailProblemAt = "Email address bounced (5.1.1)", "Email address bounced (5.1.1)", day(2, 20, 8)
 	people := []programme.Participant{
 		person("s1", S, programme.OptedIn), ny,
 		person("s2", S, programme.OptedIn), j2,

@@ -28,6 +28,7 @@ type Data interface {
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	IsSuppressed(ctx context.Context, email string) (bool, error)
 	GetThanks(ctx context.Context, programmeID, fromID, key string) (store.Thanks, error)
+	NoteStore
 }
 
 // Sender hands a rendered email to the mail service.
@@ -64,7 +65,7 @@ func NewDeliverer(data Data, sender Sender, signer *token.Signer, clk clock.Cloc
 	if s.FromAddress == "" || s.MailDomain == "" || s.BaseURL == "" {
 		return nil, errors.New("mail: FromAddress, MailDomain and BaseURL are required")
 	}
-	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing, KindAck, KindThanks)
+	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing, KindAck, KindThanks, KindNote)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +146,8 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeAck(ctx, j)
 	case KindThanks:
 		return d.composeThanks(ctx, j)
+	case KindNote:
+		return d.composeNote(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("unknown kind of email %q: %w", j.Kind, ErrSkipped)
 }

@@ -20,7 +20,8 @@ import (
 const ErasedPrefix = "erased-"
 
 // Erase removes a participant's personal data at their request: their
-// profile, email claim, replies, stories, thank-yous and schedules; quarantined
+// profile, email claim, replies, stories, thank-yous, coordinators' notes to
+// them and schedules; quarantined
 // messages that match. What the programme's figures are made of stays, under
 // an anonymous placeholder: the pairs they were in and their answers' met and
 // rating. It returns the placeholder. Running it again finds nothing to do.
@@ -33,7 +34,7 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 	pk := programmePK(programmeID)
 
 	// Private text and anything else keyed by them.
-	for _, prefix := range []string{"REPLY#" + participantID + "#", "STORY#" + participantID + "#", "THANKS#" + participantID + "#"} {
+	for _, prefix := range []string{"REPLY#" + participantID + "#", "STORY#" + participantID + "#", "THANKS#" + participantID + "#", "NOTE#" + participantID + "#"} {
 		if err := s.deleteAll(ctx, pk, prefix, nil); err != nil {
 			return "", fmt.Errorf("erase: %w", err)
 		}

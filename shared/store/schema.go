@@ -21,6 +21,7 @@
 //	reply         PROG#<id>             REPLY#<participant>#<message key>   (private text, TTL)
 //	story         PROG#<id>             STORY#<participant>#<message key>
 //	quarantined   QUARANTINE            <received>#<message key>
+//	note          PROG#<id>             NOTE#<participant>#<note id>  (a coordinator's personal note)
 //
 // Access patterns:
 //
@@ -45,6 +46,16 @@
 //     twice and a crash in between is finished by the replay.
 //     8e. List quarantined messages: Query pk = QUARANTINE (newest last).
 //  9. List a programme's pairs: Query pk = PROG#id, sk begins_with PAIR#.
+//     9b. A coordinator's action on a pair (pause, resume, end, rematch):
+//     UpdateItem on PAIR#id conditioned on the state it changes from, so
+//     it is safe to repeat and two coordinators cannot both apply it.
+//     9c. Programme figures (dashboard, attention list, report, CSV
+//     exports): patterns 3, 8c and 9 run together, each page by page;
+//     the attention list adds BatchGetItem on SUPPRESS#address (100 a
+//     request) for the people still being mailed, and pattern 8e.
+//     9d. Send a personal note once: conditional PutItem on
+//     NOTE#participant#id (the id derives from the form, so a double
+//     submit sends one email), then GetItem when the send job runs.
 //  10. Find the scheduled emails that are due: Query gsi2 where gsi2pk =
 //     DUE#<shard> and gsi2sk <= now, for each of the DueShards shards, page
 //     by page. Each person in each live pair has one due item holding their

@@ -1,0 +1,71 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+// KindNote is a personal note a coordinator wrote to one participant.
+const KindNote = "note"
+
+// NoteStore is what sending a note needs besides Data.
+type NoteStore interface {
+	GetNote(ctx context.Context, programmeID, participantID, id string) (store.Note, error)
+}
+
+type noteData struct {
+	common
+	Person      programme.Participant
+	Coordinator string
+	Paragraphs  []string
+	Text        string
+}
+
+// composeNote sends a coordinator's words as they wrote them, from the
+// programme's address with Reply-To the coordinator: the answer is a
+// conversation between two people, not something Upward records.
+func (d *Deliverer) composeNote(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
+	n, err := d.data.GetNote(ctx, j.ProgrammeID, j.ParticipantID, j.Ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return Email{}, nil, gone(err)
+	}
+	if err != nil {
+		return Email{}, nil, err
+	}
+	prog, err := d.data.GetProgramme(ctx, j.ProgrammeID)
+	if err != nil {
+		return Email{}, nil, gone(err)
+	}
+	person, err := d.data.GetParticipant(ctx, j.ProgrammeID, j.ParticipantID)
+	if err != nil {
+		return Email{}, nil, gone(err)
+	}
+	if err := d.mailable(ctx, person); err != nil {
+		return Email{}, nil, err
+	}
+	data := noteData{common: common{Programme: prog}, Person: person, Coordinator: n.From, Text: n.Text, Paragraphs: paragraphs(n.Text)}
+	data.Subject = fmt.Sprintf("A note from the coordinator of %s", prog.Name)
+	text, html, err := d.r.render(KindNote, data)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	return Email{From: d.from(prog), To: []string{person.Email}, ReplyTo: []string{n.From}, Subject: data.Subject, Text: text, HTML: html}, noAfter, nil
+}
+
+// paragraphs splits text at blank lines, for the HTML body.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -60,8 +60,10 @@ type BarItem struct {
 // Line is a line chart of series over the same categories.
 type Line struct {
 	ID, Title, Summary string
-	// Categories run along the x axis (the table's rows).
+	// Categories run along the x axis (the table's rows); Notes, when
+	// given, add to each in the table (such as the date of a check-in).
 	Categories []string
+	Notes      []string
 	// Column heads the table's category column.
 	Column     string
 	YMin, YMax float64
@@ -225,6 +227,9 @@ func (l Line) HTML() (template.HTML, error) {
 	}
 	for i, c := range l.Categories {
 		r := lineRow{Category: c}
+		if i < len(l.Notes) && l.Notes[i] != "" {
+			r.Category += " (" + l.Notes[i] + ")"
+		}
 		for _, s := range l.Series {
 			r.Values = append(r.Values, s.Values[i])
 		}

@@ -2,6 +2,7 @@ package health
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -65,5 +66,39 @@ func TestAnsweringClearsUnresponsive(t *testing.T) {
 		if c.Kind == ConcernUnresponsive && c.ParticipantID == "s2" {
 			t.Errorf("s2 answered the latest check-in but is listed: %+v", c)
 		}
+	}
+}
+
+func TestPairRecordsForTheExports(t *testing.T) {
+	got := Pairs(seeded())
+	yes, no := true, false
+	c := func(k int, date time.Time, sAsked, sAns, jAsked, jAns bool, met *bool) PairCycle {
+		return PairCycle{Cycle: k, Date: date, SeniorAsked: sAsked, SeniorAnswered: sAns, JuniorAsked: jAsked, JuniorAnswered: jAns, Met: met}
+	}
+	type summary struct {
+		ID                        string
+		Stalled                   bool
+		Asked, Answered, Meetings int
+	}
+	var sums []summary
+	for _, h := range got {
+		sums = append(sums, summary{h.Pair.ID, h.Stalled, h.Asked(), h.Answered(), h.Meetings()})
+	}
+	want := []summary{{"p1", false, 7, 7, 4}, {"p2", true, 8, 6, 1}, {"p3", false, 4, 2, 1}, {"p4", false, 4, 1, 0}, {"p5", true, 8, 0, 0}, {"p6", false, 8, 7, 4}}
+	if diff := cmp.Diff(want, sums); diff != "" {
+		t.Errorf("pairs (-want +got):\n%s", diff)
+	}
+	// p1: j1 in New York had not had check-in 4 yet; s1 answered it.
+	wantP1 := []PairCycle{
+		c(1, day(1, 18, 9), true, true, true, true, &yes), c(2, day(2, 1, 9), true, true, true, true, &yes),
+		c(3, day(2, 15, 9), true, true, true, true, &yes), c(4, day(3, 1, 9), true, true, false, false, &yes),
+	}
+	if diff := cmp.Diff(wantP1, got[0].Cycles); diff != "" {
+		t.Errorf("p1 cycles (-want +got):\n%s", diff)
+	}
+	// p4 stopped on 5 February: s4 said no meeting at 1.
+	wantP4 := []PairCycle{c(1, day(1, 18, 9), true, true, true, false, &no), c(2, day(2, 1, 9), true, false, true, false, nil)}
+	if diff := cmp.Diff(wantP4, got[3].Cycles); diff != "" {
+		t.Errorf("p4 cycles (-want +got):\n%s", diff)
 	}
 }

@@ -60,6 +60,9 @@ func parsePages() (*pages, error) {
 		}
 		ps.t[n] = t
 	}
+	if err := ps.addHealthPages(funcs); err != nil {
+		return nil, err
+	}
 	return ps, nil
 }
 

@@ -54,6 +54,8 @@ type Store interface {
 	CreateSession(ctx context.Context, s store.Session) error
 	GetSession(ctx context.Context, hash string, now time.Time) (store.Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+
+	HealthStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -169,6 +171,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /programmes/{id}/participants/{pid}/export.json", s.coordinator(s.exportParticipant))
 	s.mux.Handle("GET /programmes/{id}/participants/{pid}/erase", s.coordinator(s.eraseForm))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/erase", s.coordinator(s.erase))
+	s.healthRoutes()
 	if s.cfg.DevClock != nil {
 		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))
 	}

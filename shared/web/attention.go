@@ -1,0 +1,201 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/upward-mentoring/upward/shared/health"
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+// concernSection is one kind of concern on the attention list.
+type concernSection struct {
+	Kind     health.ConcernKind
+	Heading  string
+	About    string
+	Concerns []concernView
+}
+
+// concernView is a concern with the people it names and what can be done.
+type concernView struct {
+	health.Concern
+	Pair           *programme.Pair
+	Senior, Junior string // names; "" when not about a pair
+	Person         string // the person a concern is about, by name
+	Notes          []noteLink
+	Actions        []actionButton
+}
+
+type noteLink struct{ URL, Label string }
+
+type actionButton struct {
+	Action, Label string
+	Danger        bool
+}
+
+var sectionText = map[health.ConcernKind][2]string{
+	health.ConcernStalled:      {"Stalled pairs", "Active pairs that reported no meeting across their last two check-ins. Upward nudges the senior first and the junior a check-in later; a pair still stalled after the nudge comes first."},
+	health.ConcernUnresponsive: {"Unresponsive participants", fmt.Sprintf("People in active pairs who answered none of their last %d check-ins or more.", health.UnresponsiveAfter)},
+	health.ConcernRematch:      {"Rematch requests", "Someone replied REMATCH. Nobody is told why; ending the pair for a rematch lets both be paired again."},
+	health.ConcernFlagged:      {"Other pairs that need you", "Pairs Upward put on this list for another reason, such as one of the two stopping all email."},
+	health.ConcernAddress:      {"Bounced or complaining addresses", "No email reaches these people any more. A personal note cannot reach them either: talk to them another way."},
+	health.ConcernQuarantine:   {"Quarantined replies", "Replies for this programme that could not be recorded. What they say is not shown here; the people who run Upward can review the message itself."},
+}
+
+type attentionData struct {
+	HealthNav
+	Sections []concernSection
+	Total    int
+}
+
+func (s *Server) attention(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	in, err := s.loadInput(ctx, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	ex, err := s.loadExtras(ctx, in)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	people := map[string]programme.Participant{}
+	for _, x := range in.Participants {
+		people[x.ID] = x
+	}
+	pairs := map[string]*programme.Pair{}
+	for i := range in.Pairs {
+		pairs[in.Pairs[i].ID] = &in.Pairs[i]
+	}
+	reachable := func(id string) bool {
+		x, ok := people[id]
+		_, suppressed := ex.Suppressed[strings.ToLower(x.Email)]
+		return ok && x.Status.Mailable() && x.MailProblem == "" && !suppressed
+	}
+	name := func(id string) string {
+		if x, ok := people[id]; ok {
+			return x.Name
+		}
+		return "someone whose data was erased"
+	}
+
+	d := attentionData{HealthNav: HealthNav{p, "attention"}}
+	bySection := map[health.ConcernKind]*concernSection{}
+	for _, k := range health.ConcernKinds {
+		d.Sections = append(d.Sections, concernSection{Kind: k, Heading: sectionText[k][0], About: sectionText[k][1]})
+	}
+	for i := range d.Sections {
+		bySection[d.Sections[i].Kind] = &d.Sections[i]
+	}
+	for _, c := range health.Concerns(in, ex) {
+		v := concernView{Concern: c, Pair: pairs[c.PairID]}
+		if c.ParticipantID != "" {
+			v.Person = name(c.ParticipantID)
+		}
+		noteTo := []string{c.ParticipantID}
+		if v.Pair != nil {
+			v.Senior, v.Junior = name(v.Pair.SeniorID), name(v.Pair.JuniorID)
+			v.Actions = pairButtons(*v.Pair)
+			if c.Kind != health.ConcernUnresponsive && c.Kind != health.ConcernAddress {
+				noteTo = []string{v.Pair.SeniorID, v.Pair.JuniorID}
+			}
+		}
+		for _, id := range noteTo {
+			if id != "" && reachable(id) {
+				q := url.Values{}
+				if c.PairID != "" {
+					q.Set("pair", c.PairID)
+				}
+				v.Notes = append(v.Notes, noteLink{URL: fmt.Sprintf("/programmes/%s/participants/%s/note?%s", p.ID, id, q.Encode()), Label: "Send " + name(id) + " a note"})
+			}
+		}
+		sec := bySection[c.Kind]
+		sec.Concerns = append(sec.Concerns, v)
+		d.Total++
+	}
+	s.render(w, r, http.StatusOK, "attention", view{Title: "Attention list · " + p.Name, Notice: r.URL.Query().Get("notice"), Data: d})
+}
+
+// pairButtons are the actions a pair's state allows.
+func pairButtons(p programme.Pair) []actionButton {
+	var out []actionButton
+	for _, name := range pairActionOrder {
+		a := pairActions[name]
+		if allowed(p.State, a.from) {
+			out = append(out, actionButton{Action: name, Label: a.label, Danger: a.danger})
+		}
+	}
+	if p.Attention {
+		out = append(out, actionButton{Action: "handled", Label: "Mark as handled"})
+	}
+	return out
+}
+
+func allowed(st programme.PairState, from []programme.PairState) bool {
+	for _, f := range from {
+		if f == st {
+			return true
+		}
+	}
+	return false
+}
+
+// loadExtras reads what only the attention list needs: the quarantine, and
+// the suppression entries of the people Upward still mails.
+func (s *Server) loadExtras(ctx context.Context, in health.Input) (health.Extras, error) {
+	var emails []string
+	for _, x := range in.Participants {
+		if x.Status.Mailable() && x.MailProblem == "" {
+			emails = append(emails, x.Email)
+		}
+	}
+	var ex health.Extras
+	var wg sync.WaitGroup
+	var qErr, sErr error
+	wg.Add(2)
+	go func() { defer wg.Done(); ex.Quarantined, qErr = s.Store.ListQuarantine(ctx) }()
+	go func() { defer wg.Done(); ex.Suppressed, sErr = s.Store.Suppressions(ctx, emails) }()
+	wg.Wait()
+	if err := errors.Join(qErr, sErr); err != nil {
+		return ex, fmt.Errorf("load the attention list: %w", err)
+	}
+	return ex, nil
+}
+
+// backToAttention returns to the attention list with a notice.
+func backToAttention(w http.ResponseWriter, r *http.Request, programmeID, notice string) {
+	http.Redirect(w, r, "/programmes/"+programmeID+"/attention?notice="+url.QueryEscape(notice), http.StatusSeeOther)
+}
+
+// errUnchanged is a refused action explained to the coordinator.
+var errUnchanged = errors.New("nothing changed")
+
+// loadPairOf reads the pair named in the path, answering 404 itself.
+func (s *Server) loadPairOf(w http.ResponseWriter, r *http.Request, p programme.Programme, id string) (programme.Pair, bool) {
+	if !ids.Valid(id) {
+		s.notFound(w, r, "Pair")
+		return programme.Pair{}, false
+	}
+	pair, err := s.Store.GetPair(r.Context(), p.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r, "Pair")
+		return pair, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return pair, false
+	}
+	return pair, true
+}

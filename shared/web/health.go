@@ -1,0 +1,172 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/upward-mentoring/upward/shared/health"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+// HealthStore is what following a programme needs from the table: its
+// participants, pairs and answers (never reply text), stories, the
+// quarantine and suppression lists, and the coordinator's actions.
+type HealthStore interface {
+	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
+	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
+	ListAnswers(ctx context.Context, programmeID string) ([]store.Answer, error)
+	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
+	ListQuarantine(ctx context.Context) ([]store.Quarantined, error)
+	Suppressions(ctx context.Context, emails []string) (map[string]store.Suppression, error)
+	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
+	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
+	ChangePair(ctx context.Context, programmeID, id string, from []programme.PairState, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
+	ClearAttention(ctx context.Context, programmeID, id string, now time.Time) error
+	PutNote(ctx context.Context, n store.Note) error
+}
+
+var _ HealthStore = (*store.Store)(nil)
+
+// healthRoutes are the pages that follow a programme once pairs run.
+func (s *Server) healthRoutes() {
+	s.mux.Handle("GET /programmes/{id}/dashboard", s.coordinator(s.dashboard))
+	s.mux.Handle("GET /programmes/{id}/attention", s.coordinator(s.attention))
+	s.mux.Handle("POST /programmes/{id}/pairs/{pair}/{action}", s.coordinator(s.pairAction))
+	s.mux.Handle("GET /programmes/{id}/participants/{pid}/note", s.coordinator(s.noteForm))
+	s.mux.Handle("POST /programmes/{id}/participants/{pid}/note", s.coordinator(s.sendNote))
+	s.mux.Handle("GET /programmes/{id}/stories", s.coordinator(s.stories))
+	s.mux.Handle("GET /programmes/{id}/report", s.coordinator(s.report))
+	s.mux.Handle("GET /programmes/{id}/export/{file}", s.coordinator(s.export))
+}
+
+// healthPageNames are parsed with the health partials (navigation, figures).
+var healthPageNames = []string{"dashboard", "attention", "note", "stories", "report"}
+
+// addHealthPages parses the health pages with the site's functions and a few
+// of their own.
+func (ps *pages) addHealthPages(funcs template.FuncMap) error {
+	all := template.FuncMap{
+		"pct":      func(r health.Rate) string { return fmt.Sprintf("%d%%", r.Percent()) },
+		"mean":     func(a health.Average) string { return fmt.Sprintf("%.1f", a.Mean()) },
+		"day":      func(t time.Time) string { return t.Format("2 Jan 2006") },
+		"roleName": roleName,
+	}
+	for k, v := range funcs {
+		all[k] = v
+	}
+	for _, n := range healthPageNames {
+		t, err := template.New(n).Funcs(all).ParseFS(files, "templates/layout.html", "templates/health_parts.html", "templates/"+n+".html")
+		if err != nil {
+			return fmt.Errorf("parse page %s: %w", n, err)
+		}
+		ps.t[n] = t
+	}
+	return nil
+}
+
+// roleName says which side someone is on, in the words pages use.
+func roleName(r programme.Role) string {
+	if r == programme.Senior {
+		return "senior"
+	}
+	return "junior mentor"
+}
+
+// loadInput reads what the figures are made of. The three queries are
+// independent, so they run together: in DynamoDB each page of each is a
+// round trip, and a 5,000-pair programme has dozens of pages.
+func (s *Server) loadInput(ctx context.Context, p programme.Programme) (health.Input, error) {
+	in := health.Input{Programme: p, Now: s.Clock.Now()}
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Add(3)
+	go func() { defer wg.Done(); in.Participants, errs[0] = s.Store.ListParticipants(ctx, p.ID) }()
+	go func() { defer wg.Done(); in.Pairs, errs[1] = s.Store.ListPairs(ctx, p.ID) }()
+	go func() { defer wg.Done(); in.Answers, errs[2] = s.Store.ListAnswers(ctx, p.ID) }()
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return in, fmt.Errorf("load figures of %s: %w", p.ID, err)
+	}
+	return in, nil
+}
+
+// HealthNav is the sub-navigation every health page shows (exported so that
+// templates reach it through the pages' data).
+type HealthNav struct {
+	Programme programme.Programme
+	Current   string
+}
+
+type dashboardData struct {
+	HealthNav
+	F          health.Figures
+	Headline   []headline
+	States     template.HTML
+	Rates      template.HTML
+	ValueTrend template.HTML
+	Ratings    []roleChart
+}
+
+// headline is one figure at the top of the dashboard.
+type headline struct {
+	Label, Value, Note string
+}
+
+// roleChart is a role's rating distribution, or why it is withheld.
+type roleChart struct {
+	Role     programme.Role
+	Chart    template.HTML
+	Withheld string
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	in, err := s.loadInput(r.Context(), p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f := health.Compute(in)
+	d := dashboardData{HealthNav: HealthNav{p, "dashboard"}, F: f, Headline: headlines(f)}
+	charts, err := drawCharts(f, false)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.States, d.Rates, d.ValueTrend, d.Ratings = charts.states, charts.rates, charts.valueTrend, charts.ratings
+	s.render(w, r, http.StatusOK, "dashboard", view{Title: "Dashboard · " + p.Name, Data: d})
+}
+
+func headlines(f health.Figures) []headline {
+	rate := func(label string, r health.Rate, of string) headline {
+		if !r.Shown() {
+			return headline{Label: label, Value: "—", Note: r.Withheld}
+		}
+		return headline{Label: label, Value: fmt.Sprintf("%d%%", r.Percent()), Note: fmt.Sprintf("%d of %d %s, from %d people", r.Num, r.Den, of, r.People)}
+	}
+	out := []headline{
+		{Label: "Pairs", Value: fmt.Sprint(f.Pairs), Note: fmt.Sprintf("%d people paired of %d enrolled", f.Paired, f.Enrolled)},
+		rate("Meeting rate", f.Meeting, "pair check-ins answered said they met"),
+		rate("Response rate", f.Response, "check-ins sent were answered"),
+	}
+	for _, v := range f.Value {
+		h := headline{Label: "Value to " + roleName(v.Role) + "s", Value: "—", Note: v.Value.Withheld}
+		if v.Value.Shown() {
+			h.Value = fmt.Sprintf("%.1f / 5", v.Value.Mean())
+			h.Note = fmt.Sprintf("%d ratings from %d people", v.Value.N(), v.Value.People)
+		}
+		out = append(out, h)
+	}
+	return out
+}

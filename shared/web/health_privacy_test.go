@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/inbound"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/token"
+)
+
+// replyAs records a reply as the inbound handler would.
+func replyAs(t *testing.T, s *site, f followed, who programme.Participant, kind token.Kind, cycle int, body string) {
+	t.Helper()
+	h, err := inbound.New(s.store, s.queue, s.signer, s.clock, slog.New(slog.DiscardHandler), inbound.Settings{MailDomain: "upward.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := s.signer.ReplyAddress(token.Ref{ProgrammeID: f.id, ParticipantID: who.ID, PairID: f.pairs[0].ID, Kind: kind, Cycle: cycle}, "upward.test")
+	raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nMessage-ID: <%s@example.org>\r\nSubject: Re\r\n\r\n%s\r\n", who.Email, addr, ids.New(), body)
+	res, err := h.Handle(context.Background(), inbound.Message{ID: ids.New(), Raw: []byte(raw)})
+	if err != nil || res.Outcome != inbound.Recorded {
+		t.Fatalf("reply %q: %+v %v", body, res, err)
+	}
+	s.queue.Drain()
+}
+
+// TestNoCoordinatorPageShowsWhatPeopleWrote seeds replies with distinctive
+// sentences and looks for them on every page and export of the programme.
+func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	f := followProgramme(t, s, 1)
+	sen, jun := f.seniors[0], f.juniors[0]
+	seedHistory(t, s, f.id, sen, jun, f.pairs[0])
+	replyAs(t, s, f, sen, token.KindCheckIn, 2, "YES 4\r\nPurple elephants negotiate quietly at dawn, said my mentor.")
+	replyAs(t, s, f, sen, token.KindCheckIn, 3, "STORY The tale of the silver kettle and the quarterly plan.")
+	replyAs(t, s, f, sen, token.KindCheckIn, 3, "STORY WITHDRAW")
+
+	private := []string{"Purple elephants negotiate", "reorganisation rumours", "thank you for everything", "silver kettle"}
+	replies, err := s.store.ListReplies(context.Background(), f.id, sen.ID)
+	stored := ""
+	for _, r := range replies {
+		stored += r.Text + "\n"
+	}
+	if err != nil || !strings.Contains(stored, "Purple elephants") {
+		t.Fatalf("the distinctive reply is not stored, so its absence would prove nothing (%v):\n%s", err, stored)
+	}
+	base := "/programmes/" + f.id
+	pages := map[string]string{}
+	for _, path := range []string{"/dashboard", "/attention", "/stories", "/report", "/export/pairs.csv", "/export/meetings.csv", "/export/ratings.csv",
+		"/participants/" + jun.ID + "/note?pair=" + f.pairs[0].ID, ""} {
+		pages[path] = s.get(t, f.c, base+path, http.StatusOK)
+	}
+	for path, page := range pages {
+		for _, p := range private {
+			if strings.Contains(strings.ToLower(page), strings.ToLower(p)) {
+				t.Errorf("%s shows private text %q", base+path, p)
+			}
+		}
+	}
+	// What the junior shared with consent is what the stories and the
+	// report show — the report by role only.
+	for _, path := range []string{"/stories", "/report"} {
+		if !strings.Contains(pages[path], "Jun rebuilt our onboarding checklist.") {
+			t.Errorf("%s lacks the consented story", path)
+		}
+	}
+	if !strings.Contains(text(pages["/stories"]), "— "+jun.Name+", junior mentor") {
+		t.Errorf("stories page does not say who shared the story:\n%s", text(pages["/stories"]))
+	}
+	if strings.Contains(pages["/report"], jun.Name) || !strings.Contains(pages["/report"], "— a junior mentor") {
+		t.Error("the printable report names a story's teller")
+	}
+	// The quarantined impostor is on the attention list, reason only.
+	if att := text(pages["/attention"]); !strings.Contains(att, "Quarantined: the sender is not the participant the reply address belongs to") {
+		t.Errorf("attention list lacks the quarantined reply:\n%s", att)
+	}
+}

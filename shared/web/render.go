@@ -22,6 +22,8 @@ type view struct {
 	// DevNow is the local dev clock's time ("" outside `upward dev`).
 	DevNow  string
 	DevBack string
+	// Now is the clock's time (the dev clock's locally), for "starts in…".
+	Now time.Time
 }
 
 type fieldErr struct{ Field, Msg string }
@@ -50,7 +52,7 @@ func parsePages() (*pages, error) {
 		},
 		"join":  strings.Join,
 		"lower": strings.ToLower,
-		"phase": func(p programme.Programme) string { return phase(p, time.Now()) },
+		"phase": phase,
 	}
 	ps := &pages{t: map[string]*template.Template{}}
 	for _, n := range pageNames {
@@ -66,7 +68,8 @@ func parsePages() (*pages, error) {
 	return ps, nil
 }
 
-func phase(p programme.Programme, now time.Time) string {
+// phase says where a programme is on the calendar.
+func phase(now time.Time, p programme.Programme) string {
 	today := now.Format(programme.DateLayout)
 	switch {
 	case today < p.StartDate:
@@ -80,6 +83,7 @@ func phase(p programme.Programme, now time.Time) string {
 // render writes a page; rendering into a buffer first means a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	v.Now = s.Clock.Now()
 	if sess, ok := s.session(r); ok {
 		v.Coordinator, v.CSRF = sess.Email, sess.CSRF
 		if s.cfg.DevClock != nil {

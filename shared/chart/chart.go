@@ -72,6 +72,9 @@ type Line struct {
 	YFormat   func(float64) string
 	Series    []Series
 	OpenTable bool
+	// Empty is said instead of drawing axes with nothing on them when no
+	// value is shown; the table still lists what there is.
+	Empty string
 }
 
 // Series is one line: a value per category.
@@ -135,6 +138,7 @@ func (b Bar) HTML() (template.HTML, error) {
 
 type lineGeom struct {
 	Line
+	Drawn                                   bool
 	Width, Height, Left, Right, Top, Bottom float64
 	Ticks                                   []tick
 	Xs                                      []xMark
@@ -203,6 +207,9 @@ func (l Line) HTML() (template.HTML, error) {
 		}
 	}
 	for si, s := range l.Series {
+		for _, v := range s.Values {
+			g.Drawn = g.Drawn || v.Shown
+		}
 		p := path{Colour: s.Colour}
 		if p.Colour == "" {
 			p.Colour = Colours[si%len(Colours)]

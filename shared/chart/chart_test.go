@@ -118,6 +118,19 @@ func TestLineChartBreaksAtWithheldPoints(t *testing.T) {
 	}
 }
 
+func TestLineChartWithNothingShownSaysSo(t *testing.T) {
+	l := Line{ID: "v", Title: "Value", Summary: "s", Column: "Check-in", Categories: []string{"1"}, YMin: 1, YMax: 5,
+		Series: []Series{{Name: "Seniors", Values: []Value{{Text: "withheld (3 people)"}}}}, Empty: "Every check-in is withheld."}
+	out, err := l.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(out)
+	if strings.Contains(html, "<svg") || !strings.Contains(html, `<p class="chart-empty">Every check-in is withheld.</p>`) || !strings.Contains(html, "<td>withheld (3 people)</td>") {
+		t.Errorf("an empty chart draws empty axes or loses its table:\n%s", html)
+	}
+}
+
 func TestChartsRefuseWhatTheyCannotDraw(t *testing.T) {
 	for name, draw := range map[string]func() error{
 		"bar without id":  func() error { _, err := Bar{Title: "x"}.HTML(); return err },

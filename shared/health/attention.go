@@ -68,18 +68,27 @@ const stallReasonPrefix = "No "
 // Concerns lists what needs the coordinator's attention, kind by kind.
 func Concerns(in Input, ex Extras) []Concern {
 	m := build(in)
-	var out []Concern
-	for _, p := range in.Pairs {
-		out = append(out, m.pairConcerns(p)...)
-	}
+	// Who has gone silent, among the people Upward can still reach (someone
+	// who cannot be mailed is listed for their address instead).
+	silences := map[string]silence{} // by pair and role
 	for _, s := range m.sides {
-		// Someone who cannot be mailed is listed for their address instead.
 		p := m.people[s.person]
 		if _, suppressed := ex.Suppressed[strings.ToLower(p.Email)]; suppressed || !p.Status.Mailable() {
 			continue
 		}
-		if c, ok := unresponsive(s); ok {
-			out = append(out, c)
+		if sl, ok := silent(s); ok {
+			silences[s.pair.ID+"#"+string(s.role)] = sl
+		}
+	}
+	var out []Concern
+	for _, p := range in.Pairs {
+		out = append(out, m.pairConcerns(p, silences)...)
+	}
+	for _, s := range m.sides {
+		// A stalled pair's silences are told on the pair's own line.
+		if sl, ok := silences[s.pair.ID+"#"+string(s.role)]; ok && !m.stalled(*s.pair) {
+			out = append(out, Concern{Kind: ConcernUnresponsive, PairID: s.pair.ID, ParticipantID: s.person,
+				Status: sl.status() + ".", Since: sl.since, Urgent: sl.n > UnresponsiveAfter})
 		}
 	}
 	out = append(out, m.addressConcerns(ex.Suppressed)...)
@@ -111,7 +120,12 @@ func Concerns(in Input, ex Extras) []Concern {
 	return out
 }
 
-func (m *model) pairConcerns(p programme.Pair) []Concern {
+func (m *model) stalled(p programme.Pair) bool {
+	st, _ := m.stall(p)
+	return st
+}
+
+func (m *model) pairConcerns(p programme.Pair, silences map[string]silence) []Concern {
 	var out []Concern
 	if stalled, n := m.stall(p); stalled {
 		c := Concern{Kind: ConcernStalled, PairID: p.ID, Urgent: n >= 1}
@@ -126,6 +140,18 @@ func (m *model) pairConcerns(p programme.Pair) []Concern {
 		} else {
 			c.Status += "; still stalled after the nudge."
 		}
+		sen, senSilent := silences[p.ID+"#"+string(programme.Senior)]
+		jun, junSilent := silences[p.ID+"#"+string(programme.Junior)]
+		switch {
+		case senSilent && junSilent && sen == jun:
+			c.Status += " " + sen.phrase("") + "."
+		case senSilent && junSilent:
+			c.Status += " " + sen.phrase("The senior") + "; " + jun.phrase("the junior") + "."
+		case senSilent:
+			c.Status += " " + sen.phrase("The senior") + "."
+		case junSilent:
+			c.Status += " " + jun.phrase("The junior") + "."
+		}
 		out = append(out, c)
 	}
 	if p.State.Live() && p.RematchRequestedBy != "" {
@@ -134,7 +160,7 @@ func (m *model) pairConcerns(p programme.Pair) []Concern {
 			role = "senior"
 		}
 		out = append(out, Concern{Kind: ConcernRematch, PairID: p.ID, ParticipantID: p.RematchRequestedBy, Urgent: true,
-			Status: fmt.Sprintf("The %s asked for a new partner on %s.", role, p.RematchRequestedAt.Format("2 Jan 2006")), Since: p.RematchRequestedAt})
+			Status: fmt.Sprintf("The %s asked for a new partner.", role), Since: p.RematchRequestedAt})
 	}
 	covered := strings.HasPrefix(p.AttentionReason, stallReasonPrefix) || strings.HasPrefix(p.AttentionReason, "Rematch requested")
 	if p.Attention && !covered {
@@ -142,37 +168,58 @@ func (m *model) pairConcerns(p programme.Pair) []Concern {
 		if reason == "" {
 			reason = "Flagged for attention"
 		}
-		out = append(out, Concern{Kind: ConcernFlagged, PairID: p.ID, Status: reason + ".", Since: p.UpdatedAt})
+		out = append(out, Concern{Kind: ConcernFlagged, PairID: p.ID, Status: strings.TrimSuffix(reason, ".") + ".", Since: p.UpdatedAt})
 	}
 	return out
 }
 
-// unresponsive finds someone in an active pair whose latest check-ins all
-// went unanswered.
-func unresponsive(s side) (Concern, bool) {
-	if s.pair.State != programme.PairActive {
-		return Concern{}, false
+// silence is someone's run of unanswered check-ins, latest first.
+type silence struct {
+	n     int       // unanswered check-ins in a row, up to the latest
+	last  int       // the last cycle they answered (0: none)
+	since time.Time // when the first unanswered one went out
+}
+
+// phrase says it of someone ("The senior has not answered the last 2
+// check-ins …"), or of both when who is "" ("Neither has answered …").
+func (s silence) phrase(who string) string {
+	switch {
+	case who == "" && s.last == 0:
+		return fmt.Sprintf("Neither has answered any of %d check-ins", s.n)
+	case who == "":
+		return fmt.Sprintf("Neither has answered the last %d check-ins (last answered: check-in %d)", s.n, s.last)
+	case s.last == 0:
+		return fmt.Sprintf("%s has answered none of %d check-ins", who, s.n)
 	}
-	silent, last := 0, 0
+	return fmt.Sprintf("%s has not answered the last %d check-ins (last answered: check-in %d)", who, s.n, s.last)
+}
+
+func (s silence) status() string {
+	if s.last == 0 {
+		return fmt.Sprintf("No answer to any of %d check-ins", s.n)
+	}
+	return fmt.Sprintf("No answer to the last %d check-ins (last answered: check-in %d)", s.n, s.last)
+}
+
+// silent finds someone in an active pair whose latest check-ins all went
+// unanswered.
+func silent(s side) (silence, bool) {
+	if s.pair.State != programme.PairActive {
+		return silence{}, false
+	}
+	var sl silence
 	for i := len(s.asks) - 1; i >= 0; i-- {
 		if s.asks[i].answered {
-			last = s.asks[i].cycle
+			sl.last = s.asks[i].cycle
 			break
 		}
-		silent++
+		sl.n++
 	}
-	if silent < UnresponsiveAfter {
-		return Concern{}, false
+	if sl.n < UnresponsiveAfter {
+		return silence{}, false
 	}
-	status := fmt.Sprintf("No answer to the last %d check-ins", silent)
-	if last == 0 {
-		status = fmt.Sprintf("No answer to any of %d check-ins", silent)
-	} else {
-		status += fmt.Sprintf(" (last answered: check-in %d)", last)
-	}
-	first := s.asks[len(s.asks)-silent]
-	return Concern{Kind: ConcernUnresponsive, PairID: s.pair.ID, ParticipantID: s.person, Status: status + ".",
-		Since: first.at, Urgent: silent > UnresponsiveAfter}, true
+	sl.since = s.asks[len(s.asks)-sl.n].at
+	return sl, true
 }
 
 func (m *model) addressConcerns(sup map[string]store.Suppression) []Concern {

@@ -40,13 +40,17 @@ func (s *Store) ChangePair(ctx context.Context, programmeID, id string, from []p
 	return it.Pair, nil
 }
 
-// ClearAttention takes a pair off the attention list; ErrConflict when it
-// was not on it.
+// ClearAttention takes a pair off the attention list: its flag and any
+// rematch request (the coordinator talked it through and the pair goes on).
+// ErrConflict when there was nothing to clear.
 func (s *Store) ClearAttention(ctx context.Context, programmeID, id string, now time.Time) error {
 	upd := expression.Set(expression.Name("attention"), expression.Value(false)).
 		Remove(expression.Name("attention_reason")).
+		Remove(expression.Name("rematch_requested_by")).
+		Remove(expression.Name("rematch_requested_at")).
 		Set(expression.Name("updated_at"), expression.Value(now))
-	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.Name("attention").Equal(expression.Value(true)))
+	cond := expression.AttributeExists(expression.Name(AttrPK)).
+		And(expression.Name("attention").Equal(expression.Value(true)).Or(expression.AttributeExists(expression.Name("rematch_requested_by"))))
 	if err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, &cond, ErrConflict, nil); err != nil {
 		return fmt.Errorf("clear attention on %s: %w", id, err)
 	}

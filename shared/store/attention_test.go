@@ -22,6 +22,7 @@ func TestChangePairOnlyFromTheStatesGiven(t *testing.T) {
 	progID := ids.New()
 	p := programme.Pair{ID: "a1b2c3d4e5f60718", ProgrammeID: progID, SeniorID: ids.New(), JuniorID: ids.New(), State: programme.PairActive,
 		Attention: true, AttentionReason: "Rematch requested by the senior"}
+	p.RematchRequestedBy, p.RematchRequestedAt = p.SeniorID, t0
 	if err := s.CreatePair(ctx, p); err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +60,17 @@ func TestChangePairOnlyFromTheStatesGiven(t *testing.T) {
 	if err := s.ClearAttention(ctx, progID, p.ID, t0); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("clearing twice: err = %v, want ErrConflict", err)
 	}
-	if got, _ := s.GetPair(ctx, progID, p.ID); got.Attention || got.AttentionReason != "" {
-		t.Errorf("attention %v %q after clearing", got.Attention, got.AttentionReason)
+	if got, _ := s.GetPair(ctx, progID, p.ID); got.Attention || got.AttentionReason != "" || got.RematchRequestedBy != "" || !got.RematchRequestedAt.IsZero() {
+		t.Errorf("attention %v %q, rematch request %q %v after clearing", got.Attention, got.AttentionReason, got.RematchRequestedBy, got.RematchRequestedAt)
+	}
+	// A rematch request alone (its flag lost to an earlier one) is cleared too.
+	q := programme.Pair{ID: "b1b2c3d4e5f60718", ProgrammeID: progID, SeniorID: ids.New(), JuniorID: ids.New(), State: programme.PairActive}
+	q.RematchRequestedBy = q.JuniorID
+	if err := s.CreatePair(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ClearAttention(ctx, progID, q.ID, t0); err != nil {
+		t.Errorf("clearing a rematch request: %v", err)
 	}
 }
 

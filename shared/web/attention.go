@@ -107,7 +107,7 @@ func (s *Server) attention(w http.ResponseWriter, r *http.Request) {
 		noteTo := []string{c.ParticipantID}
 		if v.Pair != nil {
 			v.Senior, v.Junior = name(v.Pair.SeniorID), name(v.Pair.JuniorID)
-			v.Actions = pairButtons(*v.Pair)
+			v.Actions = pairButtons(*v.Pair, c.Kind)
 			if c.Kind != health.ConcernUnresponsive && c.Kind != health.ConcernAddress {
 				noteTo = []string{v.Pair.SeniorID, v.Pair.JuniorID}
 			}
@@ -128,8 +128,10 @@ func (s *Server) attention(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "attention", view{Title: "Attention list · " + p.Name, Notice: r.URL.Query().Get("notice"), Data: d})
 }
 
-// pairButtons are the actions a pair's state allows.
-func pairButtons(p programme.Pair) []actionButton {
+// pairButtons are the actions a pair's state allows. What a flag or a
+// rematch request asks of the coordinator can also be settled without
+// changing the pair.
+func pairButtons(p programme.Pair, kind health.ConcernKind) []actionButton {
 	var out []actionButton
 	for _, name := range pairActionOrder {
 		a := pairActions[name]
@@ -137,8 +139,11 @@ func pairButtons(p programme.Pair) []actionButton {
 			out = append(out, actionButton{Action: name, Label: a.label, Danger: a.danger})
 		}
 	}
-	if p.Attention {
+	switch kind {
+	case health.ConcernFlagged:
 		out = append(out, actionButton{Action: "handled", Label: "Mark as handled"})
+	case health.ConcernRematch:
+		out = append(out, actionButton{Action: "handled", Label: "Keep them together"})
 	}
 	return out
 }

@@ -83,14 +83,16 @@ func drawCharts(f health.Figures, open bool) (charts, error) {
 	rates := chart.Line{ID: "chart-rates", Title: "Meeting and response rates by check-in", Column: "Check-in", OpenTable: open,
 		Summary:    "The share of pairs that met, and of check-ins answered, at each check-in since pairs started." + withheldNote,
 		Categories: cycles, Notes: notes, YMin: 0, YMax: 1, YTicks: []float64{0, 0.25, 0.5, 0.75, 1},
-		YFormat: func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }, Series: []chart.Series{meeting, response}}
+		YFormat: func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }, Series: []chart.Series{meeting, response},
+		Empty: "Nothing to draw yet: every check-in's rates rest on fewer than 5 people, or on none."}
 	if c.rates, err = rates.HTML(); err != nil {
 		return c, err
 	}
 	value := chart.Line{ID: "chart-value", Title: "Value by role at each check-in", Column: "Check-in", OpenTable: open,
 		Summary:    "The average rating, from 1 (not at all valuable) to 5 (very), that seniors and junior mentors gave their meetings at each check-in." + withheldNote,
 		Categories: cycles, Notes: notes, YMin: 1, YMax: 5, YTicks: []float64{1, 2, 3, 4, 5},
-		Series: []chart.Series{*byRole[programme.Senior], *byRole[programme.Junior]}}
+		Series: []chart.Series{*byRole[programme.Senior], *byRole[programme.Junior]},
+		Empty:  "Nothing to draw yet: at every check-in, fewer than 5 people of each role gave a rating (or none did)."}
 	if c.valueTrend, err = value.HTML(); err != nil {
 		return c, err
 	}

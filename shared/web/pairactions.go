@@ -109,7 +109,7 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 		default:
 			s.Log.Info("pair taken off the attention list", "programme", p.ID, "pair", pair.ID, "coordinator", sess.Email)
-			backToAttention(w, r, p.ID, fmt.Sprintf("%s are off the attention list.", names))
+			backToAttention(w, r, p.ID, fmt.Sprintf("%s are off the attention list and carry on as a pair.", names))
 		}
 		return
 	}

@@ -48,6 +48,10 @@ type model struct {
 	answers map[answerKey]store.Answer
 	plans   map[string]schedule.Plan
 	sides   []side
+	// Loading a time zone reads the zone database, and a plan is worked
+	// out check-in by check-in: both are done once per distinct value.
+	zones     map[string]*time.Location
+	planStart map[string]schedule.Plan
 }
 
 func build(in Input) *model {
@@ -56,6 +60,9 @@ func build(in Input) *model {
 		people:  make(map[string]programme.Participant, len(in.Participants)),
 		answers: make(map[answerKey]store.Answer, len(in.Answers)),
 		plans:   make(map[string]schedule.Plan, len(in.Pairs)),
+		zones:   map[string]*time.Location{},
+		// Plans of pairs that start the same day are the same.
+		planStart: map[string]schedule.Plan{},
 	}
 	for _, p := range in.Participants {
 		m.people[p.ID] = p
@@ -65,7 +72,11 @@ func build(in Input) *model {
 	}
 	for i := range in.Pairs {
 		pair := &in.Pairs[i]
-		plan := schedule.NewPlan(in.Programme, *pair)
+		plan, ok := m.planStart[pair.StartDate]
+		if !ok {
+			plan = schedule.NewPlan(in.Programme, *pair)
+			m.planStart[pair.StartDate] = plan
+		}
 		m.plans[pair.ID] = plan
 		for _, who := range []struct {
 			id   string
@@ -93,10 +104,16 @@ func build(in Input) *model {
 
 // loc is a participant's time zone, UTC when unknown (as the tick does).
 func (m *model) loc(id string) *time.Location {
-	if p, ok := m.people[id]; ok {
-		return p.Loc()
+	p, ok := m.people[id]
+	if !ok || p.TimeZone == "" {
+		return time.UTC
 	}
-	return time.UTC
+	loc, ok := m.zones[p.TimeZone]
+	if !ok {
+		loc = p.Loc()
+		m.zones[p.TimeZone] = loc
+	}
+	return loc
 }
 
 // held reports whether a check-in delivered at t fell in the pair's latest

@@ -1,0 +1,165 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
+	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
+	"github.com/upward-mentoring/upward/shared/web"
+)
+
+// BenchmarkDashboard5000Pairs renders the dashboard of a programme with
+// 5,000 pairs (10,000 people) four check-ins in, about 30,000 answers,
+// stored in dynalite: the whole request, from the three paginated Queries
+// through the figures to the charts.
+//
+//	go test -run='^$' -bench=Dashboard5000 -benchtime=5x ./shared/web/
+func BenchmarkDashboard5000Pairs(b *testing.B) {
+	const pairs = 5000
+	s, _ := stacktest.Store(b)
+	ctx := context.Background()
+	now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+	prog := seedLargeProgramme(b, s, pairs, now)
+
+	srv, cookie := benchSite(b, s, now)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/programmes/"+prog.ID+"/dashboard", nil)
+	req.AddCookie(cookie)
+	var size int
+	for b.Loop() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte(fmt.Sprintf("<strong>%d</strong>", pairs))) {
+			b.Fatalf("dashboard = %d, %d bytes", resp.StatusCode, len(page))
+		}
+		size = len(page)
+	}
+	b.ReportMetric(float64(size)/1024, "KiB/page")
+}
+
+// benchSite serves the site with a coordinator's session already made, so
+// that the benchmark times the dashboard and not the sign-in.
+func benchSite(b *testing.B, s *store.Store, now time.Time) (*httptest.Server, *http.Cookie) {
+	b.Helper()
+	log := slog.New(slog.DiscardHandler)
+	signer, _ := token.NewSigner(bytes.Repeat([]byte{5}, 32))
+	qctx, cancel := context.WithCancel(context.Background())
+	q := sendqueue.NewMemory(qctx, nil, 1, log)
+	w, err := web.New(web.Deps{Store: s, Sender: &mail.SES{Client: stacktest.SES(b)}, Queue: q, Signer: signer, Clock: clock.NewFixed(now), Log: log},
+		web.Config{Coordinators: []string{"bench@example.org"}, FromAddress: "p@upward.test", BaseURL: "http://localhost", Insecure: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(w)
+	b.Cleanup(func() { srv.Close(); cancel() })
+	secret := "bench-session-secret"
+	sum := sha256.Sum256([]byte(secret))
+	if err := s.CreateSession(context.Background(), store.Session{Hash: hex.EncodeToString(sum[:]), Email: "bench@example.org", CSRF: "x", CreatedAt: now, Expires: now.Add(24 * time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	return srv, &http.Cookie{Name: "upward_session", Value: secret}
+}
+
+// seedLargeProgramme stores a programme of n pairs started on 4 January
+// 2027: at 1 March, four check-ins in, every tenth pair has stopped
+// answering and the others answer three times in four.
+func seedLargeProgramme(b *testing.B, s *store.Store, n int, now time.Time) programme.Programme {
+	b.Helper()
+	ctx := context.Background()
+	prog := programme.New(now)
+	prog.ID, prog.Name, prog.StartDate, prog.EndDate = ids.New(), "Large programme", "2027-01-04", "2027-06-25"
+	if err := s.CreateProgramme(ctx, prog); err != nil {
+		b.Fatal(err)
+	}
+	people := make([]programme.Participant, 0, 2*n)
+	for i := 0; i < n; i++ {
+		people = append(people,
+			programme.Participant{Email: fmt.Sprintf("s%05d@example.org", i), Name: fmt.Sprintf("Senior %d", i), Role: programme.Senior, TimeZone: "Europe/London"},
+			programme.Participant{Email: fmt.Sprintf("j%05d@example.org", i), Name: fmt.Sprintf("Junior %d", i), Role: programme.Junior, TimeZone: "Europe/Lisbon"})
+	}
+	res, err := s.Enrol(ctx, prog.ID, people, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	byEmail := map[string]string{}
+	for _, x := range res.Created {
+		byEmail[x.Email] = x.ID
+	}
+	var jobs []func() error
+	for i := 0; i < n; i++ {
+		p := programme.Pair{ProgrammeID: prog.ID, SeniorID: byEmail[fmt.Sprintf("s%05d@example.org", i)], JuniorID: byEmail[fmt.Sprintf("j%05d@example.org", i)],
+			State: programme.PairActive, StartDate: prog.StartDate, ApprovedAt: now}
+		p.ID = programme.PairID(prog.ID, 0, p.SeniorID, p.JuniorID)
+		for k := 1; k <= 4 && i%10 != 0; k++ {
+			for side, who := range []struct {
+				id   string
+				role programme.Role
+			}{{p.SeniorID, programme.Senior}, {p.JuniorID, programme.Junior}} {
+				if (i+k+side)%4 == 0 {
+					continue // one in four goes unanswered
+				}
+				met, rating := (i+k)%5 != 0, 1+(i*7+k*3+side)%5
+				if met {
+					p.LastMetCycle = k
+				}
+				a := store.Answer{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: who.id, Role: who.role, Cycle: k, Kind: "checkin", Met: &met, Rating: &rating, At: now}
+				jobs = append(jobs, func() error { return s.PutAnswer(ctx, a) })
+			}
+		}
+		jobs = append(jobs, func() error { return s.CreatePair(ctx, p) })
+	}
+	run(b, jobs)
+	return prog
+}
+
+// run does the writes on a few workers: dynalite is one process, so more
+// would only queue.
+func run(b *testing.B, jobs []func() error) {
+	b.Helper()
+	ch := make(chan func() error)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []string
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				if err := j(); err != nil {
+					mu.Lock()
+					errs = append(errs, err.Error())
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	if len(errs) > 0 {
+		b.Fatalf("%d writes failed, first: %s", len(errs), strings.Join(errs[:1], ""))
+	}
+}

@@ -207,9 +207,6 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	}))
 	for _, page := range []string{"/dashboard", "/attention", "/report"} {
 		browsertest.Step(t, bctx, "open "+page+" on a phone", chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS("h1")))
-		if page == "/attention" {
-			browsertest.Screenshot(t, bctx, "attention-phone")
-		}
 		wide := browsertest.Get(t, bctx, "measure "+page, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
 		if wide {
 			t.Errorf("%s is wider than a phone's screen", page)
@@ -224,7 +221,6 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		chromedp.Click(browsertest.Button("Closing report")),
 		chromedp.WaitVisible(chromedp.CSS("article.report")),
 	)
-	browsertest.Screenshot(t, bctx, "report")
 	// Printed, the report drops the navigation and keeps its figures.
 	browsertest.Step(t, bctx, "print", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})

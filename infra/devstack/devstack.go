@@ -23,6 +23,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -65,6 +66,9 @@ type Stack struct {
 	Signer      *token.Signer
 	Web         *web.Server
 	Ticker      *schedule.Ticker
+	// Review runs proposed matchings in-process, as the match function
+	// does in AWS.
+	Review *review.Service
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
@@ -176,9 +180,11 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.Queue = sendqueue.NewMemory(runCtx, deliverer, 4, o.Log)
 
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
-	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log}, web.Config{
+	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
+	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
+		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
 		Coordinators: o.Coordinators, FromAddress: o.FromAddress, BaseURL: st.WebURL, Insecure: true,
-		DevClock: st,
+		DevClock: st, ProposalWait: 3 * time.Second,
 	})
 	if err != nil {
 		l.Close()

@@ -1,0 +1,37 @@
+// Command match runs a large programme's proposed matching, invoked
+// asynchronously by the web function with {programme_id, proposal_id}.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/review"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	env := config.New(os.Getenv)
+	table := env.Require("TABLE_NAME")
+	if err := env.Err(); err != nil {
+		log.Error("match function cannot start", "err", err)
+		os.Exit(1)
+	}
+	aws, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		log.Error("match function cannot start", "err", err)
+		os.Exit(1)
+	}
+	svc := &review.Service{Store: store.New(dynamodb.NewFromConfig(aws), table), Clock: clock.System{}, Log: log}
+	lambda.Start(func(ctx context.Context, job review.Job) error {
+		return svc.Run(ctx, job)
+	})
+}

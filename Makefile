@@ -5,10 +5,10 @@ GO    ?= go
 NPM_STAMP := infra/node_modules/.installed
 
 # Every Lambda function: its logical id in template.yaml and its folder.
-FUNCTIONS := WebFunction:web SendFunction:send TickFunction:tick MatchFunction:match
+FUNCTIONS := WebFunction:web SendFunction:send TickFunction:tick InboundFunction:inbound FeedbackFunction:feedback MatchFunction:match
 GOBUILD   := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags="-s -w" -tags lambda.norpc
 
-.PHONY: install browser run test bench lint fmt build deploy reset clean help
+.PHONY: install browser run test fuzz bench lint fmt build deploy reset clean help
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## //'
@@ -26,10 +26,21 @@ browser:
 run: install
 	$(GO) run ./infra/upward dev
 
-## test       every test, against real emulators started on free ports and a headless Chromium
+## test       every test, against real emulators started on free ports and a headless Chromium,
+##            then each fuzz target briefly
 test: install browser
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 14m ./...
+	$(GO) test -count=1 -timeout 12m ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+# Fuzz targets: name:package. `make fuzz FUZZTIME=5m` fuzzes for longer.
+FUZZ := FuzzSolve:./shared/matching FuzzParse:./shared/replies FuzzTrimQuoted:./shared/replies \
+        FuzzTrimQuotedHTML:./shared/replies FuzzUnderstand:./shared/replies
+FUZZTIME ?= 6s
+fuzz:
+	@for f in $(FUZZ); do name=$${f%%:*}; pkg=$${f#*:}; echo "fuzz $$name ($(FUZZTIME))"; \
+	  $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=100x $$pkg >/tmp/upward-fuzz.log 2>&1 \
+	  || { cat /tmp/upward-fuzz.log; exit 1; }; done
 
 ## bench      the benchmarks whose figures are in README.md
 bench: install

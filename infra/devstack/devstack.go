@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/review"
@@ -47,6 +49,9 @@ type Options struct {
 	Coordinators []string
 	MailDomain   string
 	FromAddress  string
+	// SMTPAddr is where replies are accepted over SMTP ("" = any free
+	// port on 127.0.0.1).
+	SMTPAddr string
 	// TickEvery runs the schedule's tick on a timer (0: only when asked, as
 	// tests do).
 	TickEvery time.Duration
@@ -66,6 +71,8 @@ type Stack struct {
 	Signer      *token.Signer
 	Web         *web.Server
 	Ticker      *schedule.Ticker
+	Inbox       *Inbox
+	SMTPAddr    string
 	// Review runs proposed matchings in-process, as the match function
 	// does in AWS.
 	Review *review.Service
@@ -179,12 +186,31 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.cancel = cancel
 	st.Queue = sendqueue.NewMemory(runCtx, deliverer, 4, o.Log)
 
+	inboundDir := filepath.Join(os.TempDir(), "upward-inbound-"+ids.New())
+	if o.DataDir != "" {
+		inboundDir = filepath.Join(o.DataDir, "inbound")
+	}
+	handler, err := inbound.New(st.Store, st.Queue, st.Signer, st.Clock, o.Log, inbound.Settings{MailDomain: o.MailDomain})
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.Inbox = newInbox(handler, inboundDir, o.MailDomain, o.Log)
+	smtpAddr := o.SMTPAddr
+	if smtpAddr == "" {
+		smtpAddr = "127.0.0.1:0"
+	}
+	if err := st.Inbox.listen(smtpAddr); err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.SMTPAddr = st.Inbox.Addr
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
 		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
 		Coordinators: o.Coordinators, FromAddress: o.FromAddress, BaseURL: st.WebURL, Insecure: true,
-		DevClock: st, ProposalWait: 3 * time.Second,
+		DevClock: st, DevInbox: st.Inbox, ProposalWait: 3 * time.Second,
 	})
 	if err != nil {
 		l.Close()
@@ -254,6 +280,9 @@ func (s *Stack) Close() {
 	if s.cancel != nil {
 		s.cancel()
 		s.Queue.Wait()
+	}
+	if s.Inbox != nil {
+		s.Inbox.close()
 	}
 	for _, svc := range s.services {
 		svc.Stop()

@@ -270,3 +270,9 @@ func TestIntroductionGoesToBothWithAnInvite(t *testing.T) {
 		t.Fatalf("attachments = %+v, want one calendar file", e.Attachments)
 	}
 }
+
+type localEmail = localstack.Email
+
+func allEmails(w *world) ([]localEmail, error) {
+	return localstack.Emails(context.Background(), w.st.SESURL)
+}

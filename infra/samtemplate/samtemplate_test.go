@@ -166,10 +166,9 @@ var envRead = regexp.MustCompile(`env\.(Require|Optional|Addresses|Int|Duration)
 // optionalUnset are settings a function reads but the template may leave
 // unset, each with the reason.
 var optionalUnset = map[string]string{
-	"BASE_URL":              "web: only with a custom domain; otherwise the function URL's own domain is used",
-	"LOGIN_TTL":             "defaults to 15 minutes",
-	"SESSION_TTL":           "defaults to 12 hours",
-	"SES_CONFIGURATION_SET": "added with the bounce and complaint handling",
+	"BASE_URL":    "web: only with a custom domain; otherwise the function URL's own domain is used",
+	"LOGIN_TTL":   "defaults to 15 minutes",
+	"SESSION_TTL": "defaults to 12 hours",
 }
 
 func TestEveryVariableTheCodeReadsIsSet(t *testing.T) {

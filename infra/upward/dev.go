@@ -26,6 +26,7 @@ func init() {
 			fs.StringVar(&o.SESURL, "ses-url", "", "use an SES endpoint that is already running instead of starting aws-ses-v2-local")
 			coords := fs.String("coordinators", "coordinator@example.org", "comma-separated addresses allowed to sign in")
 			fs.StringVar(&o.MailDomain, "mail-domain", "upward.localhost", "domain of reply addresses")
+			fs.StringVar(&o.SMTPAddr, "smtp", "localhost:2525", "where replies are accepted over SMTP")
 			verbose := fs.Bool("v", false, "log the emulators' output too")
 			fs.DurationVar(&o.TickEvery, "tick-every", 10*time.Second, "how often the schedule's tick runs (hourly in AWS)")
 			advance := fs.Duration("advance", 0, "move the dev clock forward by this much at start, sending everything that falls due (e.g. 336h); the pages have buttons for this too")
@@ -56,10 +57,11 @@ Upward is running locally.
   Coordinator site   %s   (sign in as %s)
   Email viewer       %s   (every email sent, including sign-in links)
   DynamoDB           %s   (dynalite, data in %s)
+  Replies (SMTP)     %s   (send replies here, or upload them at /dev/inbox)
   Dev clock          %s   (move it forward from the bar on every page)
 
 Press Ctrl-C to stop.
-`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir, st.Now().Format(time.RFC1123))
+`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir, localhost(st.SMTPAddr), st.Now().Format(time.RFC1123))
 				<-ctx.Done()
 				fmt.Fprintln(env.Stdout, "\nStopping…")
 				return nil

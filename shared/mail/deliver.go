@@ -27,6 +27,7 @@ type Data interface {
 	MarkWelcomeSent(ctx context.Context, programmeID, id string, at time.Time) error
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	IsSuppressed(ctx context.Context, email string) (bool, error)
+	GetThanks(ctx context.Context, programmeID, fromID, key string) (store.Thanks, error)
 }
 
 // Sender hands a rendered email to the mail service.
@@ -63,7 +64,7 @@ func NewDeliverer(data Data, sender Sender, signer *token.Signer, clk clock.Cloc
 	if s.FromAddress == "" || s.MailDomain == "" || s.BaseURL == "" {
 		return nil, errors.New("mail: FromAddress, MailDomain and BaseURL are required")
 	}
-	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing)
+	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing, KindAck, KindThanks)
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +98,12 @@ func (d *Deliverer) Handle(ctx context.Context, j sendqueue.Job) error {
 	if err != nil {
 		return fmt.Errorf("compose %s: %w", j.Key(), err)
 	}
+	e.Tags = map[string]string{"programme": j.ProgrammeID, "kind": j.Kind}
+	if j.ParticipantID != "" {
+		e.Tags["participant"] = j.ParticipantID
+	}
 	now := d.clock.Now()
-	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: j.Key(), Recipient: strings.Join(e.To, ","), Kind: j.Kind, ClaimedAt: now})
+	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: j.Key(), Recipients: len(e.To), Kind: j.Kind, ClaimedAt: now})
 	if errors.Is(err, store.ErrAlreadyClaimed) {
 		if rec.State == store.SendSent {
 			d.log.Info("duplicate send job ignored", "key", j.Key())
@@ -136,6 +141,10 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeIntro(ctx, j)
 	case schedule.KindCheckIn, schedule.KindMidpoint, schedule.KindNudge, schedule.KindClosing:
 		return d.composeForPerson(ctx, j)
+	case KindAck:
+		return d.composeAck(ctx, j)
+	case KindThanks:
+		return d.composeThanks(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("unknown kind of email %q: %w", j.Kind, ErrSkipped)
 }

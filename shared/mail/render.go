@@ -13,7 +13,8 @@ import (
 var templateFiles embed.FS
 
 var funcs = map[string]any{
-	"inc": func(i int) int { return i + 1 },
+	"inc":  func(i int) int { return i + 1 },
+	"join": strings.Join,
 }
 
 // renderer turns an email's data into its text and HTML bodies. Each kind

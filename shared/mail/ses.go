@@ -32,6 +32,9 @@ type Email struct {
 	Headers map[string]string
 	// Attachments such as the .ics invitation.
 	Attachments []Attachment
+	// Tags come back on SES's bounce and complaint events, so feedback can
+	// be tied to a programme and participant (values: letters, digits, _ -).
+	Tags map[string]string
 }
 
 // Attachment is a file sent with an email.
@@ -84,6 +87,9 @@ func (s *SES) Send(ctx context.Context, e Email) (string, error) {
 	}
 	if s.ConfigurationSet != "" {
 		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
+	}
+	for _, name := range sortedKeys(e.Tags) {
+		in.EmailTags = append(in.EmailTags, types.MessageTag{Name: aws.String(name), Value: aws.String(e.Tags[name])})
 	}
 	out, err := s.Client.SendEmail(ctx, in)
 	if err != nil {

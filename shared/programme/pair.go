@@ -69,6 +69,10 @@ type Pair struct {
 	Attention       bool   `dynamodbav:"attention"`
 	AttentionReason string `dynamodbav:"attention_reason,omitempty"`
 
+	// RematchRequestedBy is the participant who replied REMATCH.
+	RematchRequestedBy string    `dynamodbav:"rematch_requested_by,omitempty"`
+	RematchRequestedAt time.Time `dynamodbav:"rematch_requested_at,omitempty"`
+
 	PausedUntil time.Time `dynamodbav:"paused_until,omitempty"`
 	EndedAt     time.Time `dynamodbav:"ended_at,omitempty"`
 	EndReason   string    `dynamodbav:"end_reason,omitempty"`

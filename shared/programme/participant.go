@@ -109,6 +109,10 @@ type Participant struct {
 	Topics        []string  `dynamodbav:"topics,omitempty"` // chosen when opting in
 	WelcomeRound  int       `dynamodbav:"welcome_round"`    // bumped by "resend welcome"
 	WelcomeSentAt time.Time `dynamodbav:"welcome_sent_at,omitempty"`
+	// MailProblem says why mail to this person stopped (a hard bounce, a
+	// complaint), for the coordinator's attention list.
+	MailProblem   string    `dynamodbav:"mail_problem,omitempty"`
+	MailProblemAt time.Time `dynamodbav:"mail_problem_at,omitempty"`
 	CreatedAt     time.Time `dynamodbav:"created_at"`
 	UpdatedAt     time.Time `dynamodbav:"updated_at"`
 }

@@ -26,6 +26,9 @@ type Job struct {
 	// Cycle distinguishes repeats of the same kind: the welcome's resend
 	// round, the check-in number.
 	Cycle int `json:"cycle"`
+	// Ref names what an answer email answers (the reply's key and what it
+	// asked for), so each reply is acknowledged once.
+	Ref string `json:"ref,omitempty"`
 }
 
 // Key is the job's identity in the send ledger: recipient (participant or
@@ -34,6 +37,9 @@ func (j Job) Key() string {
 	who := j.ParticipantID
 	if who == "" {
 		who = "pair-" + j.PairID
+	}
+	if j.Ref != "" {
+		return fmt.Sprintf("%s#%s#%s#%d#%s", j.ProgrammeID, who, j.Kind, j.Cycle, j.Ref)
 	}
 	return fmt.Sprintf("%s#%s#%s#%d", j.ProgrammeID, who, j.Kind, j.Cycle)
 }

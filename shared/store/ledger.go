@@ -24,13 +24,15 @@ const (
 // the subject of the email (participant, pair), its kind and its cycle, so
 // the same email can never be claimed twice.
 type SendRecord struct {
-	Key       string    `dynamodbav:"-"`
-	State     string    `dynamodbav:"state"`
-	Recipient string    `dynamodbav:"recipient"`
-	Kind      string    `dynamodbav:"kind"`
-	ClaimedAt time.Time `dynamodbav:"claimed_at"`
-	SentAt    time.Time `dynamodbav:"sent_at,omitempty"`
-	MessageID string    `dynamodbav:"message_id,omitempty"`
+	Key   string `dynamodbav:"-"`
+	State string `dynamodbav:"state"`
+	// Recipients counts who it went to; the ledger holds no address, so
+	// erasing a participant leaves nothing here to find.
+	Recipients int       `dynamodbav:"recipients"`
+	Kind       string    `dynamodbav:"kind"`
+	ClaimedAt  time.Time `dynamodbav:"claimed_at"`
+	SentAt     time.Time `dynamodbav:"sent_at,omitempty"`
+	MessageID  string    `dynamodbav:"message_id,omitempty"`
 }
 
 type sendItem struct {

@@ -255,3 +255,64 @@ func (s *Store) NextDue(ctx context.Context, shard int) (time.Time, bool, error)
 	}
 	return it.Due, true, nil
 }
+
+// stallReasons start every attention reason the tick sets for a stalled
+// pair; a reported meeting clears them (and only them).
+const stallReasonPrefix = "No "
+
+// RecordContact notes a reply to check-in cycle of a pair, and a meeting if
+// met. Each field only moves forward, so replaying a reply changes nothing.
+func (s *Store) RecordContact(ctx context.Context, programmeID, pairID string, cycle int, met bool, at time.Time) error {
+	pk, sk := programmePK(programmeID), pairSK(pairID)
+	forward := func(field string, upd expression.UpdateBuilder) error {
+		cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.Name(field).LessThan(expression.Value(cycle)))
+		err := s.update(ctx, pk, sk, upd.Set(expression.Name("updated_at"), expression.Value(at)), &cond, ErrConflict, nil)
+		if err != nil && !errors.Is(err, ErrConflict) {
+			return fmt.Errorf("record contact on %s: %w", pairID, err)
+		}
+		return nil
+	}
+	if err := forward("last_reply_cycle", expression.Set(expression.Name("last_reply_cycle"), expression.Value(cycle))); err != nil {
+		return err
+	}
+	if !met {
+		return nil
+	}
+	if err := forward("last_met_cycle", expression.Set(expression.Name("last_met_cycle"), expression.Value(cycle)).
+		Set(expression.Name("last_met_at"), expression.Value(at)).
+		Set(expression.Name("stalled"), expression.Value(false))); err != nil {
+		return err
+	}
+	clearStall := expression.Set(expression.Name("attention"), expression.Value(false)).Remove(expression.Name("attention_reason"))
+	cond := expression.Name("attention").Equal(expression.Value(true)).And(expression.Name("attention_reason").BeginsWith(stallReasonPrefix))
+	err := s.update(ctx, pk, sk, clearStall, &cond, ErrConflict, nil)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("clear stall on %s: %w", pairID, err)
+	}
+	return nil
+}
+
+// StopPairsOf ends the live pairs of someone who stopped all email and puts
+// each on the coordinator's attention list, so the partner can be paired
+// again. Repeating it changes nothing more.
+func (s *Store) StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error {
+	pairs, err := s.ListPairs(ctx, programmeID)
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if !p.State.Live() || (p.SeniorID != participantID && p.JuniorID != participantID) {
+			continue
+		}
+		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairStopped)).
+			Set(expression.Name("ended_at"), expression.Value(now)).
+			Set(expression.Name("end_reason"), expression.Value("one of the pair stopped all programme email"))
+		if _, err := s.UpdatePair(ctx, programmeID, p.ID, upd, now); err != nil {
+			return err
+		}
+		if err := s.FlagPair(ctx, programmeID, p.ID, "One of the pair stopped all programme email; the other needs a new pair", now); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -251,3 +251,55 @@ func (s *Store) MarkWelcomeSent(ctx context.Context, programmeID, id string, at 
 	}
 	return nil
 }
+
+// SetTopics records the topics someone chose when opting in.
+func (s *Store) SetTopics(ctx context.Context, programmeID, id string, topics []string, now time.Time) error {
+	upd := expression.Set(expression.Name("updated_at"), expression.Value(now))
+	if len(topics) == 0 {
+		upd = upd.Remove(expression.Name("topics"))
+	} else {
+		upd = upd.Set(expression.Name("topics"), expression.Value(topics))
+	}
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("set topics of %s: %w", id, err)
+	}
+	return nil
+}
+
+// FindParticipantByEmail looks an address up within a programme.
+func (s *Store) FindParticipantByEmail(ctx context.Context, programmeID, email string) (programme.Participant, error) {
+	var c emailClaim
+	if err := s.get(ctx, programmePK(programmeID), emailSK(email), &c); err != nil {
+		return programme.Participant{}, fmt.Errorf("participant %s: %w", email, err)
+	}
+	return s.GetParticipant(ctx, programmeID, c.ParticipantID)
+}
+
+// MarkMailProblem records why mail to someone stopped and sets their status.
+func (s *Store) MarkMailProblem(ctx context.Context, programmeID, id string, status programme.Status, problem string, now time.Time) error {
+	upd := expression.Set(expression.Name("status"), expression.Value(status)).
+		Set(expression.Name("status_note"), expression.Value(problem)).
+		Set(expression.Name("mail_problem"), expression.Value(problem)).
+		Set(expression.Name("mail_problem_at"), expression.Value(now)).
+		Set(expression.Name("updated_at"), expression.Value(now))
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("mark mail problem for %s: %w", id, err)
+	}
+	return nil
+}
+
+// FlagPairsOf puts someone's live pairs on the attention list.
+func (s *Store) FlagPairsOf(ctx context.Context, programmeID, participantID, reason string, now time.Time) error {
+	pairs, err := s.ListPairs(ctx, programmeID)
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if p.State.Live() && (p.SeniorID == participantID || p.JuniorID == participantID) {
+			if err := s.FlagPair(ctx, programmeID, p.ID, reason, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

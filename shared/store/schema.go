@@ -24,6 +24,10 @@
 //	pair history  HIST#<address>        META                -                                    -
 //	org chart     ORG                   META                -                                    -
 //	org chart part ORG                  CHART#<version>#<n> -                                    -
+//	answer        PROG#<id>             ANS#<pair>#<cycle>#<role>  -                             -
+//	reply         PROG#<id>             REPLY#<participant>#<message key>   (private text, TTL)
+//	story         PROG#<id>             STORY#<participant>#<message key>
+//	quarantined   QUARANTINE            <received>#<message key>
 //
 // Access patterns:
 //
@@ -40,6 +44,13 @@
 //  7. Resolve a session: GetItem SESSION#hash.
 //  8. Send an email at most once: conditional PutItem on SENT#key.
 //     8b. Check an address against the suppression list: GetItem SUPPRESS#address.
+//     8c. Record a check-in answer: PutItem ANS#pair#cycle#role (the latest
+//     reply to a check-in wins); list a programme's answers for its figures:
+//     Query pk = PROG#id, sk begins_with ANS#.
+//     8d. Record a reply once: GetItem REPLY#participant#key first, and write it
+//     last with a conditional put, so a replayed message records nothing
+//     twice and a crash in between is finished by the replay.
+//     8e. List quarantined messages: Query pk = QUARANTINE (newest last).
 //  9. List a programme's pairs: Query pk = PROG#id, sk begins_with PAIR#.
 //  10. Find the scheduled emails that are due: Query gsi2 where gsi2pk =
 //     DUE#<shard> and gsi2sk <= now, for each of the DueShards shards, page

@@ -265,7 +265,7 @@ func TestSendLedgerClaimsOnce(t *testing.T) {
 	t.Parallel()
 	s, _ := stacktest.Store(t)
 	ctx := context.Background()
-	rec := store.SendRecord{Key: "p1#welcome#0", Recipient: "a@example.org", Kind: "welcome", ClaimedAt: t0}
+	rec := store.SendRecord{Key: "p1#welcome#0", Recipients: 1, Kind: "welcome", ClaimedAt: t0}
 	if _, err := s.ClaimSend(ctx, rec); err != nil {
 		t.Fatal(err)
 	}

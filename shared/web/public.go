@@ -2,8 +2,6 @@ package web
 
 import (
 	"errors"
-
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -72,7 +70,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Log.Info("participant unsubscribed", "programme", x.ProgrammeID, "participant", x.ID)
 	}
-	if err := s.stopPairs(r, x); err != nil {
+	if err := s.Store.StopPairsOf(r.Context(), x.ProgrammeID, x.ID, s.Clock.Now()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -91,29 +89,4 @@ func (s *Server) badUnsubscribe(w http.ResponseWriter, r *http.Request) {
 		Heading:    "This link is not valid",
 		Paragraphs: []string{"Copy the whole link from the email. To stop emails you can also reply STOP to any programme email."},
 	})
-}
-
-// stopPairs ends the live pairs of someone who stopped all email and puts
-// them on the coordinator's list, so their partner can be paired again.
-func (s *Server) stopPairs(r *http.Request, x programme.Participant) error {
-	pairs, err := s.Store.ListPairs(r.Context(), x.ProgrammeID)
-	if err != nil {
-		return err
-	}
-	now := s.Clock.Now()
-	for _, p := range pairs {
-		if !p.State.Live() || (p.SeniorID != x.ID && p.JuniorID != x.ID) {
-			continue
-		}
-		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairStopped)).
-			Set(expression.Name("ended_at"), expression.Value(now)).
-			Set(expression.Name("end_reason"), expression.Value("one of the pair stopped all programme email"))
-		if _, err := s.Store.UpdatePair(r.Context(), x.ProgrammeID, p.ID, upd, now); err != nil {
-			return err
-		}
-		if err := s.Store.FlagPair(r.Context(), x.ProgrammeID, p.ID, "One of the pair stopped all programme email; the other needs a new pair", now); err != nil {
-			return err
-		}
-	}
-	return nil
 }

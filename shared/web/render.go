@@ -110,6 +110,8 @@ type messageData struct {
 	Paragraphs []string
 	Form       *messageForm
 	Link       *messageLink
+	// Upload shows the local inbox's upload form.
+	Upload bool
 }
 
 type messageForm struct {

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdaurl"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -42,12 +41,11 @@ type Store interface {
 	SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error)
 	NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error)
 
-	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
-	UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
-	FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error
+	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
 
 	// The review of proposed matches and the org chart (review.go, orgchart.go).
 	ListProposals(ctx context.Context, programmeID string) ([]store.Proposal, error)
+	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
 	FailProposal(ctx context.Context, programmeID, id, reason string, now time.Time) error
 	ListNeverPairs(ctx context.Context, programmeID string) ([]store.NeverPair, error)
 	GetOrgChart(ctx context.Context) (store.OrgChart, error)
@@ -89,6 +87,14 @@ type Config struct {
 	// finish before showing its progress page (default 20s: in AWS an
 	// in-process run must end before the function answers).
 	ProposalWait time.Duration
+	// DevInbox, set only by `upward dev`, accepts a reply uploaded as an
+	// .eml file and records it as if SES had received it.
+	DevInbox DevInbox
+}
+
+// DevInbox is the local stack's stand-in for SES receiving.
+type DevInbox interface {
+	ReceiveUpload(ctx context.Context, raw []byte) (string, error)
 }
 
 // DevClock is the local stack's movable clock.
@@ -177,6 +183,10 @@ func (s *Server) routes() {
 	s.reviewRoutes()
 	if s.cfg.DevClock != nil {
 		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))
+	}
+	if s.cfg.DevInbox != nil {
+		s.mux.Handle("GET /dev/inbox", s.coordinator(s.inboxForm))
+		s.mux.Handle("POST /dev/inbox", s.coordinator(s.inboxUpload))
 	}
 }
 

@@ -1,0 +1,268 @@
+// Package inbound records participants' email replies: it checks SES's
+// verdicts, finds who wrote and which email they answer from the signed
+// reply address, understands the reply (shared/replies), and records the
+// answers and carries out the commands. It is the same code in the inbound
+// Lambda function and in `upward dev`'s local SMTP server.
+package inbound
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/replies"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
+)
+
+// Verdicts are SES's findings on a message: PASS, FAIL, GRAY or
+// PROCESSING_FAILED; empty when nobody judged it (the local SMTP server).
+type Verdicts struct {
+	Spam, Virus, SPF, DKIM, DMARC string
+}
+
+// Message is one inbound email as the receiving side hands it over.
+type Message struct {
+	// ID is SES's message id (the S3 object's name); locally a random id.
+	ID string
+	// Recipients are the envelope recipients, which SES vouches for;
+	// the To header is only what the sender wrote.
+	Recipients []string
+	Verdicts   Verdicts
+	Raw        []byte
+	// Location is where the raw message is kept, for the quarantine view.
+	Location   string
+	ReceivedAt time.Time
+}
+
+// Outcome is what happened to a message.
+type Outcome string
+
+const (
+	Recorded    Outcome = "recorded"
+	Duplicate   Outcome = "duplicate"
+	Quarantined Outcome = "quarantined"
+	Dropped     Outcome = "dropped" // a virus: not even kept
+	Ignored     Outcome = "ignored" // an auto-reply or a bounce: nothing to record
+)
+
+// Result says what was done and why.
+type Result struct {
+	Outcome       Outcome
+	Reason        string
+	ProgrammeID   string
+	ParticipantID string
+	Command       replies.Command
+	Answer        replies.Answer
+}
+
+// Store is what recording replies needs from the table.
+type Store interface {
+	GetProgramme(ctx context.Context, id string) (programme.Programme, error)
+	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
+	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
+	HasReply(ctx context.Context, programmeID, participantID, key string) (bool, error)
+	PutReply(ctx context.Context, r store.Reply) error
+	PutAnswer(ctx context.Context, a store.Answer) error
+	RecordContact(ctx context.Context, programmeID, pairID string, cycle int, met bool, at time.Time) error
+	UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
+	FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error
+	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
+	SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error)
+	SetTopics(ctx context.Context, programmeID, id string, topics []string, now time.Time) error
+	PutStory(ctx context.Context, st store.Story) error
+	WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error)
+	PutThanks(ctx context.Context, t store.Thanks) error
+	Quarantine(ctx context.Context, q store.Quarantined, keepFor time.Duration) error
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Settings of the handler.
+type Settings struct {
+	MailDomain string // reply addresses are reply+<token>@MailDomain
+	// Retention is how long reply text is kept (0: 365 days).
+	Retention time.Duration
+	// QuarantineFor is how long quarantined entries stay listed (0: 30 days).
+	QuarantineFor time.Duration
+	Limits        replies.Limits
+}
+
+// Handler records replies.
+type Handler struct {
+	store    Store
+	queue    sendqueue.Queue
+	signer   *token.Signer
+	clock    clock.Clock
+	log      *slog.Logger
+	settings Settings
+}
+
+// New builds a handler.
+func New(s Store, q sendqueue.Queue, signer *token.Signer, clk clock.Clock, log *slog.Logger, settings Settings) (*Handler, error) {
+	if s == nil || q == nil || signer == nil || clk == nil || log == nil || settings.MailDomain == "" {
+		return nil, errors.New("inbound: store, queue, signer, clock, log and mail domain are required")
+	}
+	if settings.Retention == 0 {
+		settings.Retention = 365 * 24 * time.Hour
+	}
+	if settings.QuarantineFor == 0 {
+		settings.QuarantineFor = 30 * 24 * time.Hour
+	}
+	return &Handler{store: s, queue: q, signer: signer, clock: clk, log: log, settings: settings}, nil
+}
+
+// PauseFor is how long PAUSE pauses a pair.
+const PauseFor = 30 * 24 * time.Hour
+
+// Handle records one inbound message. It is safe to run twice on the same
+// message: every step is idempotent and the reply itself is written last,
+// so a replay either finds it recorded or finishes what a crash left.
+func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
+	if m.ReceivedAt.IsZero() {
+		m.ReceivedAt = h.clock.Now()
+	}
+	log := h.log.With("message", m.ID)
+	if v := m.Verdicts; v.Virus == "FAIL" {
+		log.Warn("inbound message dropped: virus verdict FAIL")
+		return Result{Outcome: Dropped, Reason: "virus scan failed"}, nil
+	}
+	if reason := verdictProblem(m.Verdicts); reason != "" {
+		return h.quarantine(ctx, m, nil, "", reason)
+	}
+	msg, err := replies.Parse(m.Raw, h.settings.Limits)
+	if err != nil {
+		return h.quarantine(ctx, m, nil, "", "unreadable message: "+err.Error())
+	}
+	ref, ok := h.findRef(m, msg)
+	if !ok {
+		return h.quarantine(ctx, m, msg, "", "no valid reply token in the recipient address")
+	}
+	prog, err := h.store.GetProgramme(ctx, ref.ProgrammeID)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.quarantine(ctx, m, msg, "", "the programme no longer exists")
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	person, err := h.store.GetParticipant(ctx, ref.ProgrammeID, ref.ParticipantID)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.quarantine(ctx, m, msg, prog.ID, "the participant no longer exists (erased?)")
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	if !strings.EqualFold(strings.TrimSpace(msg.From), person.Email) {
+		return h.quarantine(ctx, m, msg, prog.ID, "the sender is not the participant the reply address belongs to")
+	}
+	res := Result{ProgrammeID: prog.ID, ParticipantID: person.ID}
+	log = log.With("programme", prog.ID, "participant", person.ID)
+	switch msg.Kind {
+	case replies.KindAutoReply:
+		log.Info("auto-reply ignored", "why", msg.KindReason)
+		res.Outcome, res.Reason = Ignored, "auto-reply: "+msg.KindReason
+		return res, nil
+	case replies.KindBounce:
+		log.Info("bounce to a reply address ignored", "why", msg.KindReason)
+		res.Outcome, res.Reason = Ignored, "bounce: "+msg.KindReason
+		return res, nil
+	}
+
+	key := messageKey(m, msg)
+	done, err := h.store.HasReply(ctx, prog.ID, person.ID, key)
+	if err != nil {
+		return Result{}, err
+	}
+	if done {
+		log.Info("replayed message: already recorded")
+		res.Outcome = Duplicate
+		return res, nil
+	}
+
+	text := msg.TrimmedText()
+	opts := replies.Options{Context: replies.CheckIn}
+	if ref.Kind == token.KindWelcome {
+		opts = replies.Options{Context: replies.Welcome, Topics: prog.Topics}
+	}
+	a := replies.Understand(text, opts)
+	res.Answer, res.Command = a, a.Command
+	r := reply{h: h, ctx: ctx, now: m.ReceivedAt, prog: prog, person: person, ref: ref, key: key, answer: a, text: text}
+	if err := r.apply(); err != nil {
+		return Result{}, err
+	}
+	rec := store.Reply{
+		ProgrammeID: prog.ID, ParticipantID: person.ID, PairID: ref.PairID, Key: key, ReceivedAt: m.ReceivedAt,
+		Context: ref.Kind.String(), Cycle: ref.Cycle, Command: string(a.Command), Met: a.Met, Rating: a.Rating,
+		Join: a.Join, Topics: a.Topics, Text: text, Expires: m.ReceivedAt.Add(h.settings.Retention),
+	}
+	if err := h.store.PutReply(ctx, rec); err != nil && !errors.Is(err, store.ErrConflict) {
+		return Result{}, err
+	}
+	log.Info("reply recorded", "answers", ref.Kind.String(), "cycle", ref.Cycle, "command", a.Command, "met", a.Met != nil, "rating", a.Rating != nil)
+	res.Outcome = Recorded
+	return res, nil
+}
+
+// verdictProblem says why SES's verdicts make a message untrustworthy:
+// spam, a DMARC failure, or neither SPF nor DKIM passing.
+func verdictProblem(v Verdicts) string {
+	switch {
+	case v.Spam == "FAIL":
+		return "SES judged it spam"
+	case v.DMARC == "FAIL":
+		return "DMARC failed: the sender's domain does not vouch for it"
+	case v.SPF == "FAIL" && v.DKIM == "FAIL":
+		return "both SPF and DKIM failed"
+	}
+	return ""
+}
+
+// findRef verifies the first recipient that carries a reply token: the
+// envelope's (vouched for by SES), then the headers' for local delivery.
+func (h *Handler) findRef(m Message, msg *replies.Message) (token.Ref, bool) {
+	candidates := append(append(append([]string{}, m.Recipients...), msg.DeliveredTo...), append(msg.To, msg.Cc...)...)
+	for _, addr := range candidates {
+		ref, err := h.signer.ParseReplyAddress(addr, h.settings.MailDomain)
+		if err == nil {
+			return ref, true
+		}
+	}
+	return token.Ref{}, false
+}
+
+// messageKey identifies a message across redeliveries: its Message-ID, or
+// SES's id when the sender set none.
+func messageKey(m Message, msg *replies.Message) string {
+	id := msg.MessageID
+	if id == "" {
+		id = "ses:" + m.ID
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(id)))
+	return hex.EncodeToString(sum[:12])
+}
+
+func (h *Handler) quarantine(ctx context.Context, m Message, msg *replies.Message, programmeID, reason string) (Result, error) {
+	q := store.Quarantined{Key: m.ID, ReceivedAt: m.ReceivedAt, Reason: reason, Recipients: m.Recipients, Location: m.Location, ProgrammeID: programmeID}
+	if msg != nil {
+		q.From = msg.From
+	}
+	if q.Key == "" {
+		sum := sha256.Sum256(m.Raw)
+		q.Key = hex.EncodeToString(sum[:12])
+	}
+	if err := h.store.Quarantine(ctx, q, h.settings.QuarantineFor); err != nil {
+		return Result{}, err
+	}
+	h.log.Warn("inbound message quarantined", "message", m.ID, "reason", reason, "location", m.Location)
+	return Result{Outcome: Quarantined, Reason: reason, ProgrammeID: programmeID}, nil
+}

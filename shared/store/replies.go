@@ -1,0 +1,294 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+const (
+	typeAnswer     = "answer"
+	typeReply      = "reply"
+	typeQuarantine = "quarantine"
+	typeStory      = "story"
+)
+
+// Answer is what one person said about one check-in cycle of a pair: the
+// only part of a reply coordinators' figures are made of. A later reply to
+// the same check-in replaces it (people correct themselves).
+type Answer struct {
+	ProgrammeID   string         `dynamodbav:"programme_id"`
+	PairID        string         `dynamodbav:"pair_id"`
+	ParticipantID string         `dynamodbav:"participant_id"`
+	Role          programme.Role `dynamodbav:"role"`
+	Cycle         int            `dynamodbav:"cycle"`
+	Kind          string         `dynamodbav:"kind"` // checkin, midpoint, nudge, closing
+	Met           *bool          `dynamodbav:"met"`
+	Rating        *int           `dynamodbav:"rating"`
+	At            time.Time      `dynamodbav:"at"`
+}
+
+type answerItem struct {
+	keys
+	Answer
+}
+
+func answerSK(pairID string, cycle int, role programme.Role) string {
+	return fmt.Sprintf("ANS#%s#%04d#%s", pairID, cycle, role)
+}
+
+// PutAnswer records an answer (idempotent: the same reply twice writes the
+// same item).
+func (s *Store) PutAnswer(ctx context.Context, a Answer) error {
+	it := answerItem{keys: keys{PK: programmePK(a.ProgrammeID), SK: answerSK(a.PairID, a.Cycle, a.Role), Type: typeAnswer}, Answer: a}
+	if err := s.put(ctx, it, nil, nil); err != nil {
+		return fmt.Errorf("record answer: %w", err)
+	}
+	return nil
+}
+
+// ListAnswers returns every answer of a programme (for its figures).
+func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]Answer, error) {
+	var out []Answer
+	err := s.queryPrefix(ctx, programmePK(programmeID), "ANS#", func(item map[string]types.AttributeValue) error {
+		var it answerItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode answer: %w", err)
+		}
+		out = append(out, it.Answer)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("answers of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
+// Reply is one email a participant sent, as understood. Its text is
+// private: no coordinator page shows it. It expires with the programme's
+// retention (the TTL attribute).
+type Reply struct {
+	ProgrammeID   string    `dynamodbav:"programme_id"`
+	ParticipantID string    `dynamodbav:"participant_id"`
+	PairID        string    `dynamodbav:"pair_id,omitempty"`
+	Key           string    `dynamodbav:"key"` // identifies the message: a hash of its Message-ID
+	ReceivedAt    time.Time `dynamodbav:"received_at"`
+	Context       string    `dynamodbav:"context"` // the kind of email it answers
+	Cycle         int       `dynamodbav:"cycle"`
+	Command       string    `dynamodbav:"command,omitempty"`
+	Met           *bool     `dynamodbav:"met"`
+	Rating        *int      `dynamodbav:"rating"`
+	Join          *bool     `dynamodbav:"join"`
+	Topics        []string  `dynamodbav:"topics,omitempty"`
+	Text          string    `dynamodbav:"text,omitempty"`
+	// Expires is when the text is deleted (zero: kept).
+	Expires time.Time `dynamodbav:"-"`
+}
+
+type replyItem struct {
+	keys
+	Reply
+}
+
+func replySK(participantID, key string) string { return "REPLY#" + participantID + "#" + key }
+
+// HasReply reports whether a message was already recorded: the reply is
+// written last, so its presence means everything else was done.
+func (s *Store) HasReply(ctx context.Context, programmeID, participantID, key string) (bool, error) {
+	var it replyItem
+	err := s.get(ctx, programmePK(programmeID), replySK(participantID, key), &it)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// PutReply records a reply once; a second write of the same message
+// returns ErrConflict.
+func (s *Store) PutReply(ctx context.Context, r Reply) error {
+	it := replyItem{keys: keys{PK: programmePK(r.ProgrammeID), SK: replySK(r.ParticipantID, r.Key), Type: typeReply}, Reply: r}
+	if !r.Expires.IsZero() {
+		it.ExpiresAt = r.Expires.Unix()
+	}
+	if err := s.put(ctx, it, notExists(), ErrConflict); err != nil {
+		return fmt.Errorf("record reply: %w", err)
+	}
+	return nil
+}
+
+// ListReplies returns one participant's replies (for their data export).
+func (s *Store) ListReplies(ctx context.Context, programmeID, participantID string) ([]Reply, error) {
+	var out []Reply
+	err := s.queryPrefix(ctx, programmePK(programmeID), "REPLY#"+participantID+"#", func(item map[string]types.AttributeValue) error {
+		var it replyItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode reply: %w", err)
+		}
+		out = append(out, it.Reply)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("replies of %s: %w", participantID, err)
+	}
+	return out, nil
+}
+
+// Quarantined is an inbound message that was not recorded as an answer:
+// a failed spam or authentication verdict, a bad token, a sender who is not
+// the participant. The raw message stays in the inbound bucket for review.
+type Quarantined struct {
+	Key         string    `dynamodbav:"key"`
+	ReceivedAt  time.Time `dynamodbav:"received_at"`
+	Reason      string    `dynamodbav:"reason"`
+	From        string    `dynamodbav:"from,omitempty"`
+	Recipients  []string  `dynamodbav:"recipients,omitempty"`
+	Location    string    `dynamodbav:"location,omitempty"` // where the raw message is kept
+	ProgrammeID string    `dynamodbav:"programme_id,omitempty"`
+}
+
+type quarantineItem struct {
+	keys
+	Quarantined
+}
+
+// Quarantine keeps a message for review, once per message.
+func (s *Store) Quarantine(ctx context.Context, q Quarantined, keepFor time.Duration) error {
+	it := quarantineItem{keys: keys{PK: "QUARANTINE", SK: q.ReceivedAt.UTC().Format(time.RFC3339Nano) + "#" + q.Key, Type: typeQuarantine}, Quarantined: q}
+	if keepFor > 0 {
+		it.ExpiresAt = q.ReceivedAt.Add(keepFor).Unix()
+	}
+	err := s.put(ctx, it, notExists(), ErrConflict)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("quarantine: %w", err)
+	}
+	return nil
+}
+
+// ListQuarantine returns quarantined messages, newest first.
+func (s *Store) ListQuarantine(ctx context.Context) ([]Quarantined, error) {
+	var out []Quarantined
+	err := s.queryPrefix(ctx, "QUARANTINE", "", func(item map[string]types.AttributeValue) error {
+		var it quarantineItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode quarantined message: %w", err)
+		}
+		out = append([]Quarantined{it.Quarantined}, out...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("quarantine: %w", err)
+	}
+	return out, nil
+}
+
+// Story is a success story a participant chose to share by replying STORY.
+// It is shown to coordinators only while consent stands.
+type Story struct {
+	ProgrammeID   string    `dynamodbav:"programme_id"`
+	ParticipantID string    `dynamodbav:"participant_id"`
+	Key           string    `dynamodbav:"key"`
+	Text          string    `dynamodbav:"text"`
+	At            time.Time `dynamodbav:"at"`
+	Consent       bool      `dynamodbav:"consent"`
+	WithdrawnAt   time.Time `dynamodbav:"withdrawn_at,omitempty"`
+}
+
+type storyItem struct {
+	keys
+	Story
+}
+
+// PutStory records a story (idempotent per message).
+func (s *Store) PutStory(ctx context.Context, st Story) error {
+	it := storyItem{keys: keys{PK: programmePK(st.ProgrammeID), SK: "STORY#" + st.ParticipantID + "#" + st.Key, Type: typeStory}, Story: st}
+	err := s.put(ctx, it, notExists(), ErrConflict)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("record story: %w", err)
+	}
+	return nil
+}
+
+// ListStories returns a programme's stories, withdrawn ones included.
+func (s *Store) ListStories(ctx context.Context, programmeID string) ([]Story, error) {
+	var out []Story
+	err := s.queryPrefix(ctx, programmePK(programmeID), "STORY#", func(item map[string]types.AttributeValue) error {
+		var it storyItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode story: %w", err)
+		}
+		out = append(out, it.Story)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stories of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
+// Thanks is a senior's thank-you to their mentor, given by replying THANKS
+// to the closing email: forwarded to the partner and to nobody else.
+type Thanks struct {
+	ProgrammeID string    `dynamodbav:"programme_id"`
+	FromID      string    `dynamodbav:"from_id"`
+	ToID        string    `dynamodbav:"to_id"`
+	PairID      string    `dynamodbav:"pair_id"`
+	Key         string    `dynamodbav:"key"`
+	Text        string    `dynamodbav:"text"`
+	At          time.Time `dynamodbav:"at"`
+}
+
+type thanksItem struct {
+	keys
+	Thanks
+}
+
+func thanksSK(fromID, key string) string { return "THANKS#" + fromID + "#" + key }
+
+// PutThanks records a thank-you before it is forwarded (idempotent).
+func (s *Store) PutThanks(ctx context.Context, t Thanks) error {
+	it := thanksItem{keys: keys{PK: programmePK(t.ProgrammeID), SK: thanksSK(t.FromID, t.Key), Type: "thanks"}, Thanks: t}
+	err := s.put(ctx, it, notExists(), ErrConflict)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("record thanks: %w", err)
+	}
+	return nil
+}
+
+// GetThanks reads a thank-you to forward.
+func (s *Store) GetThanks(ctx context.Context, programmeID, fromID, key string) (Thanks, error) {
+	var it thanksItem
+	if err := s.get(ctx, programmePK(programmeID), thanksSK(fromID, key), &it); err != nil {
+		return Thanks{}, fmt.Errorf("thanks: %w", err)
+	}
+	return it.Thanks, nil
+}
+
+// WithdrawStories marks every story of a participant as no longer shared.
+func (s *Store) WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error) {
+	stories, err := s.ListStories(ctx, programmeID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, st := range stories {
+		if st.ParticipantID != participantID || !st.Consent {
+			continue
+		}
+		upd := expression.Set(expression.Name("consent"), expression.Value(false)).Set(expression.Name("withdrawn_at"), expression.Value(now))
+		if err := s.update(ctx, programmePK(programmeID), "STORY#"+participantID+"#"+st.Key, upd, exists(), ErrNotFound, nil); err != nil {
+			return n, fmt.Errorf("withdraw story: %w", err)
+		}
+		n++
+	}
+	return n, nil
+}

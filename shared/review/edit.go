@@ -191,30 +191,34 @@ func (s *Service) Resolve(ctx context.Context, programmeID, fromID, newID, by st
 	return p, created, err
 }
 
-// PairByHand pairs an unmatched senior with an unmatched junior. The pair
-// is checked against every hard rule as they stand now; if it breaks one,
-// the Problem names each broken rule in words and nothing changes.
-// Otherwise the pair is locked and the rest re-solved around it, as
-// proposal newID.
+// PairByHand pairs a senior with a junior the coordinator chose. The
+// matcher already pairs as many people as the rules allow, so two people
+// it left unmatched can be paired only if a rule changed since; the form
+// therefore offers the unmatched first and everyone else in the proposal
+// after them (pairing someone already paired frees their partner). The
+// pair is checked against every hard rule as they stand now, and against
+// the other locks (a senior has one junior, a junior's capacity); if it
+// breaks one, the Problem names each broken rule in words and nothing
+// changes. Otherwise the pair is locked and the rest re-solved around it,
+// as proposal newID.
 func (s *Service) PairByHand(ctx context.Context, prog programme.Programme, id, newID string, pair store.EmailPair, by string) (store.Proposal, bool, error) {
 	p, res, err := s.reviewable(ctx, prog.ID, id)
 	if err != nil {
 		return p, false, err
 	}
+	role := map[string]programme.Role{}
+	for _, x := range res.Pairs {
+		role[x.Senior], role[x.Junior] = programme.Senior, programme.Junior
+	}
+	for _, u := range res.Unmatched {
+		role[u.Email] = u.Role
+	}
 	var fe []string
-	unmatched := func(email string, role programme.Role) bool {
-		for _, u := range res.Unmatched {
-			if u.Email == email && u.Role == role {
-				return true
-			}
-		}
-		return false
+	if role[pair.Senior] != programme.Senior {
+		fe = append(fe, "Choose a senior from this proposal.")
 	}
-	if !unmatched(pair.Senior, programme.Senior) {
-		fe = append(fe, "Choose a senior from the unmatched list.")
-	}
-	if !unmatched(pair.Junior, programme.Junior) {
-		fe = append(fe, "Choose a junior from the unmatched list.")
+	if role[pair.Junior] != programme.Junior {
+		fe = append(fe, "Choose a junior from this proposal.")
 	}
 	if len(fe) > 0 {
 		return p, false, problem(ErrBadPair, "hand", joinSentences(fe))
@@ -229,6 +233,15 @@ func (s *Service) PairByHand(ctx context.Context, prog programme.Programme, id, 
 	}
 	if err := m.Check(pair.Senior, pair.Junior); err != nil {
 		return p, false, problem(ErrBrokenRule, "hand", "These two cannot be paired: "+ruleWords(err))
+	}
+	var locks []matching.Pairing
+	for _, l := range in.Locked {
+		if l != (matching.Pairing{Senior: pair.Senior, Junior: pair.Junior}) {
+			locks = append(locks, l)
+		}
+	}
+	if err := m.CheckPairs(append(locks, matching.Pairing{Senior: pair.Senior, Junior: pair.Junior})); err != nil {
+		return p, false, problem(ErrBrokenRule, "hand", "This pair clashes with a locked pair: "+ruleWords(err)+" Unlock that pair first.")
 	}
 	return s.Resolve(ctx, prog.ID, id, newID, by, pair)
 }

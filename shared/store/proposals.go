@@ -305,23 +305,32 @@ func (s *Store) BeginApproval(ctx context.Context, programmeID, id, by string, a
 }
 
 // AssignRound gives an approving proposal the programme's next round
-// number, once: a repeated call returns the round already assigned. A
-// crash between taking a number and recording it skips that number, which
-// only leaves a gap in the rounds.
+// number, once. The counter remembers the last proposal it numbered, so
+// two approvals of one proposal racing each other take one number between
+// them; a repeated call returns the round already assigned.
 func (s *Store) AssignRound(ctx context.Context, programmeID, id string) (Proposal, error) {
 	cur, err := s.GetProposal(ctx, programmeID, id)
 	if err != nil || cur.Round > 0 {
 		return cur, err
 	}
 	var r roundsItem
-	add := expression.Add(expression.Name("rounds"), expression.Value(1)).Set(expression.Name("type"), expression.Value(typeRounds))
-	if err := s.update(ctx, programmePK(programmeID), "ROUNDS", add, nil, nil, &r); err != nil {
+	add := expression.Add(expression.Name("rounds"), expression.Value(1)).
+		Set(expression.Name("last_proposal"), expression.Value(id)).
+		Set(expression.Name("type"), expression.Value(typeRounds))
+	cond := expression.AttributeNotExists(expression.Name("last_proposal")).
+		Or(expression.Name("last_proposal").NotEqual(expression.Value(id)))
+	err = s.update(ctx, programmePK(programmeID), "ROUNDS", add, &cond, ErrConflict, &r)
+	if errors.Is(err, ErrConflict) {
+		// This proposal took the last number a moment ago.
+		err = s.get(ctx, programmePK(programmeID), "ROUNDS", &r)
+	}
+	if err != nil {
 		return Proposal{}, fmt.Errorf("next round of %s: %w", programmeID, err)
 	}
 	upd := expression.Set(expression.Name("round"), expression.Value(r.Rounds))
-	cond := expression.Name("round").Equal(expression.Value(0))
+	zero := expression.Name("round").Equal(expression.Value(0))
 	var it proposalItem
-	err = s.update(ctx, programmePK(programmeID), proposalSK(id), upd, &cond, ErrConflict, &it)
+	err = s.update(ctx, programmePK(programmeID), proposalSK(id), upd, &zero, ErrConflict, &it)
 	if errors.Is(err, ErrConflict) {
 		return s.GetProposal(ctx, programmeID, id)
 	}

@@ -202,10 +202,11 @@ type reviewData struct {
 	Warnings  []string
 	Never     []neverRow
 	// The pair-by-hand form's choices and what was chosen.
-	FreeSeniors, FreeJuniors []personView
-	HandSenior, HandJunior   string
-	Locks                    int
-	NewID                    string
+	FreeSeniors, FreeJuniors     []personView
+	PairedSeniors, PairedJuniors []personView
+	HandSenior, HandJunior       string
+	Locks                        int
+	NewID                        string
 }
 
 func (s *Server) loadProposal(w http.ResponseWriter, r *http.Request) (programme.Programme, store.Proposal, *matching.Result, bool) {
@@ -327,6 +328,10 @@ func (s *Server) fillReview(r *http.Request, d *reviewData, res *matching.Result
 		} else {
 			d.FreeJuniors = append(d.FreeJuniors, who(u.Email))
 		}
+	}
+	for _, x := range res.Pairs {
+		d.PairedSeniors = append(d.PairedSeniors, who(x.Senior))
+		d.PairedJuniors = append(d.PairedJuniors, who(x.Junior))
 	}
 	d.Warnings = res.Warnings
 	return nil

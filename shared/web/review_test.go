@@ -314,3 +314,42 @@ func waitEmails(t *testing.T, addr string, n int) []string {
 	}
 	return out
 }
+
+func TestARunningProposalShowsProgressThenAStalledOneSaysSo(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c, csrf := s.signIn(t)
+	prog := s.createProgramme(t, c, csrf, "Big")
+	ctx := context.Background()
+	p := store.Proposal{ID: ids.New(), ProgrammeID: prog, Status: store.ProposalRunning, CreatedBy: s.coord, CreatedAt: t0, UpdatedAt: t0, Seniors: 3000, Juniors: 3000}
+	if err := s.store.CreateProposal(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.ProposalProgress(ctx, prog, p.ID, "scoring", 750, 3000, t0); err != nil {
+		t.Fatal(err)
+	}
+	path := "/programmes/" + prog + "/proposals/" + p.ID
+	page := s.get(t, c, path, http.StatusOK)
+	for _, want := range []string{`<meta http-equiv="refresh" content="2">`, "Scoring every possible pair: 750 of 3000", `<progress max="100" value="25"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("progress page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "Approve and send introductions") {
+		t.Error("a running proposal offers approval")
+	}
+	// The run died without a word: after a while the page says so and
+	// offers to try again.
+	s.clock.Add(10 * time.Minute)
+	page = s.get(t, c, path, http.StatusOK)
+	if strings.Contains(page, `http-equiv="refresh"`) || !strings.Contains(page, "The run stopped without finishing") || !strings.Contains(page, "Try again") {
+		t.Errorf("a stalled run's page:\n%s", page)
+	}
+	_, resp := s.post(t, c, path+"/resolve", url.Values{"csrf": {csrf}, "new_id": {ids.New()}}, http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); loc == path || !strings.HasPrefix(loc, "/programmes/"+prog+"/proposals/") {
+		t.Errorf("try again redirected to %q", loc)
+	}
+	if got, _ := s.store.GetProposal(ctx, prog, p.ID); got.Status != store.ProposalFailed || !got.Superseded() {
+		t.Errorf("the stalled proposal after trying again: %s superseded=%v", got.Status, got.Superseded())
+	}
+}

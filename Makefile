@@ -8,7 +8,7 @@ NPM_STAMP := infra/node_modules/.installed
 FUNCTIONS := WebFunction:web SendFunction:send TickFunction:tick InboundFunction:inbound FeedbackFunction:feedback MatchFunction:match
 GOBUILD   := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags="-s -w" -tags lambda.norpc
 
-.PHONY: install browser run test fuzz bench lint fmt build deploy reset clean help
+.PHONY: install browser run test fuzz screenshots bench lint fmt build deploy reset clean help
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## //'
@@ -70,6 +70,10 @@ $(foreach f,$(FUNCTIONS),$(eval $(call sam_build_rule,$(word 1,$(subst :, ,$(f))
 ## deploy     sam build && sam deploy --guided (needs the SAM CLI and AWS credentials)
 deploy:
 	sam build && sam deploy --guided
+
+## screenshots  the README's pictures, taken by the browser tests
+screenshots: install browser
+	UPWARD_SCREENSHOTS=$(CURDIR)/infra/screenshots $(GO) test -count=1 -run 'Browser' ./infra/devstack/
 
 ## reset      wipe local data (dynalite tables, dev clock, HMAC key, inbound mail)
 reset:

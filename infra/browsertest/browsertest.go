@@ -89,3 +89,21 @@ func Get[T any](t *testing.T, ctx context.Context, what string, action chromedp.
 func Button(text string) chromedp.Search {
 	return chromedp.Search(`//*[self::button or self::a][normalize-space()="` + text + `"]`)
 }
+
+// Screenshot saves the page as $UPWARD_SCREENSHOTS/<name>.png when that
+// variable is set (`make screenshots` sets it to the README's folder), so
+// the README's pictures come from the same runs that test the pages.
+func Screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("UPWARD_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png := Get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100)) // 100 = PNG
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -58,6 +58,9 @@ func signIn(t *testing.T, ctx context.Context, st *devstack.Stack) {
 	browsertest.Step(t, ctx, "request a sign-in link",
 		chromedp.Navigate(st.WebURL+"/"),
 		chromedp.WaitVisible(chromedp.ID("email")),
+	)
+	browsertest.Screenshot(t, ctx, "sign-in")
+	browsertest.Step(t, ctx, "ask for the link",
 		chromedp.SendKeys(chromedp.ID("email"), coordinator),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("p[role=status]")),
@@ -94,6 +97,9 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("name"), "Bridges 2027"),
 		chromedp.SetValue(chromedp.ID("start_date"), "2027-01-11"),
 		chromedp.SetValue(chromedp.ID("end_date"), "2027-07-09"),
+	)
+	browsertest.Screenshot(t, ctx, "programme-form")
+	browsertest.Step(t, ctx, "save the programme",
 		chromedp.Click(browsertest.Button("Create programme")),
 		chromedp.WaitVisible(chromedp.ID("participants")),
 	)
@@ -124,6 +130,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("import-errors")),
 	)
 	problems := browsertest.Get(t, ctx, "read the import errors", chromedp.Text(chromedp.ID("import-errors")))
+	browsertest.Screenshot(t, ctx, "import-errors")
 	listText := browsertest.Get(t, ctx, "read the page", chromedp.Text(chromedp.ID("main")))
 	for _, want := range []string{"Nothing was imported from hris-export.csv", "3", "email", `email "not-an-email" is not an email address`} {
 		if !strings.Contains(problems, want) {
@@ -143,6 +150,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("participant-list")),
 	)
 	notice := browsertest.Get(t, ctx, "read the notice", chromedp.Text(chromedp.CSS("div.notice.ok")))
+	browsertest.Screenshot(t, ctx, "participants")
 	table := browsertest.Get(t, ctx, "read the list", chromedp.Text(chromedp.ID("participant-list")))
 	kimHTML := browsertest.Get(t, ctx, "read Kim's row", chromedp.InnerHTML(chromedp.CSS(`tr[data-email="kim.lee@example.org"] td`)))
 	if !strings.Contains(notice, "Imported 3 people from hris-export-fixed.csv: 3 new") {

@@ -157,7 +157,9 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	}
 	person, err := h.store.GetParticipant(ctx, ref.ProgrammeID, ref.ParticipantID)
 	if errors.Is(err, store.ErrNotFound) {
-		return h.quarantine(ctx, m, msg, prog.ID, "the participant no longer exists (erased?)")
+		// Erased at their request: keep nothing of what they send now.
+		log.Info("reply from an erased participant dropped")
+		return Result{Outcome: Dropped, Reason: "the participant's data was erased"}, nil
 	}
 	if err != nil {
 		return Result{}, err
@@ -203,7 +205,10 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	rec := store.Reply{
 		ProgrammeID: prog.ID, ParticipantID: person.ID, PairID: ref.PairID, Key: key, ReceivedAt: m.ReceivedAt,
 		Context: ref.Kind.String(), Cycle: ref.Cycle, Command: string(a.Command), Met: a.Met, Rating: a.Rating,
-		Join: a.Join, Topics: a.Topics, Text: text, Expires: m.ReceivedAt.Add(h.settings.Retention),
+		Text: text, Expires: m.ReceivedAt.Add(h.retention(prog)),
+	}
+	if opts.Context == replies.Welcome {
+		rec.Join, rec.Topics = a.Join, a.Topics
 	}
 	if err := h.store.PutReply(ctx, rec); err != nil && !errors.Is(err, store.ErrConflict) {
 		return Result{}, err
@@ -211,6 +216,14 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	log.Info("reply recorded", "answers", ref.Kind.String(), "cycle", ref.Cycle, "command", a.Command, "met", a.Met != nil, "rating", a.Rating != nil)
 	res.Outcome = Recorded
 	return res, nil
+}
+
+// retention is how long this programme keeps reply text.
+func (h *Handler) retention(p programme.Programme) time.Duration {
+	if p.ReplyRetentionDays > 0 {
+		return time.Duration(p.ReplyRetentionDays) * 24 * time.Hour
+	}
+	return h.settings.Retention
 }
 
 // verdictProblem says why SES's verdicts make a message untrustworthy:

@@ -157,6 +157,8 @@ type Programme struct {
 	RequireSharedLanguage bool `dynamodbav:"require_shared_language"`
 	MaxTimezoneDiffHours  int  `dynamodbav:"max_tz_diff_hours"` // 0 = no limit
 	JuniorCapacity        int  `dynamodbav:"junior_capacity"`   // seniors one junior may mentor
+	// ReplyRetentionDays is how long the text of replies is kept.
+	ReplyRetentionDays int `dynamodbav:"reply_retention_days"`
 
 	CreatedBy string    `dynamodbav:"created_by"`
 	CreatedAt time.Time `dynamodbav:"created_at"`
@@ -189,6 +191,10 @@ var DefaultResources = []Resource{
 	{Title: "Giving and receiving feedback across levels", URL: "/guides/feedback"},
 }
 
+// DefaultReplyRetentionDays keeps reply text for a year: long enough for a
+// programme and its closing report, short enough not to hoard.
+const DefaultReplyRetentionDays = 365
+
 // DefaultWeights favour topic fit, then crossing organisational boundaries.
 var DefaultWeights = Weights{Topic: 3, Department: 1, Division: 1, Location: 0.5, Seniority: 1, Diversity: 0}
 
@@ -197,19 +203,20 @@ var DefaultWeights = Weights{Topic: 3, Department: 1, Division: 1, Location: 0.5
 func New(today time.Time) Programme {
 	start := today.AddDate(0, 0, 14)
 	return Programme{
-		Purpose:          PurposeGenerational,
-		PurposeStatement: PurposeGenerational.DefaultStatement(),
-		StartDate:        start.Format(DateLayout),
-		EndDate:          start.AddDate(0, 6, 0).Format(DateLayout),
-		MeetingCadence:   Biweekly,
-		MeetingMinutes:   45,
-		MeetingMode:      MeetEither,
-		CheckInCadence:   Biweekly,
-		Confidentiality:  DefaultConfidentiality,
-		Resources:        append([]Resource(nil), DefaultResources...),
-		Topics:           append([]string(nil), DefaultTopics...),
-		Weights:          DefaultWeights,
-		JuniorCapacity:   1,
+		Purpose:            PurposeGenerational,
+		PurposeStatement:   PurposeGenerational.DefaultStatement(),
+		StartDate:          start.Format(DateLayout),
+		EndDate:            start.AddDate(0, 6, 0).Format(DateLayout),
+		MeetingCadence:     Biweekly,
+		MeetingMinutes:     45,
+		MeetingMode:        MeetEither,
+		CheckInCadence:     Biweekly,
+		Confidentiality:    DefaultConfidentiality,
+		Resources:          append([]Resource(nil), DefaultResources...),
+		Topics:             append([]string(nil), DefaultTopics...),
+		Weights:            DefaultWeights,
+		JuniorCapacity:     1,
+		ReplyRetentionDays: DefaultReplyRetentionDays,
 	}
 }
 
@@ -344,6 +351,12 @@ func (p *Programme) Validate() FieldErrors {
 	}
 	if p.MaxTimezoneDiffHours < 0 || p.MaxTimezoneDiffHours > 24 {
 		errs.Add("max_tz_diff_hours", "Use a number of hours from 0 (no limit) to 24.")
+	}
+	if p.ReplyRetentionDays == 0 {
+		p.ReplyRetentionDays = DefaultReplyRetentionDays // programmes saved before the setting existed
+	}
+	if p.ReplyRetentionDays < 7 || p.ReplyRetentionDays > 3*366 {
+		errs.Add("reply_retention_days", "Keep reply text from 7 days to 3 years.")
 	}
 	if p.JuniorCapacity < 1 || p.JuniorCapacity > MaxCapacity {
 		errs.Add("junior_capacity", fmt.Sprintf("A junior can mentor from 1 to %d seniors.", MaxCapacity))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -79,5 +80,27 @@ func TestLargeProgrammesGoToTheMatchFunctionAsynchronously(t *testing.T) {
 				t.Error("an asynchronous invocation gave a channel to wait on")
 			}
 		})
+	}
+}
+
+// The match function's event, as the web function sends it (testdata),
+// decodes into the Job the function runs.
+func TestTheMatchFunctionsEventDecodes(t *testing.T) {
+	raw, err := os.ReadFile("testdata/match-event.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j review.Job
+	if err := json.Unmarshal(raw, &j); err != nil {
+		t.Fatal(err)
+	}
+	want := review.Job{ProgrammeID: "2f48c1ec3bbca3c5", ProposalID: "9f2c5fbdbe8a5ec9", Cells: 25_000_000}
+	if j != want {
+		t.Errorf("decoded %+v, want %+v", j, want)
+	}
+	back, _ := json.Marshal(want)
+	var again review.Job
+	if err := json.Unmarshal(back, &again); err != nil || again != want {
+		t.Errorf("round trip: %+v (%v)", again, err)
 	}
 }

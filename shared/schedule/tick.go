@@ -96,7 +96,11 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 	}
 	close(shards)
 	wg.Wait()
-	t.Log.Info("tick", "now", now, "due", total.Due, "queued", total.Queued, "held", total.Held, "finished", total.Finished, "conflicts", total.Conflicts)
+	level := slog.LevelDebug // an idle hour is not news
+	if total.Due > 0 {
+		level = slog.LevelInfo
+	}
+	t.Log.Log(ctx, level, "tick", "now", now, "due", total.Due, "queued", total.Queued, "held", total.Held, "finished", total.Finished, "conflicts", total.Conflicts)
 	return total, errors.Join(errs...)
 }
 

@@ -6,6 +6,8 @@ package sendqueue
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 )
@@ -31,9 +33,16 @@ type Job struct {
 	Ref string `json:"ref,omitempty"`
 }
 
-// Key is the job's identity in the send ledger: recipient (participant or
-// pair), kind and cycle. Two deliveries of the same job share a key.
+// Key is the job's identity in the send ledger: a hash of recipient
+// (participant or pair), kind, cycle and reference. Two deliveries of the
+// same job share a key; the hash keeps ids out of the ledger's keys, so a
+// participant's erasure leaves nothing there that names them.
 func (j Job) Key() string {
+	sum := sha256.Sum256([]byte(j.readableKey()))
+	return hex.EncodeToString(sum[:16])
+}
+
+func (j Job) readableKey() string {
 	who := j.ParticipantID
 	if who == "" {
 		who = "pair-" + j.PairID

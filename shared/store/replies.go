@@ -292,3 +292,20 @@ func (s *Store) WithdrawStories(ctx context.Context, programmeID, participantID 
 	}
 	return n, nil
 }
+
+// ListThanksFrom returns the thank-yous a participant sent.
+func (s *Store) ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]Thanks, error) {
+	var out []Thanks
+	err := s.queryPrefix(ctx, programmePK(programmeID), "THANKS#"+fromID+"#", func(item map[string]types.AttributeValue) error {
+		var it thanksItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode thanks: %w", err)
+		}
+		out = append(out, it.Thanks)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("thanks from %s: %w", fromID, err)
+	}
+	return out, nil
+}

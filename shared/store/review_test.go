@@ -19,6 +19,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
+	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
@@ -287,5 +288,67 @@ func TestOrgChartIsReplacedWhole(t *testing.T) {
 	}
 	if len(out.Items) != 0 {
 		t.Errorf("%d parts of the replaced chart are still stored", len(out.Items))
+	}
+}
+
+func TestEraseRemovesTheAddressFromMatchingData(t *testing.T) {
+	t.Parallel()
+	s, _ := stacktest.Store(t)
+	ctx := context.Background()
+	p := newProgramme("P", t0)
+	if err := s.CreateProgramme(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	tag := ids.New()[:6]
+	gone, stays, boss := "gone-"+tag+"@x.org", "stays-"+tag+"@x.org", "boss-"+tag+"@x.org"
+	res, err := s.Enrol(ctx, p.ID, []programme.Participant{person(gone, "Gone Person", programme.Junior), person(stays, "Stays", programme.Senior)}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var goneID string
+	for _, x := range res.Created {
+		if x.Email == gone {
+			goneID = x.ID
+		}
+	}
+	_ = s.RecordPair(ctx, p.ID, "pair1", stays, gone, t0)
+	_ = s.RecordPair(ctx, "other", "pair2", stays, "third-"+tag+"@x.org", t0)
+	_ = s.AddNeverPair(ctx, p.ID, store.NeverPair{EmailPair: store.NewEmailPair(stays, gone)})
+	ready := store.Proposal{ID: ids.New(), ProgrammeID: p.ID, Status: store.ProposalRunning, CreatedAt: t0, UpdatedAt: t0}
+	_ = s.CreateProposal(ctx, ready)
+	_ = s.FinishProposal(ctx, p.ID, ready.ID, store.ProposalSummary{Pairs: 1}, fakeResult{Pairs: []fakePair{{Senior: stays, Junior: gone, Reason: "Gone Person <" + gone + ">"}}}, t0)
+	if _, err := s.SetProposalLocks(ctx, p.ID, ready.ID, []store.EmailPair{store.NewEmailPair(stays, gone)}, 1, t0); err != nil {
+		t.Fatal(err)
+	}
+	other := store.Proposal{ID: ids.New(), ProgrammeID: p.ID, Status: store.ProposalRunning, CreatedAt: t0, UpdatedAt: t0}
+	_ = s.CreateProposal(ctx, other)
+	_ = s.FinishProposal(ctx, p.ID, other.ID, store.ProposalSummary{}, fakeResult{Warnings: []string{"nothing about them"}}, t0)
+	_, _ = s.ReplaceOrgChart(ctx, []store.OrgLine{{Employee: gone, Manager: boss}, {Employee: "x-" + tag + "@x.org", Manager: gone}}, store.OrgChart{Filename: "org.csv"})
+
+	anon, err := s.Erase(ctx, p.ID, goneID, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := s.Histories(ctx, []string{gone, stays})
+	if _, ok := h[gone]; ok {
+		t.Error("the erased person's history is still stored")
+	}
+	if diff := cmp.Diff([]string{"third-" + tag + "@x.org"}, h[stays].Partners); diff != "" {
+		t.Errorf("partner's history (-want +got):\n%s", diff)
+	}
+	if never, _ := s.ListNeverPairs(ctx, p.ID); len(never) != 0 {
+		t.Errorf("never-pairs left: %v", never)
+	}
+	got, _ := s.GetProposal(ctx, p.ID, ready.ID)
+	if got.Parts != 0 || got.Status != store.ProposalFailed || len(got.Locks) != 0 || !strings.Contains(got.Error, "erased") {
+		t.Errorf("proposal naming them: %+v", got)
+	}
+	if got, _ := s.GetProposal(ctx, p.ID, other.ID); got.Parts == 0 || got.Status != store.ProposalReady {
+		t.Errorf("a proposal not naming them was changed: %+v", got)
+	}
+	lines, _, _ := s.OrgChartLines(ctx)
+	want := []store.OrgLine{{Employee: anon, Manager: boss}, {Employee: "x-" + tag + "@x.org", Manager: anon}}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("org chart after erasure (-want +got):\n%s", diff)
 	}
 }

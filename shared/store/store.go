@@ -226,7 +226,10 @@ func (s *Store) queryAll(ctx context.Context, in *dynamodb.QueryInput, add func(
 
 // queryPrefix lists the items of one partition whose sort key starts with prefix.
 func (s *Store) queryPrefix(ctx context.Context, pk, skPrefix string, add func(map[string]types.AttributeValue) error) error {
-	kc := expression.Key(AttrPK).Equal(expression.Value(pk)).And(expression.Key(AttrSK).BeginsWith(skPrefix))
+	kc := expression.Key(AttrPK).Equal(expression.Value(pk))
+	if skPrefix != "" {
+		kc = kc.And(expression.Key(AttrSK).BeginsWith(skPrefix))
+	}
 	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
 	if err != nil {
 		return fmt.Errorf("build query: %w", err)

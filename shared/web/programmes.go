@@ -159,7 +159,7 @@ func readProgrammeForm(r *http.Request, p *programme.Programme) programme.FieldE
 	ints := []struct {
 		field string
 		dst   *int
-	}{{"meeting_minutes", &p.MeetingMinutes}, {"junior_capacity", &p.JuniorCapacity}, {"max_tz_diff_hours", &p.MaxTimezoneDiffHours}}
+	}{{"meeting_minutes", &p.MeetingMinutes}, {"junior_capacity", &p.JuniorCapacity}, {"max_tz_diff_hours", &p.MaxTimezoneDiffHours}, {"reply_retention_days", &p.ReplyRetentionDays}}
 	for _, x := range ints {
 		v := strings.TrimSpace(f(x.field))
 		if v == "" {

@@ -42,10 +42,15 @@ type Store interface {
 	NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error)
 
 	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
+	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
+	ListAnswers(ctx context.Context, programmeID string) ([]store.Answer, error)
+	ListReplies(ctx context.Context, programmeID, participantID string) ([]store.Reply, error)
+	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
+	ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]store.Thanks, error)
+	Erase(ctx context.Context, programmeID, participantID string, quarantined func(store.Quarantined) bool, now time.Time) (string, error)
 
 	// The review of proposed matches and the org chart (review.go, orgchart.go).
 	ListProposals(ctx context.Context, programmeID string) ([]store.Proposal, error)
-	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
 	FailProposal(ctx context.Context, programmeID, id, reason string, now time.Time) error
 	ListNeverPairs(ctx context.Context, programmeID string) ([]store.NeverPair, error)
 	GetOrgChart(ctx context.Context) (store.OrgChart, error)
@@ -180,6 +185,9 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /programmes/{id}/example.csv", s.coordinator(s.exampleCSV))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/status", s.coordinator(s.setStatus))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/welcome", s.coordinator(s.resendWelcome))
+	s.mux.Handle("GET /programmes/{id}/participants/{pid}/export.json", s.coordinator(s.exportParticipant))
+	s.mux.Handle("GET /programmes/{id}/participants/{pid}/erase", s.coordinator(s.eraseForm))
+	s.mux.Handle("POST /programmes/{id}/participants/{pid}/erase", s.coordinator(s.erase))
 	s.reviewRoutes()
 	if s.cfg.DevClock != nil {
 		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))

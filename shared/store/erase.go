@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+// ErasedPrefix starts the placeholder that stands for an erased person in
+// pairs and answers, unique per erasure so anonymous figures (how many
+// people answered) still add up.
+const ErasedPrefix = "erased-"
+
+// Erase removes a participant's personal data at their request: their
+// profile, email claim, replies, stories, thank-yous and schedules; quarantined
+// messages that match; their address in pair history, never-pair lists,
+// proposals and the org chart (eraseFromMatching). What the programme's figures are made of stays, under
+// an anonymous placeholder: the pairs they were in and their answers' met and
+// rating. It returns the placeholder. Running it again finds nothing to do.
+func (s *Store) Erase(ctx context.Context, programmeID, participantID string, quarantined func(Quarantined) bool, now time.Time) (string, error) {
+	p, err := s.GetParticipant(ctx, programmeID, participantID)
+	if err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	anon := ErasedPrefix + ids.New()
+	pk := programmePK(programmeID)
+
+	// Private text and anything else keyed by them.
+	for _, prefix := range []string{"REPLY#" + participantID + "#", "STORY#" + participantID + "#", "THANKS#" + participantID + "#"} {
+		if err := s.deleteAll(ctx, pk, prefix, nil); err != nil {
+			return "", fmt.Errorf("erase: %w", err)
+		}
+	}
+	// Thank-yous addressed to them.
+	if err := s.deleteAll(ctx, pk, "THANKS#", func(item map[string]types.AttributeValue) bool {
+		var t thanksItem
+		return attributevalue.UnmarshalMap(item, &t) == nil && t.ToID == participantID
+	}); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+
+	// Pairs: replace their id; a live pair ends and is flagged, so the
+	// partner can be paired again.
+	pairs, err := s.ListPairs(ctx, programmeID)
+	if err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	for _, pr := range pairs {
+		if pr.SeniorID != participantID && pr.JuniorID != participantID {
+			continue
+		}
+		role := programme.Junior
+		field := "junior_id"
+		if pr.SeniorID == participantID {
+			role, field = programme.Senior, "senior_id"
+		}
+		upd := expression.Set(expression.Name(field), expression.Value(anon))
+		if pr.RematchRequestedBy == participantID {
+			upd = upd.Set(expression.Name("rematch_requested_by"), expression.Value(anon))
+		}
+		if pr.State.Live() {
+			upd = upd.Set(expression.Name("state"), expression.Value(programme.PairStopped)).
+				Set(expression.Name("ended_at"), expression.Value(now)).
+				Set(expression.Name("end_reason"), expression.Value("a participant's data was erased at their request")).
+				Set(expression.Name("attention"), expression.Value(true)).
+				Set(expression.Name("attention_reason"), expression.Value("A participant's data was erased; their partner needs a new pair"))
+		}
+		if _, err := s.UpdatePair(ctx, programmeID, pr.ID, upd, now); err != nil {
+			return "", fmt.Errorf("erase: %w", err)
+		}
+		if err := s.delete(ctx, pk, dueSK(pr.ID, role)); err != nil {
+			return "", fmt.Errorf("erase: %w", err)
+		}
+	}
+	// Answers keep met and rating under the placeholder.
+	var answers []string
+	err = s.queryPrefix(ctx, pk, "ANS#", func(item map[string]types.AttributeValue) error {
+		var a answerItem
+		if err := attributevalue.UnmarshalMap(item, &a); err != nil {
+			return err
+		}
+		if a.ParticipantID == participantID {
+			answers = append(answers, a.SK)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	for _, sk := range answers {
+		if err := s.update(ctx, pk, sk, expression.Set(expression.Name("participant_id"), expression.Value(anon)), exists(), ErrNotFound, nil); err != nil {
+			return "", fmt.Errorf("erase: %w", err)
+		}
+	}
+	// Quarantined messages from them.
+	if err := s.deleteAll(ctx, "QUARANTINE", "", func(item map[string]types.AttributeValue) bool {
+		var q quarantineItem
+		if attributevalue.UnmarshalMap(item, &q) != nil {
+			return false
+		}
+		return strings.EqualFold(q.From, p.Email) || (quarantined != nil && quarantined(q.Quarantined))
+	}); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	if err := s.eraseFromMatching(ctx, programmeID, p.Email, anon, now); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	if err := s.delete(ctx, pk, emailSK(p.Email)); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	if err := s.delete(ctx, pk, participantSK(participantID)); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	return anon, nil
+}
+
+// deleteAll deletes the items of a partition whose sort key starts with
+// prefix and that keep (when given) selects.
+func (s *Store) deleteAll(ctx context.Context, pk, prefix string, keep func(map[string]types.AttributeValue) bool) error {
+	var sks []string
+	err := s.queryPrefix(ctx, pk, prefix, func(item map[string]types.AttributeValue) error {
+		if keep != nil && !keep(item) {
+			return nil
+		}
+		sk, ok := item[AttrSK].(*types.AttributeValueMemberS)
+		if ok {
+			sks = append(sks, sk.Value)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, sk := range sks {
+		if err := s.delete(ctx, pk, sk); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+// participantExport is everything Upward holds about one person, for a
+// subject access request: their profile and status, the pairs they were in
+// (ids and dates, not the partner's data), their answers, the text of their
+// replies, their stories and the thank-yous they sent.
+type participantExport struct {
+	ExportedAt  time.Time             `json:"exported_at"`
+	Programme   exportProgramme       `json:"programme"`
+	Participant programme.Participant `json:"participant"`
+	Pairs       []exportPair          `json:"pairs"`
+	Answers     []store.Answer        `json:"answers"`
+	Replies     []store.Reply         `json:"replies"`
+	Stories     []store.Story         `json:"stories"`
+	ThanksSent  []store.Thanks        `json:"thanks_sent"`
+}
+
+type exportProgramme struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type exportPair struct {
+	ID         string              `json:"id"`
+	Role       programme.Role      `json:"role"`
+	State      programme.PairState `json:"state"`
+	StartDate  string              `json:"start_date"`
+	ApprovedAt time.Time           `json:"approved_at"`
+	EndedAt    time.Time           `json:"ended_at,omitzero"`
+	Reasons    []string            `json:"reasons,omitempty"`
+}
+
+func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	x, ok := s.loadParticipant(w, r, p)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	out := participantExport{ExportedAt: s.Clock.Now(), Programme: exportProgramme{p.ID, p.Name}, Participant: x}
+	pairs, err := s.Store.ListPairs(ctx, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, pr := range pairs {
+		if pr.SeniorID != x.ID && pr.JuniorID != x.ID {
+			continue
+		}
+		role := programme.Junior
+		if pr.SeniorID == x.ID {
+			role = programme.Senior
+		}
+		out.Pairs = append(out.Pairs, exportPair{ID: pr.ID, Role: role, State: pr.State, StartDate: pr.StartDate, ApprovedAt: pr.ApprovedAt, EndedAt: pr.EndedAt, Reasons: pr.Reasons})
+	}
+	answers, err := s.Store.ListAnswers(ctx, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, a := range answers {
+		if a.ParticipantID == x.ID {
+			out.Answers = append(out.Answers, a)
+		}
+	}
+	if out.Replies, err = s.Store.ListReplies(ctx, p.ID, x.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	stories, err := s.Store.ListStories(ctx, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, st := range stories {
+		if st.ParticipantID == x.ID {
+			out.Stories = append(out.Stories, st)
+		}
+	}
+	if out.ThanksSent, err = s.Store.ListThanksFrom(ctx, p.ID, x.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sess, _ := s.session(r)
+	s.Log.Info("participant data exported", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="upward-participant-%s.json"`, x.ID))
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+}
+
+func (s *Server) eraseForm(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	x, ok := s.loadParticipant(w, r, p)
+	if !ok {
+		return
+	}
+	s.message(w, r, http.StatusOK, messageData{
+		Heading: "Erase " + x.Name + "'s data?",
+		Paragraphs: []string{
+			"This deletes their profile, email address, the text of their replies, their stories and thank-yous, and stops all email to them. It cannot be undone.",
+			"Their anonymous answers (whether they met, how they rated it) stay in the programme's figures. If they are in a pair, the pair ends and is put on the attention list so their partner can be paired again.",
+			"Consider exporting their data first if they asked for a copy.",
+		},
+		Form: &messageForm{Action: r.URL.Path, Hidden: map[string]string{"csrf": mustCSRF(s, r)}, Button: "Erase their data"},
+		Link: &messageLink{URL: "/programmes/" + p.ID, Text: "Cancel"},
+	})
+}
+
+func mustCSRF(s *Server, r *http.Request) string {
+	sess, _ := s.session(r)
+	return sess.CSRF
+}
+
+func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	x, ok := s.loadParticipant(w, r, p)
+	if !ok {
+		return
+	}
+	// Quarantined messages sent to their reply addresses name them through
+	// the signed token, even when the sender was someone else.
+	theirs := func(q store.Quarantined) bool {
+		for _, addr := range q.Recipients {
+			if ref, err := s.Signer.ParseReplyAddress(addr, addrDomain(addr)); err == nil && ref.ParticipantID == x.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if _, err := s.Store.Erase(r.Context(), p.ID, x.ID, theirs, s.Clock.Now()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sess, _ := s.session(r)
+	s.Log.Info("participant erased", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
+	redirectWithNotice(w, r, "/programmes/"+p.ID, "Their data is erased. Anonymous answers remain in the programme's figures.")
+}
+
+func addrDomain(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == '@' {
+			return addr[i+1:]
+		}
+	}
+	return ""
+}

@@ -53,8 +53,22 @@ func proposed(res *matching.Result, pair store.EmailPair) bool {
 }
 
 // Lock keeps (lock) or lets go of (!lock) a proposed pair when the
-// proposal is re-solved. Repeating it changes nothing.
+// proposal is re-solved. Repeating it changes nothing; two changes at the
+// same moment (a double click, two tabs) are both kept, the loser of the
+// conditional write reading the locks again.
 func (s *Service) Lock(ctx context.Context, programmeID, id string, pair store.EmailPair, lock bool) error {
+	for attempt := 0; ; attempt++ {
+		err := s.lockOnce(ctx, programmeID, id, pair, lock)
+		if !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		if attempt == 2 {
+			return problem(ErrChanged, "", "Someone changed this proposal at the same moment; nothing was changed. Look at it again and repeat.")
+		}
+	}
+}
+
+func (s *Service) lockOnce(ctx context.Context, programmeID, id string, pair store.EmailPair, lock bool) error {
 	p, res, err := s.reviewable(ctx, programmeID, id)
 	if err != nil {
 		return err
@@ -82,12 +96,8 @@ func (s *Service) Lock(ctx context.Context, programmeID, id string, pair store.E
 		}
 		locks = append(locks, pair)
 	}
-	if _, err := s.Store.SetProposalLocks(ctx, programmeID, id, locks, p.Version, s.Clock.Now()); errors.Is(err, store.ErrConflict) {
-		return problem(ErrChanged, "", "Someone changed this proposal at the same moment; nothing was changed. Look at it again and repeat.")
-	} else if err != nil {
-		return err
-	}
-	return nil
+	_, err = s.Store.SetProposalLocks(ctx, programmeID, id, locks, p.Version, s.Clock.Now())
+	return err
 }
 
 // Forbid strikes a proposed pair out: the two go on the programme's
@@ -105,8 +115,7 @@ func (s *Service) Forbid(ctx context.Context, programmeID, id string, pair store
 		return err
 	}
 	if slices.Contains(p.Locks, pair) {
-		locks := slices.DeleteFunc(slices.Clone(p.Locks), func(x store.EmailPair) bool { return x == pair })
-		if _, err := s.Store.SetProposalLocks(ctx, programmeID, id, locks, p.Version, s.Clock.Now()); err != nil && !errors.Is(err, store.ErrConflict) {
+		if err := s.Lock(ctx, programmeID, id, pair, false); err != nil {
 			return err
 		}
 	}
@@ -203,6 +212,11 @@ func (s *Service) Resolve(ctx context.Context, programmeID, fromID, newID, by st
 // as proposal newID.
 func (s *Service) PairByHand(ctx context.Context, prog programme.Programme, id, newID string, pair store.EmailPair, by string) (store.Proposal, bool, error) {
 	p, res, err := s.reviewable(ctx, prog.ID, id)
+	if p.SupersededBy == newID && newID != "" {
+		// The same form again (a double click): show what the first made.
+		child, err := s.Store.GetProposal(ctx, prog.ID, newID)
+		return child, false, err
+	}
 	if err != nil {
 		return p, false, err
 	}

@@ -198,8 +198,22 @@ func TestResolveKeepsLocksAndForbidsLastForTheProgramme(t *testing.T) {
 	if diff := cmp.Diff([]string{"s1+j1", "s2+j2"}, e.pairsOf(res)); diff != "" {
 		t.Fatalf("first proposal (-want +got):\n%s", diff)
 	}
-	if err := e.svc.Lock(ctx, prog.ID, first.ID, e.pair("s1", "j1"), true); err != nil {
+	// Two clicks on Lock at the same moment: one lock, no error.
+	var wg sync.WaitGroup
+	lockErrs := make([]error, 2)
+	for i := range lockErrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lockErrs[i] = e.svc.Lock(ctx, prog.ID, first.ID, e.pair("s1", "j1"), true)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(lockErrs...); err != nil {
 		t.Fatal(err)
+	}
+	if got, _ := e.store.GetProposal(ctx, prog.ID, first.ID); len(got.Locks) != 1 {
+		t.Errorf("locks after a double click: %v", got.Locks)
 	}
 	if err := e.svc.Forbid(ctx, prog.ID, first.ID, e.pair("s2", "j2"), "coord@x.org"); err != nil {
 		t.Fatal(err)
@@ -360,9 +374,14 @@ func TestPairByHandChecksTheRulesAndLocks(t *testing.T) {
 
 	// s1 by hand with j2 (s1 was proposed with j1): locked, the rest
 	// re-solved around it.
-	child, created, err := e.svc.PairByHand(ctx, prog, p.ID, ids.New(), e.pair("s1", "j2"), "coord@x.org")
+	handID := ids.New()
+	child, created, err := e.svc.PairByHand(ctx, prog, p.ID, handID, e.pair("s1", "j2"), "coord@x.org")
 	if err != nil || !created {
 		t.Fatalf("valid hand pair: %v", err)
+	}
+	// A double click sends the same form again: it shows the same child.
+	if again, created, err := e.svc.PairByHand(ctx, prog, p.ID, handID, e.pair("s1", "j2"), "coord@x.org"); err != nil || created || again.ID != handID {
+		t.Errorf("the same hand pair again: %v created=%v id=%s", err, created, again.ID)
 	}
 	_, res = e.run(t, child)
 	if diff := cmp.Diff([]string{"s1+j2 (locked)", "s2+j1"}, e.pairsOf(res)); diff != "" {

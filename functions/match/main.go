@@ -1,5 +1,6 @@
-// Command match runs a large programme's proposed matching, invoked
-// asynchronously by the web function with {programme_id, proposal_id}.
+// Command match runs a large programme's proposed matching, or starts the
+// pairs of a large approved proposal, invoked asynchronously by the web
+// function with {programme_id, proposal_id[, action]}.
 package main
 
 import (
@@ -10,10 +11,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
 	"github.com/upward-mentoring/upward/shared/review"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
@@ -21,6 +24,7 @@ func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	env := config.New(os.Getenv)
 	table := env.Require("TABLE_NAME")
+	queueURL := env.Require("SEND_QUEUE_URL")
 	if err := env.Err(); err != nil {
 		log.Error("match function cannot start", "err", err)
 		os.Exit(1)
@@ -30,7 +34,12 @@ func main() {
 		log.Error("match function cannot start", "err", err)
 		os.Exit(1)
 	}
-	svc := &review.Service{Store: store.New(dynamodb.NewFromConfig(aws), table), Clock: clock.System{}, Log: log}
+	svc := &review.Service{
+		Store: store.New(dynamodb.NewFromConfig(aws), table),
+		Queue: &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL},
+		Clock: clock.System{},
+		Log:   log,
+	}
 	lambda.Start(func(ctx context.Context, job review.Job) error {
 		return svc.Run(ctx, job)
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/upward-mentoring/upward/shared/matching"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -27,8 +28,68 @@ type Approval struct {
 // ready → approving → approved by conditional writes, and pair ids derive
 // from the round, so approving twice (a double click, a retry after a
 // timeout) creates one round, one set of pairs and one introduction per
-// pair.
+// pair. It is BeginApprove then CompleteApproval; the web pages call the
+// two apart so a large approval can run where large matchings run.
 func (s *Service) Approve(ctx context.Context, programmeID, id, by string) (Approval, error) {
+	p, err := s.BeginApprove(ctx, programmeID, id, by)
+	if err != nil {
+		return Approval{}, err
+	}
+	if p.Status == store.ProposalApproved {
+		// Done before: starting the pairs again could revive a pair that
+		// has ended since, so only say what was done.
+		return Approval{Round: p.Round, Repeated: true}, nil
+	}
+	return s.CompleteApproval(ctx, programmeID, id)
+}
+
+// ActionApprove is the Job action that completes an approval.
+const ActionApprove = "approve"
+
+// ApproveCellsPerPair sizes an approval for BySize: starting a pair costs
+// about seven writes and reads, so 500 pairs weigh as much as a
+// 1,000 × 1,000 matching and are approved in the web function; more go to
+// the match function.
+const ApproveCellsPerPair = 2000
+
+// BeginApprove checks that a proposal can be approved and records who
+// approved it (ready → approving). A proposal already approving or
+// approved is returned as it is, so a repeated click continues the first.
+func (s *Service) BeginApprove(ctx context.Context, programmeID, id, by string) (store.Proposal, error) {
+	prog, err := s.Store.GetProgramme(ctx, programmeID)
+	if err != nil {
+		return store.Proposal{}, err
+	}
+	p, res, err := s.Load(ctx, programmeID, id)
+	if err != nil {
+		return p, err
+	}
+	switch {
+	case p.Status == store.ProposalApproved || p.Status == store.ProposalApproving:
+		return p, nil
+	case p.Superseded():
+		return p, problem(ErrSuperseded, "", "This proposal was re-solved; approve the newer proposal instead.")
+	case p.Status != store.ProposalReady || res == nil:
+		return p, problem(ErrNotReady, "", fmt.Sprintf("This proposal is %s, so it cannot be approved.", p.Status))
+	}
+	if err := s.checkApprovable(ctx, prog, res); err != nil {
+		return p, err
+	}
+	p, err = s.Store.BeginApproval(ctx, programmeID, id, by, s.Clock.Now())
+	if errors.Is(err, store.ErrConflict) {
+		return p, problem(ErrChanged, "", "This proposal changed at the same moment (re-solved or approved by someone else); nothing was approved. Look at it again.")
+	}
+	return p, err
+}
+
+// approveWorkers start pairs concurrently: each pair is a handful of
+// dependent requests, and 5,000 of them one after another would outlast a
+// Lambda function's patience.
+const approveWorkers = 8
+
+// CompleteApproval starts the pairs of an approving proposal and marks it
+// approved. Every step is idempotent, so it can run again after a crash.
+func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) (Approval, error) {
 	if s.Queue == nil {
 		return Approval{}, errors.New("approve: no send queue for the introductions")
 	}
@@ -40,47 +101,48 @@ func (s *Service) Approve(ctx context.Context, programmeID, id, by string) (Appr
 	if err != nil {
 		return Approval{}, err
 	}
-	var out Approval
 	switch {
 	case p.Status == store.ProposalApproved:
-		// Done before: starting the pairs again could revive a pair that
-		// has ended since, so only say what was done.
 		return Approval{Round: p.Round, Repeated: true}, nil
-	case p.Status == store.ProposalApproving:
-		out.Repeated = true // the first approval stopped half-way: finish it
-	case p.Superseded():
-		return out, problem(ErrSuperseded, "", "This proposal was re-solved; approve the newer proposal instead.")
-	case p.Status != store.ProposalReady || res == nil:
-		return out, problem(ErrNotReady, "", fmt.Sprintf("This proposal is %s, so it cannot be approved.", p.Status))
-	default:
-		if err := s.checkApprovable(ctx, prog, res); err != nil {
-			return out, err
-		}
-		if p, err = s.Store.BeginApproval(ctx, programmeID, id, by, s.Clock.Now()); errors.Is(err, store.ErrConflict) {
-			return out, problem(ErrChanged, "", "This proposal changed at the same moment (re-solved or approved by someone else); nothing was approved. Look at it again.")
-		} else if err != nil {
-			return out, err
-		}
-	}
-	if res == nil {
-		return out, fmt.Errorf("approve proposal %s: no result", id)
+	case p.Status != store.ProposalApproving || res == nil:
+		return Approval{}, problem(ErrNotReady, "", fmt.Sprintf("This proposal is %s, so there is no approval to complete.", p.Status))
 	}
 	if p, err = s.Store.AssignRound(ctx, programmeID, id); err != nil {
-		return out, err
+		return Approval{}, err
 	}
-	out.Round = p.Round
+	out := Approval{Round: p.Round}
 	pairs, err := s.pairs(ctx, prog, p, res)
 	if err != nil {
 		return out, err
 	}
 	// ApprovedAt is the first approval's: a repeat builds the very same pairs.
-	if out.Pairs, err = schedule.Approve(ctx, s.Store, s.Queue, prog, pairs, p.ApprovedAt); err != nil {
+	started := make([][]programme.Pair, approveWorkers)
+	errs := make([]error, approveWorkers)
+	var wg sync.WaitGroup
+	for w := range approveWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []programme.Pair
+			for i := w; i < len(pairs); i += approveWorkers {
+				mine = append(mine, pairs[i])
+			}
+			if len(mine) > 0 {
+				started[w], errs[w] = schedule.Approve(ctx, s.Store, s.Queue, prog, mine, p.ApprovedAt)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return out, fmt.Errorf("start the approved pairs: %w", err)
+	}
+	for _, x := range started {
+		out.Pairs = append(out.Pairs, x...)
 	}
 	if err := s.Store.FinishApproval(ctx, programmeID, id, s.Clock.Now()); err != nil {
 		return out, err
 	}
-	s.Log.Info("proposal approved", "programme", programmeID, "proposal", id, "round", out.Round, "pairs", len(out.Pairs), "repeated", out.Repeated, "coordinator", by)
+	s.Log.Info("proposal approved", "programme", programmeID, "proposal", id, "round", out.Round, "pairs", len(out.Pairs), "coordinator", p.ApprovedBy)
 	return out, nil
 }
 

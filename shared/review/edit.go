@@ -139,7 +139,7 @@ func (s *Service) Resolve(ctx context.Context, programmeID, fromID, newID, by st
 	if err != nil {
 		return from, false, err
 	}
-	if s.Stalled(from) {
+	if from.Status == store.ProposalRunning && s.Stalled(from) {
 		if err := s.Store.FailProposal(ctx, programmeID, fromID, "The run stopped without finishing (out of time or memory, or a restart).", s.Clock.Now()); err != nil && !errors.Is(err, store.ErrConflict) {
 			return from, false, err
 		}

@@ -96,18 +96,22 @@ func (s *Service) stallAfter() time.Duration {
 	return 3 * time.Minute
 }
 
-// Stalled reports whether a running proposal stopped writing progress:
-// its run was killed (out of time or memory, a restart) without a chance
-// to say so.
+// Stalled reports whether a running proposal stopped writing progress, or
+// an approval stopped half-way: the work was killed (out of time or
+// memory, a restart) without a chance to say so.
 func (s *Service) Stalled(p store.Proposal) bool {
-	return p.Status == store.ProposalRunning && s.Clock.Now().Sub(p.UpdatedAt) > s.stallAfter()
+	busy := p.Status == store.ProposalRunning || p.Status == store.ProposalApproving
+	return busy && s.Clock.Now().Sub(p.UpdatedAt) > s.stallAfter()
 }
 
 // Job names a proposal to run: the match function's event.
 type Job struct {
 	ProgrammeID string `json:"programme_id"`
 	ProposalID  string `json:"proposal_id"`
-	// Cells is seniors × juniors, for choosing where to run it.
+	// Action is empty to match, ActionApprove to start the approved pairs.
+	Action string `json:"action,omitempty"`
+	// Cells is seniors × juniors (pairs × ApproveCellsPerPair for an
+	// approval), for choosing where to run it.
 	Cells int `json:"cells,omitempty"`
 }
 

@@ -339,8 +339,42 @@ func TestApprovingTwiceStartsOneRoundWithOneIntroductionPerPair(t *testing.T) {
 		}
 	}
 	// Everyone is in a live pair now: nobody is proposed again.
+	if _, err := e.svc.BeginApprove(ctx, prog.ID, p.ID, "other@x.org"); err != nil {
+		t.Errorf("approving an approved proposal again: %v", err)
+	}
 	if _, _, err := e.svc.Propose(ctx, prog.ID, ids.New(), "coord@x.org"); !errors.Is(err, review.ErrNobody) {
 		t.Errorf("proposing with everyone paired: err = %v, want ErrNobody", err)
+	}
+}
+
+func TestALargeApprovalCompletesAsAJob(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	prog := e.programme(t, square...)
+	p, _ := e.propose(t, prog.ID)
+	begun, err := e.svc.BeginApprove(ctx, prog.ID, p.ID, "coord@x.org")
+	if err != nil || begun.Status != store.ProposalApproving {
+		t.Fatalf("begin: %v, %s", err, begun.Status)
+	}
+	if pairs, _ := e.store.ListPairs(ctx, prog.ID); len(pairs) != 0 {
+		t.Fatalf("beginning an approval started %d pairs", len(pairs))
+	}
+	// What the match function receives; delivered twice, as Lambda may.
+	for range 2 {
+		if err := e.svc.Run(ctx, review.Job{ProgrammeID: prog.ID, ProposalID: p.ID, Action: review.ActionApprove}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pairs, _ := e.store.ListPairs(ctx, prog.ID)
+	got, _ := e.store.GetProposal(ctx, prog.ID, p.ID)
+	if len(pairs) != 2 || got.Status != store.ProposalApproved || got.Round != 1 {
+		t.Errorf("after the job: %d pairs, %s, round %d", len(pairs), got.Status, got.Round)
+	}
+	// A job for a proposal nobody approved does nothing.
+	q, _ := e.propose(t, e.programme(t, square...).ID)
+	if err := e.svc.Run(ctx, review.Job{ProgrammeID: q.ProgrammeID, ProposalID: q.ID, Action: review.ActionApprove}); !errors.Is(err, review.ErrNotReady) {
+		t.Errorf("approval job for a proposal under review: err = %v, want ErrNotReady", err)
 	}
 }
 

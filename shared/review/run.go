@@ -44,12 +44,19 @@ func (s *Service) Propose(ctx context.Context, programmeID, id, by string) (stor
 	return p, true, nil
 }
 
-// Run matches a proposal and stores the result. Every failure, a panic
+// Run matches a proposal and stores the result (or, for ActionApprove,
+// completes its approval). Every failure, a panic
 // included, is recorded on the proposal with its reason, so a run never
 // fails silently; Run returns an error only when even that could not be
 // recorded. A run redelivered after the proposal left "running" does
 // nothing.
 func (s *Service) Run(ctx context.Context, job Job) (err error) {
+	if job.Action == ActionApprove {
+		// A failed approval stays "approving": its page offers to finish
+		// it, and Lambda retries the invocation.
+		_, err := s.CompleteApproval(ctx, job.ProgrammeID, job.ProposalID)
+		return err
+	}
 	p, err := s.Store.GetProposal(ctx, job.ProgrammeID, job.ProposalID)
 	if err != nil {
 		return fmt.Errorf("run proposal %s: %w", job.ProposalID, err)

@@ -27,7 +27,7 @@ type Matches interface {
 	Allow(ctx context.Context, programmeID string, pair store.EmailPair) error
 	Resolve(ctx context.Context, programmeID, fromID, newID, by string, extra ...store.EmailPair) (store.Proposal, bool, error)
 	PairByHand(ctx context.Context, prog programme.Programme, id, newID string, pair store.EmailPair, by string) (store.Proposal, bool, error)
-	Approve(ctx context.Context, programmeID, id, by string) (review.Approval, error)
+	BeginApprove(ctx context.Context, programmeID, id, by string) (store.Proposal, error)
 }
 
 var _ Matches = (*review.Service)(nil)
@@ -207,6 +207,8 @@ type reviewData struct {
 	HandSenior, HandJunior       string
 	Locks                        int
 	NewID                        string
+	// Approving is true while the approved pairs are being started.
+	Approving bool
 }
 
 func (s *Server) loadProposal(w http.ResponseWriter, r *http.Request) (programme.Programme, store.Proposal, *matching.Result, bool) {
@@ -251,8 +253,14 @@ func (s *Server) proposalPage(w http.ResponseWriter, r *http.Request, status int
 	d := reviewData{Programme: prog, Proposal: p, Status: p.Status, Reason: p.Error, Locks: len(p.Locks), NewID: ids.New(),
 		HandSenior: handSenior, HandJunior: handJunior}
 	v.Title = "Matches for " + prog.Name
-	if s.Matches.Stalled(p) {
+	stalled := s.Matches.Stalled(p)
+	if stalled && p.Status == store.ProposalRunning {
 		d.Status, d.Reason = store.ProposalFailed, "The run stopped without finishing (out of time or memory, or a restart). Try again."
+	}
+	if p.Status == store.ProposalApproving && !stalled {
+		// Starting the pairs: come back when they are.
+		v.Refresh = 2
+		d.Approving = true
 	}
 	if d.Status == store.ProposalRunning {
 		v.Refresh = 2
@@ -457,19 +465,47 @@ func (s *Server) pairByHand(w http.ResponseWriter, r *http.Request) {
 	s.startAndShow(w, r, child, created)
 }
 
+// approve records the approval, then starts the pairs where a run of its
+// size runs (in-process, or the match function for large ones), and shows
+// the programme's pairs once they are started, or the approval's progress.
 func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 	prog, p, res, ok := s.loadProposal(w, r)
 	if !ok {
 		return
 	}
-	a, err := s.Matches.Approve(r.Context(), prog.ID, p.ID, s.coordinatorEmail(r))
+	p, err := s.Matches.BeginApprove(r.Context(), prog.ID, p.ID, s.coordinatorEmail(r))
 	if err != nil {
 		s.reviewProblem(w, r, prog, p, res, err, "", "")
 		return
 	}
-	notice := fmt.Sprintf("Round %d approved: %d %s started and their introductions are on their way.", a.Round, len(a.Pairs), plural(len(a.Pairs), "pair", "pairs"))
-	if a.Repeated && len(a.Pairs) == 0 {
-		notice = fmt.Sprintf("Round %d was already approved; nothing was sent twice.", a.Round)
+	if p.Status == store.ProposalApproved {
+		notice := fmt.Sprintf("Round %d was already approved; nothing was sent twice.", p.Round)
+		http.Redirect(w, r, "/programmes/"+prog.ID+"?notice="+url.QueryEscape(notice)+"#pairs", http.StatusSeeOther)
+		return
 	}
+	done, err := s.Proposals.Start(r.Context(), review.Job{ProgrammeID: prog.ID, ProposalID: p.ID, Action: review.ActionApprove, Cells: p.Pairs * review.ApproveCellsPerPair})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if done != nil {
+		t := time.NewTimer(s.cfg.ProposalWait)
+		select {
+		case <-done:
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		t.Stop()
+	}
+	cur, _, err := s.Matches.Load(r.Context(), prog.ID, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if cur.Status != store.ProposalApproved {
+		http.Redirect(w, r, proposalPath(prog.ID, p.ID), http.StatusSeeOther)
+		return
+	}
+	notice := fmt.Sprintf("Round %d approved: %d %s started and their introductions are on their way.", cur.Round, cur.Pairs, plural(cur.Pairs, "pair", "pairs"))
 	http.Redirect(w, r, "/programmes/"+prog.ID+"?notice="+url.QueryEscape(notice)+"#pairs", http.StatusSeeOther)
 }

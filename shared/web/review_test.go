@@ -353,3 +353,32 @@ func TestARunningProposalShowsProgressThenAStalledOneSaysSo(t *testing.T) {
 		t.Errorf("the stalled proposal after trying again: %s superseded=%v", got.Status, got.Superseded())
 	}
 }
+
+func TestAnApprovalInProgressShowsItselfThenOffersToFinish(t *testing.T) {
+	t.Parallel()
+	r := newReviewSite(t)
+	ctx := context.Background()
+	path := r.propose(t)
+	pid := path[strings.LastIndexByte(path, '/')+1:]
+	// As the web function leaves a large approval for the match function.
+	if _, err := r.store.BeginApproval(ctx, r.prog, pid, r.coord, r.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	page := r.get(t, r.c, path, http.StatusOK)
+	if !strings.Contains(page, `http-equiv="refresh"`) || !strings.Contains(page, "starting the 2 pairs") || strings.Contains(page, "Finish the approval") {
+		t.Errorf("an approval in progress:\n%s", page)
+	}
+	r.clock.Add(10 * time.Minute)
+	page = r.get(t, r.c, path, http.StatusOK)
+	if strings.Contains(page, `http-equiv="refresh"`) || !strings.Contains(page, "Finish the approval") {
+		t.Errorf("a stalled approval:\n%s", page)
+	}
+	r.post(t, r.c, path+"/approve", r.form(), http.StatusSeeOther)
+	r.queue.Drain()
+	if pairs, _ := r.store.ListPairs(ctx, r.prog); len(pairs) != 2 {
+		t.Errorf("finishing the approval started %d pairs, want 2", len(pairs))
+	}
+	if got, _ := r.store.GetProposal(ctx, r.prog, pid); got.Status != store.ProposalApproved {
+		t.Errorf("status %s after finishing", got.Status)
+	}
+}

@@ -20,7 +20,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
-	"github.com/upward-mentoring/upward/shared/token"
 )
 
 func main() {
@@ -43,11 +42,7 @@ func main() {
 	if err != nil {
 		fail(log, err)
 	}
-	keys, err := config.HMACKeys(ctx, secretsmanager.NewFromConfig(aws), secretARN)
-	if err != nil {
-		fail(log, err)
-	}
-	signer, err := token.NewSigner(keys...)
+	signer, err := config.Signer(ctx, secretsmanager.NewFromConfig(aws), secretARN)
 	if err != nil {
 		fail(log, err)
 	}

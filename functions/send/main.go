@@ -17,7 +17,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
-	"github.com/upward-mentoring/upward/shared/token"
 )
 
 func main() {
@@ -44,11 +43,7 @@ func main() {
 	if err != nil {
 		fail(log, err)
 	}
-	keys, err := config.HMACKeys(ctx, secretsmanager.NewFromConfig(aws), secretARN)
-	if err != nil {
-		fail(log, err)
-	}
-	signer, err := token.NewSigner(keys...)
+	signer, err := config.Signer(ctx, secretsmanager.NewFromConfig(aws), secretARN)
 	if err != nil {
 		fail(log, err)
 	}

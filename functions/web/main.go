@@ -21,7 +21,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
-	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
 )
 
@@ -49,11 +48,7 @@ func main() {
 	if err != nil {
 		fail(log, err)
 	}
-	keys, err := config.HMACKeys(ctx, secretsmanager.NewFromConfig(aws), secretARN)
-	if err != nil {
-		fail(log, err)
-	}
-	signer, err := token.NewSigner(keys...)
+	signer, err := config.Signer(ctx, secretsmanager.NewFromConfig(aws), secretARN)
 	if err != nil {
 		fail(log, err)
 	}

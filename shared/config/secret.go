@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/upward-mentoring/upward/shared/token"
 )
 
 // SecretsAPI is the part of the Secrets Manager client used here.
@@ -34,4 +36,13 @@ func HMACKeys(ctx context.Context, sm SecretsAPI, secretID string) ([][]byte, er
 		return nil, fmt.Errorf("HMAC secret %s is empty", secretID)
 	}
 	return keys, nil
+}
+
+// Signer builds the token signer from the keys in a Secrets Manager secret.
+func Signer(ctx context.Context, sm SecretsAPI, secretID string) (*token.Signer, error) {
+	keys, err := HMACKeys(ctx, sm, secretID)
+	if err != nil {
+		return nil, err
+	}
+	return token.NewSigner(keys...)
 }

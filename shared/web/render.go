@@ -27,6 +27,8 @@ type view struct {
 	// Refresh reloads the page after this many seconds (progress pages:
 	// the site runs no script).
 	Refresh int
+	// Now is the clock's time (the dev clock's locally), for "starts in…".
+	Now time.Time
 }
 
 type fieldErr struct{ Field, Msg string }
@@ -55,7 +57,7 @@ func parsePages() (*pages, error) {
 		},
 		"join":  strings.Join,
 		"lower": strings.ToLower,
-		"phase": func(p programme.Programme) string { return phase(p, time.Now()) },
+		"phase": phase,
 		"score": func(f float64) string { return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64) },
 		"add":   func(a, b int) int { return a + b },
 	}
@@ -70,7 +72,8 @@ func parsePages() (*pages, error) {
 	return ps, nil
 }
 
-func phase(p programme.Programme, now time.Time) string {
+// phase says where a programme is on the calendar.
+func phase(now time.Time, p programme.Programme) string {
 	today := now.Format(programme.DateLayout)
 	switch {
 	case today < p.StartDate:
@@ -84,6 +87,7 @@ func phase(p programme.Programme, now time.Time) string {
 // render writes a page; rendering into a buffer first means a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	v.Now = s.Clock.Now()
 	if sess, ok := s.session(r); ok {
 		v.Coordinator, v.CSRF = sess.Email, sess.CSRF
 		if s.cfg.DevClock != nil {

@@ -20,6 +20,7 @@
 //	proposal      PROG#<id>             PROPOSAL#<prop id>  -                                    -
 //	proposal part PROG#<id>             RESULT#<prop id>#<n> -                                   -
 //	round counter PROG#<id>             ROUNDS              -                                    -
+//	round slot    PROG#<id>             ROUNDSLOT           -                                    -
 //	never-pair    PROG#<id>             NEVER#<senior>#<junior> -                                -
 //	pair history  HIST#<address>        META                -                                    -
 //	org chart     ORG                   META                -                                    -
@@ -79,6 +80,12 @@
 //     Query sk begins_with CHART#version# reads its rows (parts as in 11).
 //     An upload writes a new version's parts, then moves META with a write
 //     conditioned on the version it replaces, then deletes the old parts.
+//  15. Scheduled rounds (rolling and rotation programmes): the tick lists
+//     programmes (pattern 2) and, for each one whose latest round slot is
+//     past, GetItem PROG#id / ROUNDSLOT says whether that slot is done; it
+//     is moved forward only (a conditional update) once the round's
+//     proposal — named after the slot, so a second tick finds the same one —
+//     is made and, with auto-approval, approved.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

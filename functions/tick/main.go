@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 
@@ -14,6 +15,8 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/review"
+	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -25,6 +28,7 @@ func main() {
 	table := env.Require("TABLE_NAME")
 	queueURL := env.Require("SEND_QUEUE_URL")
 	workers := env.Int("TICK_WORKERS", 4)
+	coordinators := env.Addresses("COORDINATORS")
 	if err := env.Err(); err != nil {
 		log.Error("tick function cannot start", "err", err)
 		os.Exit(1)
@@ -34,15 +38,22 @@ func main() {
 		log.Error("tick function cannot start", "err", err)
 		os.Exit(1)
 	}
-	t := &schedule.Ticker{
-		Store:   store.New(dynamodb.NewFromConfig(aws), table),
-		Queue:   &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL},
-		Clock:   clock.System{},
-		Log:     log,
-		Workers: workers,
+	db := store.New(dynamodb.NewFromConfig(aws), table)
+	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}
+	t := &schedule.Ticker{Store: db, Queue: queue, Clock: clock.System{}, Log: log, Workers: workers}
+	r := &rounds.Runner{
+		Store:        db,
+		Review:       &review.Service{Store: db, Queue: queue, Clock: clock.System{}, Log: log},
+		Queue:        queue,
+		Clock:        clock.System{},
+		Log:          log,
+		Coordinators: coordinators,
 	}
 	lambda.Start(func(ctx context.Context) error {
+		// Scheduled rounds first, so a rotation's new pairs are in place
+		// before the hour's check-ins are decided.
+		rerr := r.Tick(ctx)
 		_, err := t.Tick(ctx)
-		return err
+		return errors.Join(rerr, err)
 	})
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambdaurl"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -16,6 +18,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/web"
@@ -27,6 +30,7 @@ func main() {
 	table := env.Require("TABLE_NAME")
 	secretARN := env.Require("HMAC_SECRET_ARN")
 	queueURL := env.Require("SEND_QUEUE_URL")
+	matchFunction := env.Require("MATCH_FUNCTION_NAME")
 	cfg := web.Config{
 		Coordinators: env.Addresses("COORDINATORS"),
 		FromAddress:  env.Require("SENDER_ADDRESS"),
@@ -48,13 +52,25 @@ func main() {
 	if err != nil {
 		fail(log, err)
 	}
+	db := store.New(dynamodb.NewFromConfig(aws), table)
+	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}
+	matches := &review.Service{Store: db, Queue: queue, Clock: clock.System{}, Log: log}
 	srv, err := web.New(web.Deps{
-		Store:  store.New(dynamodb.NewFromConfig(aws), table),
-		Sender: &mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet},
-		Queue:  &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL},
-		Signer: signer,
-		Clock:  clock.System{},
-		Log:    log,
+		Store:   db,
+		Sender:  &mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet},
+		Queue:   queue,
+		Signer:  signer,
+		Clock:   clock.System{},
+		Log:     log,
+		Matches: matches,
+		// Small programmes are matched here, before the page answers; large
+		// ones by the match function (see review.DefaultMaxInProcessCells).
+		Proposals: review.BySize{
+			Small:         review.InProcess{Service: matches, Timeout: 25 * time.Second},
+			Large:         review.LambdaInvoke{Client: lambda.NewFromConfig(aws), FunctionName: matchFunction},
+			MaxSmallCells: review.DefaultMaxInProcessCells,
+			Log:           log,
+		},
 	}, cfg)
 	if err != nil {
 		fail(log, err)

@@ -19,9 +19,13 @@ func (s *Stack) Now() time.Time { return s.Clock.Now() }
 func (s *Stack) Tick(ctx context.Context) (schedule.Stats, error) {
 	s.tickMu.Lock()
 	defer s.tickMu.Unlock()
+	// Rounds first, as in the tick function: a rotation's new pairs are
+	// then in place before the hour's check-ins are decided.
+	rerr := s.Rounds.Tick(ctx)
+	s.Queue.Drain()
 	st, err := s.Ticker.Tick(ctx)
 	s.Queue.Drain()
-	return st, err
+	return st, errors.Join(rerr, err)
 }
 
 func (s *Stack) tickLoop(ctx context.Context, every time.Duration, log *slog.Logger) {
@@ -51,6 +55,11 @@ func (s *Stack) nextDue(ctx context.Context) (time.Time, bool, error) {
 		if ok && (!found || t.Before(best)) {
 			best, found = t, true
 		}
+	}
+	if t, ok, err := s.Rounds.NextRound(ctx); err != nil {
+		return time.Time{}, false, err
+	} else if ok && (!found || t.Before(best)) {
+		best, found = t, true
 	}
 	return best, found, nil
 }

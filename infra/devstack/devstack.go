@@ -25,6 +25,8 @@ import (
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/review"
+	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -72,6 +74,11 @@ type Stack struct {
 	Ticker      *schedule.Ticker
 	Inbox       *Inbox
 	SMTPAddr    string
+	// Review runs proposed matchings in-process, as the match function
+	// does in AWS.
+	Review *review.Service
+	// Rounds holds rolling and rotation programmes' scheduled rounds.
+	Rounds *rounds.Runner
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
@@ -202,9 +209,12 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	}
 	st.SMTPAddr = st.Inbox.Addr
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
-	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log}, web.Config{
+	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
+	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
+	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
+		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
 		Coordinators: o.Coordinators, FromAddress: o.FromAddress, BaseURL: st.WebURL, Insecure: true,
-		DevClock: st, DevInbox: st.Inbox,
+		DevClock: st, DevInbox: st.Inbox, ProposalWait: 3 * time.Second,
 	})
 	if err != nil {
 		l.Close()

@@ -87,10 +87,11 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	}
 	pairs := w.approve(t, [2]string{"joao@example.org", "ana@example.org"}, [2]string{"tom@example.org", "kim@example.org"},
 		[2]string{"sam@example.org", "lee@example.org"}, [2]string{"mia@example.org", "noa@example.org"}, [2]string{"ola@example.org", "pia@example.org"})
-	joaoAna, samLee := pairs[0], pairs[2]
+	joaoAna, samLee, olaPia := pairs[0], pairs[2], pairs[4]
 
 	// João and Ana never answer; Lee asks for a rematch at the first
-	// check-in; Mia shares a story at the third; Pia never answers.
+	// check-in, which ends the pair; Mia shares a story at the third; Pia
+	// never answers.
 	r := &replier{w: w, seen: map[string]bool{}, count: map[string]int{}, answers: map[string]func(int) string{
 		"tom@example.org": always("YES 5"), "kim@example.org": always("YES 4"),
 		"sam@example.org": always("YES 3"),
@@ -143,7 +144,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	for id, want := range map[string][]string{
 		"stalled":      {"João", "Ana", "No meeting reported yet"},
 		"unresponsive": {"Pia", "No answer to any of 4 check-ins"},
-		"rematch":      {"Sam", "Lee", "The junior asked for a new partner"},
+		"rematch":      {"Sam", "Lee", "The junior asked for a new partner; the pair has ended and both wait for a new one."},
 	} {
 		sec := browsertest.Get(t, bctx, "read "+id, chromedp.Text(chromedp.ID(id)))
 		for _, s := range want {
@@ -164,16 +165,6 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		chromedp.Click(inPair(joaoAna.ID, "Pause")),
 		chromedp.WaitVisible(notice("João and Ana are paused")),
 	)
-	browsertest.Step(t, bctx, "end the rematch request's pair",
-		chromedp.Click(inPair(samLee.ID, "End for a rematch")),
-		chromedp.WaitVisible(notice("Sam and Lee have ended for a rematch")),
-	)
-	for p, want := range map[string]programme.PairState{joaoAna.ID: programme.PairPaused, samLee.ID: programme.PairRematched} {
-		if got, _ := w.st.Store.GetPair(ctx, w.prog.ID, p); got.State != want {
-			t.Errorf("pair %s is %s, want %s", p, got.State, want)
-		}
-	}
-
 	browsertest.Step(t, bctx, "write Pia a note",
 		chromedp.Click(browsertest.Button("Send Pia a note")),
 		chromedp.WaitVisible(chromedp.ID("text")),
@@ -190,6 +181,22 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	}
 	if len(note) != 1 || note[0].ReplyTo[0] != coordinator || !strings.Contains(note[0].Body.Text, "is everything all right?") {
 		t.Errorf("Pia's note: %+v", note)
+	}
+	browsertest.Step(t, bctx, "end Ola and Pia's pair for a rematch",
+		chromedp.Click(inPair(olaPia.ID, "End for a rematch")),
+		chromedp.WaitVisible(notice("Ola and Pia have ended for a rematch")),
+	)
+	browsertest.Step(t, bctx, "Sam and Lee have new partners: take them off the list",
+		chromedp.Click(inPair(samLee.ID, "Mark as re-paired")),
+		chromedp.WaitVisible(notice("Sam and Lee are off the attention list")),
+	)
+	for p, want := range map[string]programme.PairState{joaoAna.ID: programme.PairPaused, samLee.ID: programme.PairRematched, olaPia.ID: programme.PairRematched} {
+		if got, _ := w.st.Store.GetPair(ctx, w.prog.ID, p); got.State != want {
+			t.Errorf("pair %s is %s, want %s", p, got.State, want)
+		}
+	}
+	if got, _ := w.st.Store.GetPair(ctx, w.prog.ID, samLee.ID); got.Attention || got.RematchRequestedBy != "" {
+		t.Errorf("Sam and Lee still on the list: %+v", got)
 	}
 
 	browsertest.Step(t, bctx, "read the stories",
@@ -279,7 +286,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	for _, row := range rows[1:] {
 		states[row[1]+"+"+row[3]] = row[5]
 	}
-	if states["João+Ana"] != "paused" || states["Sam+Lee"] != "rematched" || states["Tom+Kim"] != "active" {
+	if states["João+Ana"] != "paused" || states["Sam+Lee"] != "rematched" || states["Ola+Pia"] != "rematched" || states["Tom+Kim"] != "active" {
 		t.Errorf("pairs.csv states: %v", states)
 	}
 }

@@ -154,15 +154,22 @@ func (m *model) pairConcerns(p programme.Pair, silences map[string]silence) []Co
 		}
 		out = append(out, c)
 	}
-	if p.State.Live() && p.RematchRequestedBy != "" {
+	// A REMATCH reply ends the pair at once; in a one-cohort programme it
+	// stays flagged until the coordinator has paired both again.
+	rematch := p.RematchRequestedBy != "" && (p.State.Live() || (p.State == programme.PairRematched && p.Attention))
+	if rematch {
 		role := "junior"
 		if p.RematchRequestedBy == p.SeniorID {
 			role = "senior"
 		}
-		out = append(out, Concern{Kind: ConcernRematch, PairID: p.ID, ParticipantID: p.RematchRequestedBy, Urgent: true,
-			Status: fmt.Sprintf("The %s asked for a new partner.", role), Since: p.RematchRequestedAt})
+		c := Concern{Kind: ConcernRematch, PairID: p.ID, ParticipantID: p.RematchRequestedBy, Urgent: true,
+			Status: fmt.Sprintf("The %s asked for a new partner.", role), Since: p.RematchRequestedAt}
+		if !p.State.Live() {
+			c.Status = fmt.Sprintf("The %s asked for a new partner; the pair has ended and both wait for a new one.", role)
+		}
+		out = append(out, c)
 	}
-	covered := strings.HasPrefix(p.AttentionReason, stallReasonPrefix) || strings.HasPrefix(p.AttentionReason, "Rematch requested")
+	covered := strings.HasPrefix(p.AttentionReason, stallReasonPrefix) || (rematch && strings.HasPrefix(p.AttentionReason, "Rematch requested"))
 	if p.Attention && !covered {
 		reason := p.AttentionReason
 		if reason == "" {

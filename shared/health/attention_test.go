@@ -57,6 +57,24 @@ func TestAddressConcerns(t *testing.T) {
 	}
 }
 
+func TestRematchRequests(t *testing.T) {
+	endedByReply := pair("r1", "s1", "j1", programme.PairRematched)
+	endedByReply.RematchRequestedBy, endedByReply.RematchRequestedAt = "s1", day(2, 2, 2)
+	endedByReply.Attention, endedByReply.AttentionReason = true, "Rematch requested by the senior; both wait for a new partner"
+	repaired := endedByReply
+	repaired.ID, repaired.Attention, repaired.AttentionReason = "r2", false, ""
+	byCoordinator := pair("r3", "s2", "j2", programme.PairRematched)
+	byCoordinator.Attention, byCoordinator.AttentionReason, byCoordinator.UpdatedAt = true, "Ended for a rematch; both wait for a new partner", day(2, 3, 3)
+	in := Input{Programme: testProgramme(), Now: now, Pairs: []programme.Pair{endedByReply, repaired, byCoordinator}}
+	want := []Concern{
+		{Kind: ConcernRematch, PairID: "r1", ParticipantID: "s1", Status: "The senior asked for a new partner; the pair has ended and both wait for a new one.", Since: day(2, 2, 2), Urgent: true},
+		{Kind: ConcernFlagged, PairID: "r3", Status: "Ended for a rematch; both wait for a new partner.", Since: day(2, 3, 3)},
+	}
+	if diff := cmp.Diff(want, Concerns(in, Extras{})); diff != "" {
+		t.Errorf("rematch concerns (-want +got):\n%s", diff)
+	}
+}
+
 func TestUnresponsive(t *testing.T) {
 	// p6 meets (s6 says so every time); j6 answered 1 to 3, not 4.
 	base := seeded()

@@ -31,10 +31,11 @@ const (
 	AckThanks         = "thanks_forwarded"
 )
 
-// KindAck and KindThanks are the emails replies cause.
+// KindAck, KindThanks and KindPairEnded are the emails replies cause.
 const (
-	KindAck    = "ack"
-	KindThanks = "thanks"
+	KindAck       = "ack"
+	KindThanks    = "thanks"
+	KindPairEnded = "pair_ended"
 )
 
 // reply is one message being applied.
@@ -161,14 +162,16 @@ func (r *reply) stop() error {
 	return nil
 }
 
-// rematch puts the request on the coordinator's list; the pair itself is
-// ended gently when the coordinator (or the next round) rematches.
+// rematch ends the pair gently: a short, no-fault email to the partner,
+// the pair goes on the programme's never-pair list, and both wait for the
+// next round (rolling and rotation programmes) or for the coordinator, who
+// sees the pair on the attention list in a one-cohort programme.
 func (r *reply) rematch() error {
 	p, live, err := r.livePair()
 	if err != nil {
 		return err
 	}
-	if live {
+	if p.ID != "" && (live || p.State == programme.PairRematched) {
 		role := "junior"
 		if p.SeniorID == r.person.ID {
 			role = "senior"
@@ -178,9 +181,28 @@ func (r *reply) rematch() error {
 		if _, err := r.h.store.UpdatePair(r.ctx, r.prog.ID, p.ID, upd, r.now); err != nil {
 			return err
 		}
-		if err := r.h.store.FlagPair(r.ctx, r.prog.ID, p.ID, "Rematch requested by the "+role, r.now); err != nil {
+		if _, err := r.h.store.EndPair(r.ctx, r.prog.ID, p.ID, programme.PairRematched, "rematch requested by the "+role, r.now); err != nil {
 			return err
 		}
+		senior, err := r.h.store.GetParticipant(r.ctx, r.prog.ID, p.SeniorID)
+		if err != nil {
+			return err
+		}
+		junior, err := r.h.store.GetParticipant(r.ctx, r.prog.ID, p.JuniorID)
+		if err != nil {
+			return err
+		}
+		if err := r.h.store.AddNeverPair(r.ctx, r.prog.ID, store.NeverPair{
+			EmailPair: store.NewEmailPair(senior.Email, junior.Email), AddedBy: "rematch requested by the " + role, AddedAt: r.now, Source: "rematch",
+		}); err != nil {
+			return err
+		}
+		if r.prog.MatchingMode == programme.ModeCohort || r.prog.MatchingMode == "" {
+			if err := r.h.store.FlagPair(r.ctx, r.prog.ID, p.ID, "Rematch requested by the "+role+"; both wait for a new partner", r.now); err != nil {
+				return err
+			}
+		}
+		r.jobs = append(r.jobs, sendqueue.Job{Kind: KindPairEnded, ProgrammeID: r.prog.ID, ParticipantID: p.Other(r.person.ID), PairID: p.ID})
 	}
 	r.ack(AckRematch)
 	return nil
@@ -266,13 +288,16 @@ func (r *reply) checkIn() error {
 	if err := r.h.store.RecordContact(r.ctx, r.prog.ID, p.ID, r.ref.Cycle, a.Met != nil && *a.Met, r.now); err != nil {
 		return err
 	}
-	if r.ref.Kind == token.KindClosing && p.SeniorID == r.person.ID {
+	// A senior thanks their mentor at the programme's end; at the end of a
+	// rotation round either may thank the other.
+	if r.ref.Kind == token.KindClosing && p.SeniorID == r.person.ID || r.ref.Kind == token.KindRoundEnd {
 		if m := thanksLine.FindStringSubmatch(a.FreeText); m != nil && strings.TrimSpace(m[2]) != "" {
-			t := store.Thanks{ProgrammeID: r.prog.ID, FromID: r.person.ID, ToID: p.JuniorID, PairID: p.ID, Key: r.key, Text: strings.TrimSpace(m[2]), At: r.now}
+			to := p.Other(r.person.ID)
+			t := store.Thanks{ProgrammeID: r.prog.ID, FromID: r.person.ID, ToID: to, PairID: p.ID, Key: r.key, Text: strings.TrimSpace(m[2]), At: r.now}
 			if err := r.h.store.PutThanks(r.ctx, t); err != nil {
 				return err
 			}
-			r.jobs = append(r.jobs, sendqueue.Job{Kind: KindThanks, ProgrammeID: r.prog.ID, ParticipantID: p.JuniorID, PairID: p.ID, Ref: r.person.ID + "|" + r.key})
+			r.jobs = append(r.jobs, sendqueue.Job{Kind: KindThanks, ProgrammeID: r.prog.ID, ParticipantID: to, PairID: p.ID, Ref: r.person.ID + "|" + r.key})
 			r.ack(AckThanks)
 		}
 	}

@@ -84,6 +84,8 @@ type Store interface {
 	WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error)
 	PutThanks(ctx context.Context, t store.Thanks) error
 	Quarantine(ctx context.Context, q store.Quarantined, keepFor time.Duration) error
+	EndPair(ctx context.Context, programmeID, id string, state programme.PairState, reason string, now time.Time) (bool, error)
+	AddNeverPair(ctx context.Context, programmeID string, n store.NeverPair) error
 }
 
 var _ Store = (*store.Store)(nil)

@@ -244,8 +244,17 @@ func TestCommandsByReply(t *testing.T) {
 		}, "paused for 30 days"},
 		{"rematch", "REMATCH", func(t *testing.T, e *env) {
 			p, _ := e.store.GetPair(ctx, e.prog.ID, e.pair.ID)
-			if !p.Attention || p.AttentionReason != "Rematch requested by the senior" || p.RematchRequestedBy != e.senior.ID {
-				t.Errorf("pair = attention %v %q by %q", p.Attention, p.AttentionReason, p.RematchRequestedBy)
+			if p.State != programme.PairRematched || !p.Attention || p.AttentionReason != "Rematch requested by the senior; both wait for a new partner" || p.RematchRequestedBy != e.senior.ID {
+				t.Errorf("pair = %s, attention %v %q by %q", p.State, p.Attention, p.AttentionReason, p.RematchRequestedBy)
+			}
+			never, _ := e.store.ListNeverPairs(ctx, e.prog.ID)
+			if len(never) != 1 || never[0].Source != "rematch" {
+				t.Errorf("never-pairs = %+v, want the old pair", never)
+			}
+			// The partner hears, in no-fault words, and nothing about why.
+			got := stacktest.Emails(t, e.junior.Email)
+			if len(got) != 1 || !strings.Contains(got[0].Body.Text, "nobody's fault") || strings.Contains(got[0].Body.Text, "asked") {
+				t.Errorf("partner's emails = %+v", got)
 			}
 		}, "Nobody is at fault"},
 		{"stop", "Stop", func(t *testing.T, e *env) {

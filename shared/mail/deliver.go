@@ -28,6 +28,9 @@ type Data interface {
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	IsSuppressed(ctx context.Context, email string) (bool, error)
 	GetThanks(ctx context.Context, programmeID, fromID, key string) (store.Thanks, error)
+	GetProposal(ctx context.Context, programmeID, id string) (store.Proposal, error)
+	ProposalResult(ctx context.Context, p store.Proposal, out any) error
+	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
 	NoteStore
 }
 
@@ -65,7 +68,8 @@ func NewDeliverer(data Data, sender Sender, signer *token.Signer, clk clock.Cloc
 	if s.FromAddress == "" || s.MailDomain == "" || s.BaseURL == "" {
 		return nil, errors.New("mail: FromAddress, MailDomain and BaseURL are required")
 	}
-	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing, KindAck, KindThanks, KindNote)
+	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing, KindAck, KindThanks,
+		KindRoundEnd, KindPairEnded, KindRoundSummary, KindNote)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +146,10 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeIntro(ctx, j)
 	case schedule.KindCheckIn, schedule.KindMidpoint, schedule.KindNudge, schedule.KindClosing:
 		return d.composeForPerson(ctx, j)
+	case KindRoundEnd, KindPairEnded:
+		return d.composeForPerson(ctx, j)
+	case KindRoundSummary:
+		return d.composeRoundSummary(ctx, j)
 	case KindAck:
 		return d.composeAck(ctx, j)
 	case KindThanks:
@@ -168,6 +176,8 @@ type common struct {
 	Subject        string
 	Programme      programme.Programme
 	UnsubscribeURL string
+	// ForCoordinator drops the participant's privacy note from the footer.
+	ForCoordinator bool
 }
 
 func (d *Deliverer) unsubscribeURL(ref token.Ref) (string, error) {

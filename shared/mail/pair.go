@@ -32,7 +32,9 @@ func (d *Deliverer) loadPair(ctx context.Context, j sendqueue.Job) (pairContext,
 	}
 	// The closing survey still goes to a pair the programme's end has just
 	// closed; nothing goes to a pair that was rematched or stopped.
-	if !pc.pair.State.Live() && !(j.Kind == KindClosing && pc.pair.State == programme.PairEnded) {
+	endedOK := (j.Kind == KindClosing || j.Kind == KindRoundEnd) && pc.pair.State == programme.PairEnded ||
+		j.Kind == KindPairEnded && pc.pair.State == programme.PairRematched
+	if !pc.pair.State.Live() && !endedOK {
 		return pc, fmt.Errorf("pair %s is %s: %w", pc.pair.ID, pc.pair.State, ErrSkipped)
 	}
 	if pc.senior, err = d.data.GetParticipant(ctx, j.ProgrammeID, pc.pair.SeniorID); err != nil {
@@ -133,6 +135,8 @@ type personData struct {
 	Cycle    int
 	Since    string
 	Question string
+	// NextRound is when a rolling programme next matches (pair_ended).
+	NextRound string
 }
 
 // composeForPerson renders a check-in, midpoint survey, nudge or closing
@@ -156,12 +160,19 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j sendqueue.Job) (Emai
 	}
 	plan := schedule.NewPlan(pc.prog, pc.pair)
 	since := pc.pair.Start()
-	if j.Cycle > 1 {
+	switch {
+	case j.Kind == KindRoundEnd:
+		// The cycle is the round's; "since" is the last check-in.
+		if k := plan.LatestDue(person.Loc(), d.clock.Now()); k > 0 {
+			since = plan.Date(k)
+		}
+	case j.Cycle > 1:
 		since = plan.Date(j.Cycle - 1)
 	}
 	kinds := map[string]token.Kind{
 		schedule.KindCheckIn: token.KindCheckIn, schedule.KindMidpoint: token.KindMidpoint,
 		schedule.KindNudge: token.KindNudge, schedule.KindClosing: token.KindClosing,
+		KindRoundEnd: token.KindRoundEnd, KindPairEnded: token.KindAck,
 	}
 	ref := token.Ref{ProgrammeID: pc.prog.ID, ParticipantID: person.ID, PairID: pc.pair.ID, Kind: kinds[j.Kind], Cycle: j.Cycle % 256}
 	replyTo, err := d.signer.ReplyAddress(ref, d.settings.MailDomain)
@@ -187,6 +198,15 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j sendqueue.Job) (Emai
 	case schedule.KindClosing:
 		template = KindClosing
 		data.Subject = fmt.Sprintf("%s ends today: a last check-in and a thank-you", pc.prog.Name)
+	case KindRoundEnd:
+		template = KindRoundEnd
+		data.Subject = fmt.Sprintf("Your pairing with %s ends today: thank you", partner.Name)
+	case KindPairEnded:
+		template = KindPairEnded
+		data.Subject = fmt.Sprintf("Your pairing with %s has ended", partner.Name)
+		if at, ok := pc.prog.RoundSlot(pc.prog.LatestRound(d.clock.Now()) + 1); ok && pc.prog.MatchingMode == programme.ModeRolling {
+			data.NextRound = at.In(person.Loc()).Format("Monday 2 January")
+		}
 	default:
 		data.Subject = fmt.Sprintf("Check-in: did you and %s meet since %s?", partner.Name, data.Since)
 	}

@@ -118,6 +118,36 @@ func (m MeetingMode) Label() string {
 	return string(m)
 }
 
+// MatchingMode is how a programme forms its pairs over time.
+type MatchingMode string
+
+const (
+	// ModeCohort: the coordinator proposes and approves by hand.
+	ModeCohort MatchingMode = "cohort"
+	// ModeRolling: people who opted in since the last round (and people
+	// waiting after a rematch) are matched on each round day.
+	ModeRolling MatchingMode = "rolling"
+	// ModeRotation: every RotationMonths every pair ends kindly and a new
+	// round starts, never repeating an earlier pair.
+	ModeRotation MatchingMode = "rotation"
+)
+
+// MatchingModes lists the choices in the order the form shows them.
+var MatchingModes = []MatchingMode{ModeCohort, ModeRolling, ModeRotation}
+
+// Label is the mode in words.
+func (m MatchingMode) Label() string {
+	switch m {
+	case ModeCohort, "":
+		return "One cohort: I propose and approve matches myself"
+	case ModeRolling:
+		return "Rolling: match people who join later on a regular round day"
+	case ModeRotation:
+		return "Rotation: new partners every few months"
+	}
+	return string(m)
+}
+
 // Resource is a training link given to participants.
 type Resource struct {
 	Title string `dynamodbav:"title"`
@@ -157,6 +187,13 @@ type Programme struct {
 	RequireSharedLanguage bool `dynamodbav:"require_shared_language"`
 	MaxTimezoneDiffHours  int  `dynamodbav:"max_tz_diff_hours"` // 0 = no limit
 	JuniorCapacity        int  `dynamodbav:"junior_capacity"`   // seniors one junior may mentor
+	// Rounds: how pairs are formed after the first cohort.
+	MatchingMode   MatchingMode `dynamodbav:"matching_mode"`
+	RoundCadence   Cadence      `dynamodbav:"round_cadence"`   // rolling: how often a round runs
+	RotationMonths int          `dynamodbav:"rotation_months"` // rotation: how long each round's pairs last
+	// AutoApprove sends a round's introductions without waiting for the
+	// coordinator, who gets the summary after the fact.
+	AutoApprove bool `dynamodbav:"auto_approve"`
 	// ReplyRetentionDays is how long the text of replies is kept.
 	ReplyRetentionDays int `dynamodbav:"reply_retention_days"`
 
@@ -217,6 +254,9 @@ func New(today time.Time) Programme {
 		Weights:            DefaultWeights,
 		JuniorCapacity:     1,
 		ReplyRetentionDays: DefaultReplyRetentionDays,
+		MatchingMode:       ModeCohort,
+		RoundCadence:       Weekly,
+		RotationMonths:     3,
 	}
 }
 
@@ -351,6 +391,25 @@ func (p *Programme) Validate() FieldErrors {
 	}
 	if p.MaxTimezoneDiffHours < 0 || p.MaxTimezoneDiffHours > 24 {
 		errs.Add("max_tz_diff_hours", "Use a number of hours from 0 (no limit) to 24.")
+	}
+	switch p.MatchingMode {
+	case "":
+		p.MatchingMode = ModeCohort
+	case ModeCohort, ModeRolling, ModeRotation:
+	default:
+		errs.Add("matching_mode", "Choose how pairs are formed.")
+	}
+	if p.RoundCadence == "" {
+		p.RoundCadence = Weekly
+	}
+	if !p.RoundCadence.valid() {
+		errs.Add("round_cadence", "Choose weekly, every two weeks or monthly.")
+	}
+	if p.RotationMonths == 0 {
+		p.RotationMonths = 3
+	}
+	if p.RotationMonths < 1 || p.RotationMonths > 12 {
+		errs.Add("rotation_months", "Rotate every 1 to 12 months.")
 	}
 	if p.ReplyRetentionDays == 0 {
 		p.ReplyRetentionDays = DefaultReplyRetentionDays // programmes saved before the setting existed

@@ -16,13 +16,16 @@ type ApproveStore interface {
 	CreatePair(ctx context.Context, p programme.Pair) error
 	PutDue(ctx context.Context, d store.DueItem) error
 	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
+	// RecordPair remembers the pair by both emails, so no later programme
+	// pairs the same two people again.
+	RecordPair(ctx context.Context, programmeID, pairID, a, b string, now time.Time) error
 }
 
 // Approve starts approved pairs: it stores each pair, schedules both
 // people's first check-in, and queues the introduction. Every step is
 // idempotent (pair ids derive from the proposal, writes are conditional,
-// the introduction has one ledger key per pair), so approving twice starts
-// each pair once and introduces it once.
+// the introduction has one ledger key per pair, history is a set), so
+// approving twice starts each pair once and introduces it once.
 func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog programme.Programme, pairs []programme.Pair, now time.Time) ([]programme.Pair, error) {
 	today := now.UTC().Format(programme.DateLayout)
 	var started []programme.Pair
@@ -42,6 +45,7 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 			return nil, err
 		}
 		plan := NewPlan(prog, p)
+		var emails []string
 		for _, who := range []struct {
 			id   string
 			role programme.Role
@@ -55,6 +59,10 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 			if err := s.PutDue(ctx, d); err != nil {
 				return nil, err
 			}
+			emails = append(emails, person.Email)
+		}
+		if err := s.RecordPair(ctx, prog.ID, p.ID, emails[0], emails[1], now); err != nil {
+			return nil, err
 		}
 		jobs = append(jobs, sendqueue.Job{Kind: "intro", ProgrammeID: prog.ID, PairID: p.ID})
 		started = append(started, p)

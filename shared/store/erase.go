@@ -21,8 +21,9 @@ const ErasedPrefix = "erased-"
 
 // Erase removes a participant's personal data at their request: their
 // profile, email claim, replies, stories, thank-yous, coordinators' notes to
-// them and schedules; quarantined
-// messages that match. What the programme's figures are made of stays, under
+// them and schedules; quarantined messages that match; their address in pair
+// history, never-pair lists, proposals and the org chart (eraseFromMatching).
+// What the programme's figures are made of stays, under
 // an anonymous placeholder: the pairs they were in and their answers' met and
 // rating. It returns the placeholder. Running it again finds nothing to do.
 func (s *Store) Erase(ctx context.Context, programmeID, participantID string, quarantined func(Quarantined) bool, now time.Time) (string, error) {
@@ -108,6 +109,9 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		}
 		return strings.EqualFold(q.From, p.Email) || (quarantined != nil && quarantined(q.Quarantined))
 	}); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	if err := s.eraseFromMatching(ctx, programmeID, p.Email, anon, now); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}
 	if err := s.delete(ctx, pk, emailSK(p.Email)); err != nil {

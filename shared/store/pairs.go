@@ -316,3 +316,21 @@ func (s *Store) StopPairsOf(ctx context.Context, programmeID, participantID stri
 	}
 	return nil
 }
+
+// EndPair ends a live pair (rematch, rotation) and reports whether this
+// call ended it; a pair already ended is left as it is.
+func (s *Store) EndPair(ctx context.Context, programmeID, id string, state programme.PairState, reason string, now time.Time) (bool, error) {
+	upd := expression.Set(expression.Name("state"), expression.Value(state)).
+		Set(expression.Name("ended_at"), expression.Value(now)).
+		Set(expression.Name("end_reason"), expression.Value(reason)).
+		Set(expression.Name("updated_at"), expression.Value(now))
+	cond := expression.Name("state").In(expression.Value(programme.PairActive), expression.Value(programme.PairPaused))
+	err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, &cond, ErrConflict, nil)
+	if errors.Is(err, ErrConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("end pair %s: %w", id, err)
+	}
+	return true, nil
+}

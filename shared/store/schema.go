@@ -17,6 +17,14 @@
 //	session       SESSION#<sha256>      META                -                                    -
 //	send ledger   SENT#<key>            META                -                                    -
 //	suppression   SUPPRESS#<address>    META                -                                    -
+//	proposal      PROG#<id>             PROPOSAL#<prop id>  -                                    -
+//	proposal part PROG#<id>             RESULT#<prop id>#<n> -                                   -
+//	round counter PROG#<id>             ROUNDS              -                                    -
+//	round slot    PROG#<id>             ROUNDSLOT           -                                    -
+//	never-pair    PROG#<id>             NEVER#<senior>#<junior> -                                -
+//	pair history  HIST#<address>        META                -                                    -
+//	org chart     ORG                   META                -                                    -
+//	org chart part ORG                  CHART#<version>#<n> -                                    -
 //	answer        PROG#<id>             ANS#<pair>#<cycle>#<role>  -                             -
 //	reply         PROG#<id>             REPLY#<participant>#<message key>   (private text, TTL)
 //	story         PROG#<id>             STORY#<participant>#<message key>
@@ -61,6 +69,34 @@
 //     by page. Each person in each live pair has one due item holding their
 //     next cycle; the tick moves it on with a write conditioned on the value
 //     it read, so two ticks never both move it.
+//  11. Propose, review and approve matches (shared/review): GetItem PROG#id /
+//     PROPOSAL#prop for a proposal's header (status, progress, locks,
+//     counts); Query sk begins_with PROPOSAL# for a programme's proposals;
+//     Query sk begins_with RESULT#prop# for its result (pairs, unmatched,
+//     warnings), gzipped JSON cut into parts of at most 350 KB because a
+//     large programme's result does not fit one 400 KB item. The result is
+//     written once, before the header says "ready"; a re-solve is a new
+//     proposal. Status moves by conditional updates (running → ready or
+//     failed; ready → approving → approved), so a redelivered run or a
+//     second approval changes nothing. UpdateItem ADD on PROG#id / ROUNDS
+//     numbers the approved rounds.
+//  12. Honour a programme's never-pair list: Query sk begins_with NEVER#;
+//     a coordinator's "forbid" is a PutItem, "allow again" a DeleteItem.
+//  13. Never repeat an earlier pair, from any programme: one HIST#address
+//     item per person holds the set of everyone they were paired with
+//     (UpdateItem ADD, so recording twice is harmless); matching reads the
+//     people it matches with BatchGetItem, 100 per request, never a Scan.
+//  14. The organisation's org chart (reporting lines that cover people who
+//     are not enrolled): GetItem ORG / META names the current version;
+//     Query sk begins_with CHART#version# reads its rows (parts as in 11).
+//     An upload writes a new version's parts, then moves META with a write
+//     conditioned on the version it replaces, then deletes the old parts.
+//  15. Scheduled rounds (rolling and rotation programmes): the tick lists
+//     programmes (pattern 2) and, for each one whose latest round slot is
+//     past, GetItem PROG#id / ROUNDSLOT says whether that slot is done; it
+//     is moved forward only (a conditional update) once the round's
+//     proposal — named after the slot, so a second tick finds the same one —
+//     is made and, with auto-approval, approved.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

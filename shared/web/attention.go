@@ -43,7 +43,7 @@ type actionButton struct {
 var sectionText = map[health.ConcernKind][2]string{
 	health.ConcernStalled:      {"Stalled pairs", "Active pairs that reported no meeting across their last two check-ins. Upward nudges the senior first and the junior a check-in later; a pair still stalled after the nudge comes first."},
 	health.ConcernUnresponsive: {"Unresponsive participants", fmt.Sprintf("People in active pairs who answered none of their last %d check-ins or more.", health.UnresponsiveAfter)},
-	health.ConcernRematch:      {"Rematch requests", "Someone replied REMATCH. Nobody is told why; ending the pair for a rematch lets both be paired again."},
+	health.ConcernRematch:      {"Rematch requests", "Someone replied REMATCH: their pair ended at once, the partner was told kindly (never why), and both wait for a new partner — pair them again from the matching page."},
 	health.ConcernFlagged:      {"Other pairs that need you", "Pairs Upward put on this list for another reason, such as one of the two stopping all email."},
 	health.ConcernAddress:      {"Bounced or complaining addresses", "No email reaches these people any more. A personal note cannot reach them either: talk to them another way."},
 	health.ConcernQuarantine:   {"Quarantined replies", "Replies for this programme that could not be recorded. What they say is not shown here; the people who run Upward can review the message itself."},
@@ -143,7 +143,11 @@ func pairButtons(p programme.Pair, kind health.ConcernKind) []actionButton {
 	case health.ConcernFlagged:
 		out = append(out, actionButton{Action: "handled", Label: "Mark as handled"})
 	case health.ConcernRematch:
-		out = append(out, actionButton{Action: "handled", Label: "Keep them together"})
+		label := "Keep them together"
+		if !p.State.Live() {
+			label = "Mark as re-paired"
+		}
+		out = append(out, actionButton{Action: "handled", Label: label})
 	}
 	return out
 }

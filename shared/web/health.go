@@ -31,6 +31,7 @@ type HealthStore interface {
 	ChangePair(ctx context.Context, programmeID, id string, from []programme.PairState, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
 	ClearAttention(ctx context.Context, programmeID, id string, now time.Time) error
 	PutNote(ctx context.Context, n store.Note) error
+	AddNeverPair(ctx context.Context, programmeID string, n store.NeverPair) error
 }
 
 var _ HealthStore = (*store.Store)(nil)

@@ -57,7 +57,7 @@ func TestPairActionsAreSafeToRepeat(t *testing.T) {
 		{one, "end", http.StatusSeeOther, "Nothing changed: " + names + " were already ended.", programme.PairEnded},
 		{one, "pause", http.StatusConflict, names + " are ended, so they cannot be paused.", programme.PairEnded},
 		{one, "rematch", http.StatusConflict, "cannot be ended for a rematch", programme.PairEnded},
-		{two, "rematch", http.StatusSeeOther, "Senior 2 and Junior 2 have ended for a rematch: both can be paired again.", programme.PairRematched},
+		{two, "rematch", http.StatusSeeOther, "Senior 2 and Junior 2 have ended for a rematch: both are told, kindly, and wait for a new partner.", programme.PairRematched},
 		{two, "rematch", http.StatusSeeOther, "were already rematched", programme.PairRematched},
 	}
 	for _, tt := range tests {
@@ -80,15 +80,32 @@ func TestPairActionsAreSafeToRepeat(t *testing.T) {
 	if got.PausedAt.IsZero() || got.ResumedAt.IsZero() || got.ResumedCycle != 4 || !strings.Contains(got.EndReason, "ended by "+s.coord) {
 		t.Errorf("pair one: paused %v resumed %v at cycle %d, ended %q", got.PausedAt, got.ResumedAt, got.ResumedCycle, got.EndReason)
 	}
-	if got := pairNow(two); !strings.Contains(got.EndReason, "ended for a rematch by "+s.coord) || got.EndedAt.IsZero() {
-		t.Errorf("pair two: %q at %v", got.EndReason, got.EndedAt)
+	// A rematch does what a REMATCH reply does: both are told once, they
+	// are never paired again, and in a one-cohort programme the pair stays
+	// on the list until the coordinator pairs them again.
+	got = pairNow(two)
+	if !strings.Contains(got.EndReason, "ended for a rematch by "+s.coord) || got.EndedAt.IsZero() || !got.Attention || got.AttentionReason != "Ended for a rematch; both wait for a new partner" {
+		t.Errorf("pair two: %q at %v, attention %v %q", got.EndReason, got.EndedAt, got.Attention, got.AttentionReason)
+	}
+	s.queue.Drain()
+	for _, who := range []programme.Participant{f.seniors[1], f.juniors[1]} {
+		ended := 0
+		for _, m := range stacktest.Emails(t, who.Email) {
+			if strings.Contains(m.Body.Text, "has come to an end") {
+				ended++
+			}
+		}
+		if ended != 1 {
+			t.Errorf("%s was told %d times that the pair ended, want once", who.Name, ended)
+		}
+	}
+	never, err := s.store.ListNeverPairs(ctx, f.id)
+	if err != nil || len(never) != 1 || never[0].Senior != f.seniors[1].Email || never[0].Source != "rematch" {
+		t.Errorf("never-pair list = %+v (%v), want pair two", never, err)
 	}
 
-	// Mark as handled takes a flagged pair off the list, once.
-	if err := s.store.FlagPair(ctx, f.id, two.ID, "One of the pair stopped all programme email", s.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if n := act(two, "handled", http.StatusSeeOther); !strings.Contains(n, "off the attention list") {
+	// Marked as handled, the pair leaves the list, once.
+	if n := act(two, "handled", http.StatusSeeOther); n != "Senior 2 and Junior 2 are off the attention list." {
 		t.Errorf("handled: %q", n)
 	}
 	if n := act(two, "handled", http.StatusSeeOther); !strings.Contains(n, "were not on the attention list") {

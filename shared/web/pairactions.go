@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
@@ -60,26 +63,60 @@ var pairActions = map[string]pairAction{
 		label: "End pair", danger: true, from: live, to: programme.PairEnded,
 		done: "%s have ended: no more check-ins go to them.",
 		update: func(_ *Server, _ *http.Request, _ programme.Programme, _ programme.Pair, who string, now time.Time) expression.UpdateBuilder {
-			return ended(programme.PairEnded, fmt.Sprintf("ended by %s on %s", who, now.Format("2 Jan 2006")), now)
+			return ended(programme.PairEnded, fmt.Sprintf("ended by %s on %s", who, now.Format("2 Jan 2006")), "", now)
 		},
 	},
 	"rematch": {
 		label: "End for a rematch", danger: true, from: live, to: programme.PairRematched,
-		done: "%s have ended for a rematch: both can be paired again.",
-		update: func(_ *Server, _ *http.Request, _ programme.Programme, _ programme.Pair, who string, now time.Time) expression.UpdateBuilder {
-			return ended(programme.PairRematched, fmt.Sprintf("ended for a rematch by %s on %s; both wait for a new partner", who, now.Format("2 Jan 2006")), now)
+		done: "%s have ended for a rematch: both are told, kindly, and wait for a new partner.",
+		update: func(_ *Server, _ *http.Request, p programme.Programme, _ programme.Pair, who string, now time.Time) expression.UpdateBuilder {
+			flag := ""
+			if p.MatchingMode == programme.ModeCohort || p.MatchingMode == "" {
+				// No round will pair them again: keep it on the list until
+				// the coordinator has.
+				flag = "Ended for a rematch; both wait for a new partner"
+			}
+			return ended(programme.PairRematched, rematchReasonPrefix+fmt.Sprintf("%s on %s", who, now.Format("2 Jan 2006")), flag, now)
 		},
 	},
 }
 
-// ended closes a pair and takes it off the attention list: what needed
-// attention has been dealt with.
-func ended(state programme.PairState, reason string, now time.Time) expression.UpdateBuilder {
-	return expression.Set(expression.Name("state"), expression.Value(state)).
+// rematchReasonPrefix starts the end reason of a coordinator's rematch, so
+// that a repeated request can finish what an interrupted one began.
+const rematchReasonPrefix = "ended for a rematch by "
+
+// afterRematch does what a REMATCH reply does besides ending the pair: the
+// two go on the never-pair list and each gets the short, no-fault email
+// that their pair has ended. Both steps are safe to repeat.
+func (s *Server) afterRematch(r *http.Request, p programme.Programme, pair programme.Pair, who string, now time.Time) error {
+	ctx := r.Context()
+	senior, err := s.Store.GetParticipant(ctx, p.ID, pair.SeniorID)
+	if err != nil {
+		return err
+	}
+	junior, err := s.Store.GetParticipant(ctx, p.ID, pair.JuniorID)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.AddNeverPair(ctx, p.ID, store.NeverPair{EmailPair: store.NewEmailPair(senior.Email, junior.Email),
+		AddedBy: who, AddedAt: now, Source: "rematch"}); err != nil {
+		return err
+	}
+	return s.Queue.Enqueue(ctx,
+		sendqueue.Job{Kind: mail.KindPairEnded, ProgrammeID: p.ID, ParticipantID: senior.ID, PairID: pair.ID},
+		sendqueue.Job{Kind: mail.KindPairEnded, ProgrammeID: p.ID, ParticipantID: junior.ID, PairID: pair.ID})
+}
+
+// ended closes a pair. What needed attention has been dealt with, unless
+// flag says what still does.
+func ended(state programme.PairState, reason, flag string, now time.Time) expression.UpdateBuilder {
+	upd := expression.Set(expression.Name("state"), expression.Value(state)).
 		Set(expression.Name("ended_at"), expression.Value(now)).
-		Set(expression.Name("end_reason"), expression.Value(reason)).
-		Set(expression.Name("attention"), expression.Value(false)).
-		Remove(expression.Name("attention_reason"))
+		Set(expression.Name("end_reason"), expression.Value(reason))
+	if flag != "" {
+		return upd.Set(expression.Name("attention"), expression.Value(true)).Set(expression.Name("attention_reason"), expression.Value(flag))
+	}
+	return upd.Set(expression.Name("attention"), expression.Value(false)).Remove(expression.Name("attention_reason"))
 }
 
 func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
@@ -109,12 +146,23 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 		default:
 			s.Log.Info("pair taken off the attention list", "programme", p.ID, "pair", pair.ID, "coordinator", sess.Email)
-			backToAttention(w, r, p.ID, fmt.Sprintf("%s are off the attention list and carry on as a pair.", names))
+			notice := fmt.Sprintf("%s are off the attention list.", names)
+			if pair.State.Live() {
+				notice = fmt.Sprintf("%s are off the attention list and carry on as a pair.", names)
+			}
+			backToAttention(w, r, p.ID, notice)
 		}
 		return
 	}
 	for attempt := 0; ; attempt++ {
 		if pair.State == a.to {
+			if name == "rematch" && strings.HasPrefix(pair.EndReason, rematchReasonPrefix) {
+				// Finish what an interrupted request may have left undone.
+				if err := s.afterRematch(r, p, pair, sess.Email, now); err != nil {
+					s.serverError(w, r, err)
+					return
+				}
+			}
 			backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s were already %s.", names, pair.State))
 			return
 		}
@@ -126,8 +174,9 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 			})
 			return
 		}
-		_, err := s.Store.ChangePair(r.Context(), p.ID, pair.ID, a.from, a.update(s, r, p, pair, sess.Email, now), now)
+		changed, err := s.Store.ChangePair(r.Context(), p.ID, pair.ID, a.from, a.update(s, r, p, pair, sess.Email, now), now)
 		if err == nil {
+			pair = changed
 			break
 		}
 		if !errors.Is(err, store.ErrConflict) || attempt > 0 {
@@ -136,6 +185,12 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 		}
 		// Changed meanwhile (another coordinator, the tick): judge again.
 		if pair, ok = s.loadPairOf(w, r, p, pair.ID); !ok {
+			return
+		}
+	}
+	if name == "rematch" {
+		if err := s.afterRematch(r, p, pair, sess.Email, now); err != nil {
+			s.serverError(w, r, err)
 			return
 		}
 	}

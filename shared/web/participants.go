@@ -39,6 +39,7 @@ type programmeData struct {
 	NewPerson    programme.Participant
 	Import       *importProblem
 	Zones        []string
+	Matching     matchingSection
 }
 
 // commonZones are offered while typing a time zone; any IANA name works.
@@ -65,10 +66,16 @@ func (s *Server) programmePage(w http.ResponseWriter, r *http.Request, status in
 			cs = append(cs, statusCount{st, counts[st]})
 		}
 	}
+	m, err := s.matchingSection(r.Context(), p, people)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	v.Title = p.Name
 	v.Data = programmeData{
 		Programme: p, Participants: people, Counts: cs, Settable: programme.SettableStatuses,
 		Columns: enrol.Columns, MaxUploadMB: enrol.MaxBytes >> 20, NewPerson: newPerson, Import: imp, Zones: commonZones,
+		Matching: m,
 	}
 	s.render(w, r, status, "programme", v)
 }

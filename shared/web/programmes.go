@@ -31,17 +31,19 @@ type weightField struct {
 }
 
 type programmeFormData struct {
-	Programme    programme.Programme
-	Purposes     []programme.Purpose
-	Cadences     []programme.Cadence
-	MeetingModes []programme.MeetingMode
-	WeightFields []weightField
+	Programme     programme.Programme
+	Purposes      []programme.Purpose
+	Cadences      []programme.Cadence
+	MeetingModes  []programme.MeetingMode
+	MatchingModes []programme.MatchingMode
+	WeightFields  []weightField
 }
 
 func formData(p programme.Programme) programmeFormData {
 	w := p.Weights
 	return programmeFormData{
 		Programme: p, Purposes: programme.Purposes, Cadences: programme.Cadences, MeetingModes: programme.MeetingModes,
+		MatchingModes: programme.MatchingModes,
 		WeightFields: []weightField{
 			{"weight_topic", "Topic fit", w.Topic},
 			{"weight_department", "Different departments", w.Department},
@@ -153,13 +155,20 @@ func readProgrammeForm(r *http.Request, p *programme.Programme) programme.FieldE
 	p.Confidentiality = f("confidentiality")
 	p.Topics = strings.Split(strings.ReplaceAll(f("topics"), "\r", ""), "\n")
 	p.RequireSharedLanguage = f("require_shared_language") == "on"
+	if v := f("matching_mode"); v != "" {
+		p.MatchingMode = programme.MatchingMode(v)
+	}
+	if v := f("round_cadence"); v != "" {
+		p.RoundCadence = programme.Cadence(v)
+	}
+	p.AutoApprove = f("auto_approve") == "on"
 	if v, err := strconv.Atoi(strings.TrimSpace(f("version"))); err == nil {
 		p.Version = v
 	}
 	ints := []struct {
 		field string
 		dst   *int
-	}{{"meeting_minutes", &p.MeetingMinutes}, {"junior_capacity", &p.JuniorCapacity}, {"max_tz_diff_hours", &p.MaxTimezoneDiffHours}, {"reply_retention_days", &p.ReplyRetentionDays}}
+	}{{"meeting_minutes", &p.MeetingMinutes}, {"junior_capacity", &p.JuniorCapacity}, {"max_tz_diff_hours", &p.MaxTimezoneDiffHours}, {"reply_retention_days", &p.ReplyRetentionDays}, {"rotation_months", &p.RotationMonths}}
 	for _, x := range ints {
 		v := strings.TrimSpace(f(x.field))
 		if v == "" {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +24,9 @@ type view struct {
 	// DevNow is the local dev clock's time ("" outside `upward dev`).
 	DevNow  string
 	DevBack string
+	// Refresh reloads the page after this many seconds (progress pages:
+	// the site runs no script).
+	Refresh int
 	// Now is the clock's time (the dev clock's locally), for "starts in…".
 	Now time.Time
 }
@@ -32,7 +37,7 @@ type pages struct {
 	t map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide"}
+var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide", "review", "orgchart"}
 
 func parsePages() (*pages, error) {
 	funcs := template.FuncMap{
@@ -53,6 +58,8 @@ func parsePages() (*pages, error) {
 		"join":  strings.Join,
 		"lower": strings.ToLower,
 		"phase": phase,
+		"score": func(f float64) string { return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64) },
+		"add":   func(a, b int) int { return a + b },
 	}
 	ps := &pages{t: map[string]*template.Template{}}
 	for _, n := range pageNames {

@@ -49,6 +49,14 @@ type Store interface {
 	ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]store.Thanks, error)
 	Erase(ctx context.Context, programmeID, participantID string, quarantined func(store.Quarantined) bool, now time.Time) (string, error)
 
+	// The review of proposed matches and the org chart (review.go, orgchart.go).
+	ListProposals(ctx context.Context, programmeID string) ([]store.Proposal, error)
+	FailProposal(ctx context.Context, programmeID, id, reason string, now time.Time) error
+	ListNeverPairs(ctx context.Context, programmeID string) ([]store.NeverPair, error)
+	GetOrgChart(ctx context.Context) (store.OrgChart, error)
+	OrgChartLines(ctx context.Context) ([]store.OrgLine, store.OrgChart, error)
+	ReplaceOrgChart(ctx context.Context, lines []store.OrgLine, meta store.OrgChart) (store.OrgChart, error)
+
 	CreateLoginLink(ctx context.Context, l store.LoginLink) error
 	RedeemLoginLink(ctx context.Context, hash string, now time.Time) (store.LoginLink, error)
 	CreateSession(ctx context.Context, s store.Session) error
@@ -82,6 +90,10 @@ type Config struct {
 	// DevClock, set only by `upward dev`, shows the local clock on every
 	// page with buttons that move it forward.
 	DevClock DevClock
+	// ProposalWait is how long proposing waits for an in-process run to
+	// finish before showing its progress page (default 20s: in AWS an
+	// in-process run must end before the function answers).
+	ProposalWait time.Duration
 	// DevInbox, set only by `upward dev`, accepts a reply uploaded as an
 	// .eml file and records it as if SES had received it.
 	DevInbox DevInbox
@@ -106,6 +118,10 @@ type Deps struct {
 	Signer *token.Signer
 	Clock  clock.Clock
 	Log    *slog.Logger
+	// Matches is the review of proposed matches; Proposals starts their
+	// runs (in-process or in the match function).
+	Matches   Matches
+	Proposals ProposalStarter
 }
 
 // Server is the coordinator site.
@@ -118,7 +134,7 @@ type Server struct {
 
 // New builds the site.
 func New(d Deps, cfg Config) (*Server, error) {
-	if d.Store == nil || d.Sender == nil || d.Queue == nil || d.Signer == nil || d.Clock == nil || d.Log == nil {
+	if d.Store == nil || d.Sender == nil || d.Queue == nil || d.Signer == nil || d.Clock == nil || d.Log == nil || d.Matches == nil || d.Proposals == nil {
 		return nil, errors.New("web: every dependency is required")
 	}
 	if cfg.FromAddress == "" {
@@ -129,6 +145,9 @@ func New(d Deps, cfg Config) (*Server, error) {
 	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.ProposalWait == 0 {
+		cfg.ProposalWait = 20 * time.Second
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	p, err := parsePages()
@@ -171,6 +190,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /programmes/{id}/participants/{pid}/export.json", s.coordinator(s.exportParticipant))
 	s.mux.Handle("GET /programmes/{id}/participants/{pid}/erase", s.coordinator(s.eraseForm))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/erase", s.coordinator(s.erase))
+	s.reviewRoutes()
 	s.healthRoutes()
 	if s.cfg.DevClock != nil {
 		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))

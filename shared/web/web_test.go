@@ -21,6 +21,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -57,7 +58,9 @@ func newSite(t *testing.T) *site {
 	ctx, cancel := context.WithCancel(context.Background())
 	q := sendqueue.NewMemory(ctx, d, 2, log)
 	coord := "coord-" + ids.New()[:6] + "@example.org"
-	w, err := web.New(web.Deps{Store: s, Sender: ses, Queue: q, Signer: signer, Clock: clk, Log: log},
+	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
+	w, err := web.New(web.Deps{Store: s, Sender: ses, Queue: q, Signer: signer, Clock: clk, Log: log,
+		Matches: matches, Proposals: review.InProcess{Service: matches}},
 		web.Config{Coordinators: []string{coord}, FromAddress: "p@upward.test", BaseURL: base, Insecure: true})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,167 @@
+package enrol
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+// The org chart CSV: who reports to whom across the organisation,
+// including people who are not enrolled, so a reporting line that runs
+// through a manager outside the programme still keeps a senior and their
+// indirect report apart. Other columns (name, title …) are ignored, so an
+// HRIS export can be uploaded as it is.
+const (
+	OrgMaxBytes = MaxBytes
+	OrgMaxRows  = 200_000
+)
+
+// OrgColumns documents the org chart's columns for its upload page.
+var OrgColumns = []Column{
+	{"employee_email", true, "Work email of the employee.", "ana.silva@example.org"},
+	{"manager_email", true, "Work email of their manager; empty for the top of the organisation. A person with two managers has two rows.", "rui.lopes@example.org"},
+}
+
+// OrgRow is one reporting line read from the file.
+type OrgRow struct {
+	Line     int
+	Employee string
+	Manager  string // empty at the top of the chart
+}
+
+var orgAliases = map[string]string{
+	"email": "employee_email", "employee": "employee_email", "work_email": "employee_email", "employee_e_mail": "employee_email",
+	"manager_email": "manager_email", // normalizeHeader's aliases already map manager → manager_email
+}
+
+// ParseOrgChart reads a whole org chart CSV. It returns the rows only when
+// every row is valid; otherwise Errors lists each problem by line and
+// column, so an upload is all or nothing.
+func ParseOrgChart(r io.Reader) ([]OrgRow, error) {
+	data, err := io.ReadAll(io.LimitReader(r, OrgMaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
+	if len(data) > OrgMaxBytes {
+		return nil, ErrTooLarge
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return nil, Errors{{Msg: "The file is saved as UTF-16. Save it as \"CSV UTF-8\" and upload it again."}}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, Errors{{Msg: "The file is empty."}}
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return nil, Errors{{Line: line, Msg: "this line is not UTF-8 text. Save the file as \"CSV UTF-8\" and upload it again."}}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = detectDelimiter(data)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, Errors{csvError(err)}
+	}
+	col := map[string]int{}
+	var errs Errors
+	for i, h := range header {
+		name := normalizeHeader(h)
+		if a, ok := orgAliases[name]; ok {
+			name = a
+		}
+		if name != "employee_email" && name != "manager_email" {
+			continue
+		}
+		if _, dup := col[name]; dup {
+			errs = append(errs, RowError{Line: 1, Column: strings.TrimSpace(h), Msg: fmt.Sprintf("column %s appears twice", name)})
+		}
+		col[name] = i
+	}
+	for _, c := range OrgColumns {
+		if _, ok := col[c.Name]; !ok {
+			errs = append(errs, RowError{Line: 1, Column: c.Name, Msg: fmt.Sprintf("required column %s is missing", c.Name)})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var rows []OrgRow
+	seen := map[[2]string]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			errs = append(errs, csvError(err))
+			break // encoding/csv cannot resynchronise after a broken quote
+		}
+		line, _ := cr.FieldPos(0)
+		if blank(rec) {
+			continue
+		}
+		if len(rows)+len(errs) >= OrgMaxRows {
+			return nil, Errors{{Msg: fmt.Sprintf("The file has more than %d rows; write to the people who run Upward.", OrgMaxRows)}}
+		}
+		field := func(name string) string {
+			if i := col[name]; i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		row := OrgRow{Line: line}
+		bad := false
+		if e, err := programme.NormalizeEmail(field("employee_email")); err != nil {
+			errs = append(errs, RowError{Line: line, Column: "employee_email", Msg: "employee email " + err.Error()})
+			bad = true
+		} else {
+			row.Employee = e
+		}
+		if m := field("manager_email"); m != "" {
+			if e, err := programme.NormalizeEmail(m); err != nil {
+				errs = append(errs, RowError{Line: line, Column: "manager_email", Msg: "manager email " + err.Error()})
+				bad = true
+			} else {
+				row.Manager = e
+			}
+		}
+		if bad {
+			continue
+		}
+		if row.Manager == row.Employee {
+			errs = append(errs, RowError{Line: line, Column: "manager_email", Msg: row.Employee + " cannot be their own manager"})
+			continue
+		}
+		k := [2]string{row.Employee, row.Manager}
+		if first, dup := seen[k]; dup {
+			errs = append(errs, RowError{Line: line, Msg: fmt.Sprintf("repeats line %d", first)})
+			continue
+		}
+		seen[k] = line
+		rows = append(rows, row)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(rows) == 0 {
+		return nil, Errors{{Msg: "The file has a header but no rows."}}
+	}
+	return rows, nil
+}
+
+// OrgExampleCSV is a small org chart to start from.
+func OrgExampleCSV() string {
+	return "employee_email,manager_email\n" +
+		"ceo@example.org,\n" +
+		"joao.costa@example.org,ceo@example.org\n" +
+		"rui.lopes@example.org,joao.costa@example.org\n" +
+		"ana.silva@example.org,rui.lopes@example.org\n"
+}

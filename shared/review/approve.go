@@ -1,0 +1,247 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/upward-mentoring/upward/shared/matching"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+// Approval is what approving a proposal did.
+type Approval struct {
+	Round int
+	Pairs []programme.Pair
+	// Repeated is true when the proposal was already approved: this call
+	// only made sure every pair was started.
+	Repeated bool
+}
+
+// Approve turns a reviewed proposal into the programme's next round of
+// pairs: they are stored as approved, their check-ins scheduled and their
+// introductions queued, all through schedule.Approve. The proposal moves
+// ready → approving → approved by conditional writes, and pair ids derive
+// from the round, so approving twice (a double click, a retry after a
+// timeout) creates one round, one set of pairs and one introduction per
+// pair. It is BeginApprove then CompleteApproval; the web pages call the
+// two apart so a large approval can run where large matchings run.
+func (s *Service) Approve(ctx context.Context, programmeID, id, by string) (Approval, error) {
+	p, err := s.BeginApprove(ctx, programmeID, id, by)
+	if err != nil {
+		return Approval{}, err
+	}
+	if p.Status == store.ProposalApproved {
+		// Done before: starting the pairs again could revive a pair that
+		// has ended since, so only say what was done.
+		return Approval{Round: p.Round, Repeated: true}, nil
+	}
+	return s.CompleteApproval(ctx, programmeID, id)
+}
+
+// ActionApprove is the Job action that completes an approval.
+const ActionApprove = "approve"
+
+// ApproveCellsPerPair sizes an approval for BySize: starting a pair costs
+// about seven writes and reads, so 500 pairs weigh as much as a
+// 1,000 × 1,000 matching and are approved in the web function; more go to
+// the match function.
+const ApproveCellsPerPair = 2000
+
+// BeginApprove checks that a proposal can be approved and records who
+// approved it (ready → approving). A proposal already approving or
+// approved is returned as it is, so a repeated click continues the first.
+func (s *Service) BeginApprove(ctx context.Context, programmeID, id, by string) (store.Proposal, error) {
+	prog, err := s.Store.GetProgramme(ctx, programmeID)
+	if err != nil {
+		return store.Proposal{}, err
+	}
+	p, res, err := s.Load(ctx, programmeID, id)
+	if err != nil {
+		return p, err
+	}
+	switch {
+	case p.Status == store.ProposalApproved || p.Status == store.ProposalApproving:
+		return p, nil
+	case p.Superseded():
+		return p, problem(ErrSuperseded, "", "This proposal was re-solved; approve the newer proposal instead.")
+	case p.Status != store.ProposalReady || res == nil:
+		return p, problem(ErrNotReady, "", fmt.Sprintf("This proposal is %s, so it cannot be approved.", p.Status))
+	}
+	if err := s.checkApprovable(ctx, prog, res); err != nil {
+		return p, err
+	}
+	p, err = s.Store.BeginApproval(ctx, programmeID, id, by, s.Clock.Now())
+	if errors.Is(err, store.ErrConflict) {
+		return p, problem(ErrChanged, "", "This proposal changed at the same moment (re-solved or approved by someone else); nothing was approved. Look at it again.")
+	}
+	return p, err
+}
+
+// approveWorkers start pairs concurrently: each pair is a handful of
+// dependent requests, and 5,000 of them one after another would outlast a
+// Lambda function's patience.
+const approveWorkers = 8
+
+// CompleteApproval starts the pairs of an approving proposal and marks it
+// approved. Every step is idempotent, so it can run again after a crash.
+func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) (Approval, error) {
+	if s.Queue == nil {
+		return Approval{}, errors.New("approve: no send queue for the introductions")
+	}
+	prog, err := s.Store.GetProgramme(ctx, programmeID)
+	if err != nil {
+		return Approval{}, err
+	}
+	p, res, err := s.Load(ctx, programmeID, id)
+	if err != nil {
+		return Approval{}, err
+	}
+	switch {
+	case p.Status == store.ProposalApproved:
+		return Approval{Round: p.Round, Repeated: true}, nil
+	case p.Status != store.ProposalApproving || res == nil:
+		return Approval{}, problem(ErrNotReady, "", fmt.Sprintf("This proposal is %s, so there is no approval to complete.", p.Status))
+	}
+	if p, err = s.Store.AssignRound(ctx, programmeID, id); err != nil {
+		return Approval{}, err
+	}
+	out := Approval{Round: p.Round}
+	pairs, err := s.pairs(ctx, prog, p, res)
+	if err != nil {
+		return out, err
+	}
+	// ApprovedAt is the first approval's: a repeat builds the very same pairs.
+	started := make([][]programme.Pair, approveWorkers)
+	errs := make([]error, approveWorkers)
+	var wg sync.WaitGroup
+	for w := range approveWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []programme.Pair
+			for i := w; i < len(pairs); i += approveWorkers {
+				mine = append(mine, pairs[i])
+			}
+			if len(mine) > 0 {
+				started[w], errs[w] = schedule.Approve(ctx, s.Store, s.Queue, prog, mine, p.ApprovedAt)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return out, fmt.Errorf("start the approved pairs: %w", err)
+	}
+	for _, x := range started {
+		out.Pairs = append(out.Pairs, x...)
+	}
+	if err := s.Store.FinishApproval(ctx, programmeID, id, s.Clock.Now()); err != nil {
+		return out, err
+	}
+	s.Log.Info("proposal approved", "programme", programmeID, "proposal", id, "round", out.Round, "pairs", len(out.Pairs), "coordinator", p.ApprovedBy)
+	return out, nil
+}
+
+// checkApprovable refuses a proposal whose pairs no longer hold: a pair
+// struck out since it was proposed, or someone who left (opted out,
+// bounced) or was paired by another approval in the meantime.
+func (s *Service) checkApprovable(ctx context.Context, prog programme.Programme, res *matching.Result) error {
+	never, err := s.Store.ListNeverPairs(ctx, prog.ID)
+	if err != nil {
+		return err
+	}
+	struck := map[store.EmailPair]bool{}
+	for _, n := range never {
+		struck[n.EmailPair] = true
+	}
+	var bad []string
+	for _, x := range res.Pairs {
+		if struck[store.EmailPair{Senior: x.Senior, Junior: x.Junior}] {
+			bad = append(bad, x.Senior+" and "+x.Junior)
+		}
+	}
+	if len(bad) > 0 {
+		return problem(ErrStruckOut, "approve", fmt.Sprintf("You struck out %s since this proposal was made (%s). Re-solve first, then approve.",
+			count(len(bad), "pair", "pairs"), list(bad)))
+	}
+	pl, err := s.pool(ctx, prog.ID)
+	if err != nil {
+		return err
+	}
+	free := map[string]bool{}
+	for _, x := range pl.people {
+		free[x.Email] = true
+	}
+	var gone []string
+	for _, x := range res.Pairs {
+		for _, e := range []string{x.Senior, x.Junior} {
+			if !free[e] {
+				gone = append(gone, e)
+			}
+		}
+	}
+	if len(gone) > 0 {
+		return problem(ErrUnavailable, "approve", fmt.Sprintf("%s no longer opted in or already paired since this proposal was made (%s). Re-solve first, then approve.",
+			count(len(gone), "person is", "people are"), list(gone)))
+	}
+	return nil
+}
+
+// pairs turns the proposal's pairs into programme pairs of its round.
+func (s *Service) pairs(ctx context.Context, prog programme.Programme, p store.Proposal, res *matching.Result) ([]programme.Pair, error) {
+	people, err := s.Store.ListParticipants(ctx, prog.ID)
+	if err != nil {
+		return nil, err
+	}
+	idOf := map[string]string{}
+	for _, x := range people {
+		idOf[x.Email] = x.ID
+	}
+	out := make([]programme.Pair, 0, len(res.Pairs))
+	for _, x := range res.Pairs {
+		sid, jid := idOf[x.Senior], idOf[x.Junior]
+		if sid == "" || jid == "" {
+			return nil, fmt.Errorf("approve: %s or %s is no longer enrolled", x.Senior, x.Junior)
+		}
+		out = append(out, programme.Pair{
+			ID:          programme.PairID(prog.ID, p.Round, sid, jid),
+			ProgrammeID: prog.ID, SeniorID: sid, JuniorID: jid,
+			Score: x.Score, Reasons: Reasons(x), Round: p.Round, ApprovedBy: p.ApprovedBy,
+		})
+	}
+	return out, nil
+}
+
+// Reasons are a pair's reasons as the introduction lists them: the
+// matcher's reason text in short phrases, one per preference that counts
+// (the same phrases its sentence joins with semicolons, taken from the
+// factors so a department named "R&D; Labs" cannot split one). Being
+// locked by the coordinator is not a reason the two need to read.
+func Reasons(p matching.Pair) []string {
+	var out []string
+	for _, f := range p.Factors[:min(3, len(p.Factors))] {
+		if w := strings.TrimSpace(f.Words); w != "" {
+			out = append(out, capitalise(w))
+		}
+	}
+	return out
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
+func list(items []string) string {
+	if len(items) > 5 {
+		return strings.Join(items[:5], ", ") + fmt.Sprintf(" and %d more", len(items)-5)
+	}
+	return strings.Join(items, ", ")
+}

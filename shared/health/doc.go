@@ -35,8 +35,11 @@
 //
 // Value by role = the mean of the 1–5 ratings given to check-ins (check-in,
 // midpoint, nudge) by seniors and by juniors, with the distribution of
-// ratings. The closing survey asks about the programme as a whole, so its
-// ratings are a separate figure (ProgrammeValue). There is deliberately no
+// ratings. The final surveys — the closing survey, which asks about the
+// programme as a whole, and a rotation round's end, which asks about the
+// pairing — are a separate figure (ProgrammeValue). A round's end survey
+// counts towards the meeting rate but not the response rate: the plan does
+// not know when a rotation ends a pair. There is deliberately no
 // all-roles average: with it and one role's average, the other role's —
 // possibly withheld — average could be worked out.
 //

@@ -6,6 +6,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/token"
 )
 
 // Roles in the order figures list them.
@@ -78,8 +79,9 @@ type Figures struct {
 	States []StateCount
 	// Meeting and Response cover every cycle so far, closing included.
 	Meeting, Response Rate
-	// Value is check-in ratings by role; ProgrammeValue is the closing
-	// survey's ratings of the programme as a whole.
+	// Value is check-in ratings by role; ProgrammeValue is the final
+	// survey's: the closing survey's rating of the programme as a whole, or
+	// a rotation round's end rating of the pairing.
 	Value, ProgrammeValue []RoleValue
 	Trend                 []Point
 }
@@ -90,6 +92,19 @@ const (
 	noCheckIns = "No check-ins have gone out yet."
 	noRatings  = "No ratings yet."
 )
+
+// roundEndKind is the kind of a rotation round's end survey; its answers
+// carry the round's number in place of a check-in cycle.
+var roundEndKind = token.KindRoundEnd.String()
+
+// roundEndCycle keys a round's end survey apart from the pair's check-ins.
+const roundEndCycle = -1
+
+// finalSurvey reports whether answers of this kind close a pairing (the
+// programme's closing survey, a rotation round's end) rather than answer a
+// check-in: they count towards the meeting rate, never towards the trend or
+// the check-ins' value.
+func finalSurvey(kind string) bool { return kind == schedule.KindClosing || kind == roundEndKind }
 
 // Compute works out a programme's figures (see the package doc for what
 // each one means).
@@ -145,9 +160,12 @@ func Compute(in Input) Figures {
 	progValues := map[programme.Role]*valueTally{}
 	cycleValues := map[int]map[programme.Role]*valueTally{}
 	for _, a := range in.Answers {
-		closing := a.Kind == schedule.KindClosing
+		closing := finalSurvey(a.Kind)
 		if a.Met != nil {
 			pc := pairCycle{a.PairID, a.Cycle}
+			if a.Kind == roundEndKind {
+				pc.cycle = roundEndCycle // its cycle is the round's number
+			}
 			met[pc] = met[pc] || *a.Met
 			metPeople[pc] = append(metPeople[pc], a.ParticipantID)
 			if closing {

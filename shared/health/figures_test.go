@@ -221,3 +221,34 @@ func TestClosingSurveyIsProgrammeValueNotTrend(t *testing.T) {
 		t.Errorf("meeting = %+v, want the closing's five YESes counted", f.Meeting)
 	}
 }
+
+func TestARotationRoundsEndSurveyIsAFinalSurvey(t *testing.T) {
+	in := Input{Programme: testProgramme(), Now: now}
+	for _, id := range []string{"a", "b", "c", "d", "e"} {
+		in.Participants = append(in.Participants, person("s"+id, S, programme.OptedIn), person("j"+id, J, programme.OptedIn))
+		p := pair("p"+id, "s"+id, "j"+id, programme.PairEnded)
+		p.EndedAt = day(2, 2, 6) // the round ended after check-in 2
+		in.Pairs = append(in.Pairs, p)
+		// Check-in 1: met, rated 2. The round's end (round 1): met, rated 5.
+		in.Answers = append(in.Answers, ans("p"+id, "s"+id, S, 1, "y", 2))
+		end := ans("p"+id, "s"+id, S, 1, "y", 5)
+		end.Kind = "round_end"
+		in.Answers = append(in.Answers, end)
+	}
+	f := Compute(in)
+	if v := f.Value[0].Value; v.Mean() != 2 || v.N() != 5 {
+		t.Errorf("check-in value = %v from %d ratings, want 2 from 5: the round's end is not a check-in", v.Mean(), v.N())
+	}
+	if v := f.ProgrammeValue[0].Value; v.Mean() != 5 || v.N() != 5 {
+		t.Errorf("final value = %v from %d, want the round ends' 5 from 5", v.Mean(), v.N())
+	}
+	// Ten pair-cycles with a meeting: check-in 1 and the round's end apart.
+	if f.Meeting.Den != 10 || len(f.Trend) != 2 || f.Trend[0].Meeting.Den != 5 {
+		t.Errorf("meeting = %+v, trend %+v", f.Meeting, f.Trend)
+	}
+	for _, h := range Pairs(in) {
+		if len(h.Cycles) != 2 || h.Meetings() != 1 {
+			t.Errorf("pair %s: %+v", h.Pair.ID, h.Cycles)
+		}
+	}
+}

@@ -92,8 +92,8 @@ func Pairs(in Input) []PairHealth {
 		}
 	}
 	for _, a := range in.Answers {
-		if a.Met == nil {
-			continue
+		if a.Met == nil || a.Kind == roundEndKind {
+			continue // a round's end survey has no check-in cycle of its own
 		}
 		c := at(a.PairID, a.Cycle)
 		met := *a.Met || (c.Met != nil && *c.Met)

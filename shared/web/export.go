@@ -193,6 +193,6 @@ func ratingsCSV(in health.Input, _ map[string]programme.Participant) [][]string 
 	for _, p := range f.Trend {
 		add(fmt.Sprintf("check-in %d", p.Cycle), p.Value)
 	}
-	add("closing survey: the programme as a whole", f.ProgrammeValue)
+	add("final surveys: the closing survey or a rotation round's end", f.ProgrammeValue)
 	return rows
 }

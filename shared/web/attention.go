@@ -71,6 +71,14 @@ func (s *Server) attention(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	d := attentionPage(p, in, ex)
+	s.render(w, r, http.StatusOK, "attention", view{Title: "Attention list · " + p.Name, Notice: r.URL.Query().Get("notice"), Data: d})
+}
+
+// attentionPage lays out the concerns with the names of the people they are
+// about and what the coordinator can do: a note to whoever email still
+// reaches, and the actions the pair's state allows.
+func attentionPage(p programme.Programme, in health.Input, ex health.Extras) attentionData {
 	people := map[string]programme.Participant{}
 	for _, x := range in.Participants {
 		people[x.ID] = x
@@ -125,7 +133,7 @@ func (s *Server) attention(w http.ResponseWriter, r *http.Request) {
 		sec.Concerns = append(sec.Concerns, v)
 		d.Total++
 	}
-	s.render(w, r, http.StatusOK, "attention", view{Title: "Attention list · " + p.Name, Notice: r.URL.Query().Get("notice"), Data: d})
+	return d
 }
 
 // pairButtons are the actions a pair's state allows. What a flag or a
@@ -187,9 +195,6 @@ func (s *Server) loadExtras(ctx context.Context, in health.Input) (health.Extras
 func backToAttention(w http.ResponseWriter, r *http.Request, programmeID, notice string) {
 	http.Redirect(w, r, "/programmes/"+programmeID+"/attention?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 }
-
-// errUnchanged is a refused action explained to the coordinator.
-var errUnchanged = errors.New("nothing changed")
 
 // loadPairOf reads the pair named in the path, answering 404 itself.
 func (s *Server) loadPairOf(w http.ResponseWriter, r *http.Request, p programme.Programme, id string) (programme.Pair, bool) {

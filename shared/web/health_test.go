@@ -156,6 +156,17 @@ func TestHealthPagesRefuseUnknownIDs(t *testing.T) {
 	} {
 		s.get(t, c, path, http.StatusNotFound)
 	}
+	// A programme without pairs yet: every page renders, saying so.
+	empty := s.createProgramme(t, c, f.csrf, "Not started")
+	for path, want := range map[string]string{
+		"/dashboard": "No pairs yet", "/attention": "Nothing needs you right now.", "/stories": "No stories shared yet.",
+		"/report": "No check-ins went out.", "/export/pairs.csv": "pair,senior",
+	} {
+		if page := s.get(t, c, "/programmes/"+empty+path, http.StatusOK); !strings.Contains(page, want) {
+			t.Errorf("%s of an empty programme lacks %q", path, want)
+		}
+	}
+
 	anon := client()
 	resp, err := anon.Get(s.URL + "/programmes/" + f.id + "/dashboard")
 	if err != nil {

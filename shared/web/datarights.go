@@ -23,6 +23,8 @@ type participantExport struct {
 	Replies     []store.Reply         `json:"replies"`
 	Stories     []store.Story         `json:"stories"`
 	ThanksSent  []store.Thanks        `json:"thanks_sent"`
+	// NotesReceived are the coordinators' personal notes to them.
+	NotesReceived []store.Note `json:"notes_received"`
 }
 
 type exportProgramme struct {
@@ -91,6 +93,10 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if out.ThanksSent, err = s.Store.ListThanksFrom(ctx, p.ID, x.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if out.NotesReceived, err = s.Store.ListNotes(ctx, p.ID, x.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -47,6 +47,7 @@ type Store interface {
 	ListReplies(ctx context.Context, programmeID, participantID string) ([]store.Reply, error)
 	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
 	ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]store.Thanks, error)
+	ListNotes(ctx context.Context, programmeID, participantID string) ([]store.Note, error)
 	Erase(ctx context.Context, programmeID, participantID string, quarantined func(store.Quarantined) bool, now time.Time) (string, error)
 
 	// The review of proposed matches and the org chart (review.go, orgchart.go).

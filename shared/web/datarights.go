@@ -43,11 +43,7 @@ type exportPair struct {
 }
 
 func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.loadProgramme(w, r)
-	if !ok {
-		return
-	}
-	x, ok := s.loadParticipant(w, r, p)
+	p, x, ok := s.loadPerson(w, r)
 	if !ok {
 		return
 	}
@@ -111,11 +107,7 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) eraseForm(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.loadProgramme(w, r)
-	if !ok {
-		return
-	}
-	x, ok := s.loadParticipant(w, r, p)
+	p, x, ok := s.loadPerson(w, r)
 	if !ok {
 		return
 	}
@@ -137,11 +129,7 @@ func mustCSRF(s *Server, r *http.Request) string {
 }
 
 func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.loadProgramme(w, r)
-	if !ok {
-		return
-	}
-	x, ok := s.loadParticipant(w, r, p)
+	p, x, ok := s.loadPerson(w, r)
 	if !ok {
 		return
 	}

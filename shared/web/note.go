@@ -35,11 +35,7 @@ type noteData struct {
 // noteForm asks for the note. The form carries a random key, so sending it
 // twice (a double click, a resubmitted page) sends one email.
 func (s *Server) noteForm(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.loadProgramme(w, r)
-	if !ok {
-		return
-	}
-	x, ok := s.loadParticipant(w, r, p)
+	p, x, ok := s.loadPerson(w, r)
 	if !ok {
 		return
 	}
@@ -57,11 +53,7 @@ func (s *Server) renderNote(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) sendNote(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.loadProgramme(w, r)
-	if !ok {
-		return
-	}
-	x, ok := s.loadParticipant(w, r, p)
+	p, x, ok := s.loadPerson(w, r)
 	if !ok {
 		return
 	}

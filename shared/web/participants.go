@@ -225,6 +225,17 @@ func (s *Server) exampleCSV(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(enrol.ExampleCSV()))
 }
 
+// loadPerson reads the programme and participant named in the path,
+// answering 404 itself.
+func (s *Server) loadPerson(w http.ResponseWriter, r *http.Request) (programme.Programme, programme.Participant, bool) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return p, programme.Participant{}, false
+	}
+	x, ok := s.loadParticipant(w, r, p)
+	return p, x, ok
+}
+
 func (s *Server) loadParticipant(w http.ResponseWriter, r *http.Request, p programme.Programme) (programme.Participant, bool) {
 	pid := r.PathValue("pid")
 	if !ids.Valid(pid) {
@@ -244,11 +255,7 @@ func (s *Server) loadParticipant(w http.ResponseWriter, r *http.Request, p progr
 }
 
 func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.loadProgramme(w, r)
-	if !ok {
-		return
-	}
-	x, ok := s.loadParticipant(w, r, p)
+	p, x, ok := s.loadPerson(w, r)
 	if !ok {
 		return
 	}
@@ -273,11 +280,7 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) resendWelcome(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.loadProgramme(w, r)
-	if !ok {
-		return
-	}
-	x, ok := s.loadParticipant(w, r, p)
+	p, x, ok := s.loadPerson(w, r)
 	if !ok {
 		return
 	}

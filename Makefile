@@ -56,10 +56,10 @@ lint:
 fmt:
 	gofmt -w .
 
-## build      every function as a linux/arm64 bootstrap under bin/<folder>/
+## build      every function as a linux/arm64 bootstrap under .build/<folder>/
 build:
 	@for f in $(FUNCTIONS); do dir=$${f#*:}; echo "build $$dir"; \
-	  $(GOBUILD) -o bin/$$dir/bootstrap ./functions/$$dir || exit 1; done
+	  $(GOBUILD) -o .build/$$dir/bootstrap ./functions/$$dir || exit 1; done
 
 # build-<LogicalId>: what `sam build` calls for each function (BuildMethod: makefile).
 define sam_build_rule
@@ -83,4 +83,4 @@ reset:
 
 ## clean      remove build outputs
 clean:
-	rm -rf .aws-sam bin
+	rm -rf .aws-sam .build

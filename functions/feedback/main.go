@@ -23,13 +23,11 @@ func main() {
 	env := config.New(os.Getenv)
 	table := env.Require("TABLE_NAME")
 	if err := env.Err(); err != nil {
-		log.Error("feedback function cannot start", "err", err)
-		os.Exit(1)
+		config.Exit(log, "feedback", err)
 	}
 	aws, err := awsconfig.LoadDefaultConfig(context.Background())
 	if err != nil {
-		log.Error("feedback function cannot start", "err", err)
-		os.Exit(1)
+		config.Exit(log, "feedback", err)
 	}
 	h := &feedback.Handler{
 		Store:   store.New(dynamodb.NewFromConfig(aws), table),

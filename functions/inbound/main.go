@@ -35,26 +35,21 @@ func main() {
 		Retention:  time.Duration(env.Int("REPLY_RETENTION_DAYS", 365)) * 24 * time.Hour,
 	}
 	if err := env.Err(); err != nil {
-		fail(log, err)
+		config.Exit(log, "inbound", err)
 	}
 	ctx := context.Background()
 	aws, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "inbound", err)
 	}
 	signer, err := config.Signer(ctx, secretsmanager.NewFromConfig(aws), secretARN)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "inbound", err)
 	}
 	h, err := inbound.New(store.New(dynamodb.NewFromConfig(aws), table), &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL},
 		signer, clock.System{}, log, settings)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "inbound", err)
 	}
 	lambda.Start(inbound.SESHandler(h, inbound.Bucket{Client: s3.NewFromConfig(aws), Name: bucket, Prefix: prefix}))
-}
-
-func fail(log *slog.Logger, err error) {
-	log.Error("inbound function cannot start", "err", err)
-	os.Exit(1)
 }

@@ -26,13 +26,11 @@ func main() {
 	table := env.Require("TABLE_NAME")
 	queueURL := env.Require("SEND_QUEUE_URL")
 	if err := env.Err(); err != nil {
-		log.Error("match function cannot start", "err", err)
-		os.Exit(1)
+		config.Exit(log, "match", err)
 	}
 	aws, err := awsconfig.LoadDefaultConfig(context.Background())
 	if err != nil {
-		log.Error("match function cannot start", "err", err)
-		os.Exit(1)
+		config.Exit(log, "match", err)
 	}
 	svc := &review.Service{
 		Store: store.New(dynamodb.NewFromConfig(aws), table),

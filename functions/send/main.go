@@ -35,29 +35,24 @@ func main() {
 	maxRate := env.Int("SES_MAX_SEND_RATE", 0)
 	concurrency := env.Int("SEND_CONCURRENCY", 1)
 	if err := env.Err(); err != nil {
-		fail(log, err)
+		config.Exit(log, "send", err)
 	}
 
 	ctx := context.Background()
 	aws, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "send", err)
 	}
 	signer, err := config.Signer(ctx, secretsmanager.NewFromConfig(aws), secretARN)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "send", err)
 	}
 	d, err := mail.NewDeliverer(
 		store.New(dynamodb.NewFromConfig(aws), table),
 		&mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet, Limiter: mail.RateLimiter(float64(maxRate), concurrency)},
 		signer, clock.System{}, log, settings)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "send", err)
 	}
 	lambda.Start(sendqueue.SQSHandler(d, log))
-}
-
-func fail(log *slog.Logger, err error) {
-	log.Error("send function cannot start", "err", err)
-	os.Exit(1)
 }

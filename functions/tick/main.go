@@ -30,13 +30,11 @@ func main() {
 	workers := env.Int("TICK_WORKERS", 4)
 	coordinators := env.Addresses("COORDINATORS")
 	if err := env.Err(); err != nil {
-		log.Error("tick function cannot start", "err", err)
-		os.Exit(1)
+		config.Exit(log, "tick", err)
 	}
 	aws, err := awsconfig.LoadDefaultConfig(context.Background())
 	if err != nil {
-		log.Error("tick function cannot start", "err", err)
-		os.Exit(1)
+		config.Exit(log, "tick", err)
 	}
 	db := store.New(dynamodb.NewFromConfig(aws), table)
 	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}

@@ -40,17 +40,17 @@ func main() {
 	}
 	confSet := env.Optional("SES_CONFIGURATION_SET", "")
 	if err := env.Err(); err != nil {
-		fail(log, err)
+		config.Exit(log, "web", err)
 	}
 
 	ctx := context.Background()
 	aws, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "web", err)
 	}
 	signer, err := config.Signer(ctx, secretsmanager.NewFromConfig(aws), secretARN)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "web", err)
 	}
 	db := store.New(dynamodb.NewFromConfig(aws), table)
 	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}
@@ -73,12 +73,7 @@ func main() {
 		},
 	}, cfg)
 	if err != nil {
-		fail(log, err)
+		config.Exit(log, "web", err)
 	}
 	lambdaurl.Start(srv)
-}
-
-func fail(log *slog.Logger, err error) {
-	log.Error("web function cannot start", "err", err)
-	os.Exit(1)
 }

@@ -6,7 +6,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,4 +110,11 @@ func (e *Env) Err() error {
 		return nil
 	}
 	return errors.New(strings.Join(msgs, "; "))
+}
+
+// Exit logs why a function cannot start and ends the process, which Lambda
+// reports as an initialisation failure.
+func Exit(log *slog.Logger, function string, err error) {
+	log.Error(function+" function cannot start", "err", err)
+	os.Exit(1)
 }

@@ -73,23 +73,10 @@ func Parse(r io.Reader) ([]Row, error) {
 
 // ParseBytes is Parse on data already in memory.
 func ParseBytes(data []byte) ([]Row, error) {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return nil, Errors{{Msg: "The file is saved as UTF-16. Save it as \"CSV UTF-8\" and upload it again."}}
+	cr, err := newReader(data)
+	if err != nil {
+		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, Errors{{Msg: "The file is empty."}}
-	}
-	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
-		return nil, Errors{{Line: line, Msg: "this line is not UTF-8 text. Save the file as \"CSV UTF-8\" and upload it again."}}
-	}
-
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = detectDelimiter(data)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
 
 	header, err := cr.Read()
 	if err != nil {
@@ -142,6 +129,27 @@ func ParseBytes(data []byte) ([]Row, error) {
 		return nil, Errors{{Msg: "The file has a header but no people."}}
 	}
 	return rows, nil
+}
+
+// newReader checks that an upload is UTF-8 text (with or without a BOM,
+// not UTF-16, not empty) and reads it with the delimiter its header uses.
+func newReader(data []byte) (*csv.Reader, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return nil, Errors{{Msg: "The file is saved as UTF-16. Save it as \"CSV UTF-8\" and upload it again."}}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, Errors{{Msg: "The file is empty."}}
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return nil, Errors{{Line: line, Msg: "this line is not UTF-8 text. Save the file as \"CSV UTF-8\" and upload it again."}}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma = detectDelimiter(data)
+	cr.FieldsPerRecord = -1
+	return cr, nil
 }
 
 func firstInvalid(b []byte) int {

@@ -1,13 +1,10 @@
 package enrol
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/upward-mentoring/upward/shared/programme"
 )
@@ -51,21 +48,10 @@ func ParseOrgChart(r io.Reader) ([]OrgRow, error) {
 	if len(data) > OrgMaxBytes {
 		return nil, ErrTooLarge
 	}
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return nil, Errors{{Msg: "The file is saved as UTF-16. Save it as \"CSV UTF-8\" and upload it again."}}
+	cr, err := newReader(data)
+	if err != nil {
+		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, Errors{{Msg: "The file is empty."}}
-	}
-	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
-		return nil, Errors{{Line: line, Msg: "this line is not UTF-8 text. Save the file as \"CSV UTF-8\" and upload it again."}}
-	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = detectDelimiter(data)
-	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
 		return nil, Errors{csvError(err)}

@@ -2,14 +2,12 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
-	"github.com/upward-mentoring/upward/shared/store"
 )
 
 // Kinds of email that answer a participant's reply.
@@ -43,13 +41,9 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Job) (Email, fun
 	if !ok || !known {
 		return Email{}, nil, fmt.Errorf("ack %q: %w", j.Ref, ErrSkipped)
 	}
-	prog, err := d.data.GetProgramme(ctx, j.ProgrammeID)
+	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
-		return Email{}, nil, gone(err)
-	}
-	person, err := d.data.GetParticipant(ctx, j.ProgrammeID, j.ParticipantID)
-	if err != nil {
-		return Email{}, nil, gone(err)
+		return Email{}, nil, err
 	}
 	if person.Status == programme.Bounced {
 		return Email{}, nil, fmt.Errorf("%s bounced: %w", person.ID, ErrSkipped)
@@ -90,19 +84,12 @@ func (d *Deliverer) composeThanks(ctx context.Context, j sendqueue.Job) (Email, 
 		return Email{}, nil, fmt.Errorf("thanks %q: %w", j.Ref, ErrSkipped)
 	}
 	t, err := d.data.GetThanks(ctx, j.ProgrammeID, fromID, key)
-	if errors.Is(err, store.ErrNotFound) {
+	if err != nil {
 		return Email{}, nil, gone(err)
 	}
+	prog, to, err := d.programmeAndPerson(ctx, j.ProgrammeID, t.ToID)
 	if err != nil {
 		return Email{}, nil, err
-	}
-	prog, err := d.data.GetProgramme(ctx, j.ProgrammeID)
-	if err != nil {
-		return Email{}, nil, gone(err)
-	}
-	to, err := d.data.GetParticipant(ctx, j.ProgrammeID, t.ToID)
-	if err != nil {
-		return Email{}, nil, gone(err)
 	}
 	from, err := d.data.GetParticipant(ctx, j.ProgrammeID, t.FromID)
 	if err != nil {

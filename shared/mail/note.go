@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -33,19 +32,12 @@ type noteData struct {
 // conversation between two people, not something Upward records.
 func (d *Deliverer) composeNote(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
 	n, err := d.data.GetNote(ctx, j.ProgrammeID, j.ParticipantID, j.Ref)
-	if errors.Is(err, store.ErrNotFound) {
+	if err != nil {
 		return Email{}, nil, gone(err)
 	}
+	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
 		return Email{}, nil, err
-	}
-	prog, err := d.data.GetProgramme(ctx, j.ProgrammeID)
-	if err != nil {
-		return Email{}, nil, gone(err)
-	}
-	person, err := d.data.GetParticipant(ctx, j.ProgrammeID, j.ParticipantID)
-	if err != nil {
-		return Email{}, nil, gone(err)
 	}
 	if err := d.mailable(ctx, person); err != nil {
 		return Email{}, nil, err

@@ -46,10 +46,21 @@ func (d *Deliverer) loadPair(ctx context.Context, j sendqueue.Job) (pairContext,
 	return pc, nil
 }
 
+// programmeAndPerson reads a programme and one of its participants; either
+// being gone (erased since the job was queued) is a skip, not a failure.
+func (d *Deliverer) programmeAndPerson(ctx context.Context, programmeID, personID string) (programme.Programme, programme.Participant, error) {
+	prog, err := d.data.GetProgramme(ctx, programmeID)
+	if err != nil {
+		return prog, programme.Participant{}, gone(err)
+	}
+	person, err := d.data.GetParticipant(ctx, programmeID, personID)
+	return prog, person, gone(err)
+}
+
 // gone turns "not found" into a skip: data erased since the job was queued
 // means there is nobody to write to.
 func gone(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
+	if err != nil && errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%w: %w", ErrSkipped, err)
 	}
 	return err

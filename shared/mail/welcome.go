@@ -2,14 +2,12 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
-	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 )
 
@@ -27,17 +25,7 @@ type welcomeData struct {
 }
 
 func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	prog, err := d.data.GetProgramme(ctx, j.ProgrammeID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Email{}, nil, fmt.Errorf("programme %s is gone: %w", j.ProgrammeID, ErrSkipped)
-	}
-	if err != nil {
-		return Email{}, nil, err
-	}
-	person, err := d.data.GetParticipant(ctx, j.ProgrammeID, j.ParticipantID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Email{}, nil, fmt.Errorf("participant %s is gone: %w", j.ParticipantID, ErrSkipped)
-	}
+	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
 		return Email{}, nil, err
 	}

@@ -159,6 +159,16 @@ func statusIs(st ...ProposalStatus) expression.ConditionBuilder {
 	return c
 }
 
+// updateRunning applies upd to a proposal that is still running, and
+// returns ErrConflict once it is not (another delivery finished it).
+func (s *Store) updateRunning(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, what string) error {
+	cond := statusIs(ProposalRunning)
+	if err := s.update(ctx, programmePK(programmeID), proposalSK(id), upd, &cond, ErrConflict, nil); err != nil {
+		return fmt.Errorf("%s %s: %w", what, id, err)
+	}
+	return nil
+}
+
 // ProposalProgress records how far a running proposal is; it returns
 // ErrConflict once the proposal is no longer running.
 func (s *Store) ProposalProgress(ctx context.Context, programmeID, id, stage string, done, total int, now time.Time) error {
@@ -166,11 +176,7 @@ func (s *Store) ProposalProgress(ctx context.Context, programmeID, id, stage str
 		Set(expression.Name("done"), expression.Value(done)).
 		Set(expression.Name("total"), expression.Value(total)).
 		Set(expression.Name("updated_at"), expression.Value(now))
-	cond := statusIs(ProposalRunning)
-	if err := s.update(ctx, programmePK(programmeID), proposalSK(id), upd, &cond, ErrConflict, nil); err != nil {
-		return fmt.Errorf("progress of proposal %s: %w", id, err)
-	}
-	return nil
+	return s.updateRunning(ctx, programmeID, id, upd, "progress of proposal")
 }
 
 // FinishProposal stores a run's result and marks the proposal ready. The
@@ -191,11 +197,7 @@ func (s *Store) FinishProposal(ctx context.Context, programmeID, id string, sum 
 		Set(expression.Name("parts"), expression.Value(parts)).
 		Set(expression.Name("finished_at"), expression.Value(now)).
 		Set(expression.Name("updated_at"), expression.Value(now))
-	cond := statusIs(ProposalRunning)
-	if err := s.update(ctx, programmePK(programmeID), proposalSK(id), upd, &cond, ErrConflict, nil); err != nil {
-		return fmt.Errorf("finish proposal %s: %w", id, err)
-	}
-	return nil
+	return s.updateRunning(ctx, programmeID, id, upd, "finish proposal")
 }
 
 // FailProposal marks a running proposal failed, saying why.
@@ -204,11 +206,7 @@ func (s *Store) FailProposal(ctx context.Context, programmeID, id, reason string
 		Set(expression.Name("error"), expression.Value(reason)).
 		Set(expression.Name("finished_at"), expression.Value(now)).
 		Set(expression.Name("updated_at"), expression.Value(now))
-	cond := statusIs(ProposalRunning)
-	if err := s.update(ctx, programmePK(programmeID), proposalSK(id), upd, &cond, ErrConflict, nil); err != nil {
-		return fmt.Errorf("fail proposal %s: %w", id, err)
-	}
-	return nil
+	return s.updateRunning(ctx, programmeID, id, upd, "fail proposal")
 }
 
 // ProposalResult reads a ready proposal's result into out.

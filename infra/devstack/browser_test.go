@@ -13,7 +13,7 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/browsertest"
 	"github.com/upward-mentoring/upward/infra/devstack"
-	"github.com/upward-mentoring/upward/shared/localstack"
+	"github.com/upward-mentoring/upward/infra/localstack"
 )
 
 const coordinator = "lead@example.org"

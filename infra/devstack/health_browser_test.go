@@ -15,7 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/upward-mentoring/upward/infra/browsertest"
-	"github.com/upward-mentoring/upward/shared/localstack"
+	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/programme"
 )
 

@@ -12,9 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
+	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/health"
 	"github.com/upward-mentoring/upward/shared/ids"
-	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
 )

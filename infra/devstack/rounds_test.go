@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
+	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/ids"
-	"github.com/upward-mentoring/upward/shared/localstack"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/rounds"
 )

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/upward-mentoring/upward/shared/localstack"
+	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
+	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"

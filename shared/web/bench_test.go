@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
-	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/infra/localstack"
+	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -28,7 +29,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
-	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
@@ -67,7 +67,7 @@ type Stack struct {
 	SESURL      string
 	DynamoDBURL string
 	Store       *store.Store
-	Queue       *sendqueue.Memory
+	Queue       *memqueue.Queue
 	Clock       *clock.Dev
 	Signer      *token.Signer
 	Web         *web.Server
@@ -187,7 +187,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	st.cancel = cancel
-	st.Queue = sendqueue.NewMemory(runCtx, deliverer, 4, o.Log)
+	st.Queue = memqueue.New(runCtx, deliverer, memqueue.Options{Workers: 4, Backoff: 500 * time.Millisecond, Log: o.Log})
 
 	inboundDir := filepath.Join(os.TempDir(), "upward-inbound-"+ids.New())
 	if o.DataDir != "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/feedback"
@@ -164,7 +165,7 @@ func TestASuppressedAddressReceivesNothingOnTheNextTick(t *testing.T) {
 	}
 	qctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	q := sendqueue.NewMemory(qctx, d, 2, slog.New(slog.DiscardHandler))
+	q := memqueue.New(qctx, d, memqueue.Options{Workers: 2, Log: slog.New(slog.DiscardHandler)})
 	e.clock.Set(time.Date(2027, 1, 18, 9, 30, 0, 0, time.UTC))
 	tick := &schedule.Ticker{Store: e.store, Queue: q, Clock: e.clock, Log: slog.New(slog.DiscardHandler)}
 	if _, err := tick.Tick(ctx); err != nil {

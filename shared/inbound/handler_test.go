@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
@@ -31,7 +32,7 @@ type env struct {
 	store          *store.Store
 	signer         *token.Signer
 	handler        *inbound.Handler
-	queue          *sendqueue.Memory
+	queue          *memqueue.Queue
 	prog           programme.Programme
 	senior, junior programme.Participant
 	pair           programme.Pair
@@ -50,7 +51,7 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	qctx, cancel := context.WithCancel(context.Background())
-	e.queue = sendqueue.NewMemory(qctx, d, 2, log)
+	e.queue = memqueue.New(qctx, d, memqueue.Options{Workers: 2, Log: log})
 	t.Cleanup(func() { cancel(); e.queue.Wait() })
 	e.handler, err = inbound.New(s, e.queue, e.signer, clk, log, inbound.Settings{MailDomain: domain})
 	if err != nil {

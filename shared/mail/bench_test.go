@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -30,7 +31,7 @@ func BenchmarkSendThroughput(b *testing.B) {
 			b.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		q := sendqueue.NewMemory(ctx, d, 8, slog.New(slog.DiscardHandler))
+		q := memqueue.New(ctx, d, memqueue.Options{Workers: 8, Log: slog.New(slog.DiscardHandler)})
 		var jobs []sendqueue.Job
 		for _, p := range f.people {
 			jobs = append(jobs, sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: p.ID})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
@@ -19,7 +20,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/matching"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
-	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 )
@@ -31,7 +31,7 @@ var t0 = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 type env struct {
 	svc   *review.Service
 	store *store.Store
-	queue *sendqueue.Memory
+	queue *memqueue.Queue
 	clock *clock.Fixed
 	tag   string
 }
@@ -50,7 +50,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	q := sendqueue.NewMemory(ctx, d, 2, log)
+	q := memqueue.New(ctx, d, memqueue.Options{Workers: 2, Log: log})
 	t.Cleanup(func() { cancel(); q.Wait() })
 	return &env{svc: &review.Service{Store: s, Queue: q, Clock: clk, Log: log, Heartbeat: 10 * time.Millisecond}, store: s, queue: q, clock: clk, tag: ids.New()[:6]}
 }

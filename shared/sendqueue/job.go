@@ -1,7 +1,8 @@
 // Package sendqueue carries the decision "send this email" from the code
 // that makes it (the web function's enrolment, the schedule's tick) to the
 // code that sends it. In AWS it is an SQS queue, so sending scales out and is
-// retried per message; locally it is an in-process queue with retries.
+// retried per message; locally it is infra/memqueue, which is why only the
+// SQS side lives here.
 package sendqueue
 
 import (

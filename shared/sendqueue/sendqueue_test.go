@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
@@ -47,22 +46,6 @@ func TestSQSHandlerReportsOnlyFailedMessages(t *testing.T) {
 	want := []events.SQSBatchItemFailure{{ItemIdentifier: "m2"}}
 	if diff := cmp.Diff(want, resp.BatchItemFailures); diff != "" {
 		t.Errorf("batch failures (-want +got):\n%s", diff)
-	}
-}
-
-func TestMemoryQueueRetriesUntilDone(t *testing.T) {
-	j := Job{Kind: KindWelcome, ProgrammeID: "p", ParticipantID: "c"}
-	rec := &recorder{seen: map[string]int{}, fails: map[string]int{j.Key(): 2}}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	q := NewMemory(ctx, rec, 2, slog.New(slog.DiscardHandler))
-	q.Backoff = time.Millisecond
-	if err := q.Enqueue(ctx, j); err != nil {
-		t.Fatal(err)
-	}
-	q.Drain()
-	if rec.seen[j.Key()] != 3 {
-		t.Errorf("handled %d times, want 3 (two failures, then success)", rec.seen[j.Key()])
 	}
 }
 

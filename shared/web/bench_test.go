@@ -15,13 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
-	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
@@ -94,7 +94,7 @@ func benchSite(b *testing.B, s *store.Store, now time.Time) (*httptest.Server, *
 	log := slog.New(slog.DiscardHandler)
 	signer, _ := token.NewSigner(bytes.Repeat([]byte{5}, 32))
 	qctx, cancel := context.WithCancel(context.Background())
-	q := sendqueue.NewMemory(qctx, nil, 1, log)
+	q := memqueue.New(qctx, nil, memqueue.Options{Workers: 1, Log: log})
 	clk := clock.NewFixed(now)
 	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
 	w, err := web.New(web.Deps{Store: s, Sender: &mail.SES{Client: stacktest.SES(b)}, Queue: q, Signer: signer, Clock: clk, Log: log,

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/enrol"
@@ -23,7 +24,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/schedule"
-	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
@@ -37,7 +37,7 @@ type site struct {
 	*httptest.Server
 	store  *store.Store
 	clock  *clock.Fixed
-	queue  *sendqueue.Memory
+	queue  *memqueue.Queue
 	signer *token.Signer
 	coord  string
 }
@@ -56,7 +56,7 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	q := sendqueue.NewMemory(ctx, d, 2, log)
+	q := memqueue.New(ctx, d, memqueue.Options{Workers: 2, Log: log})
 	coord := "coord-" + ids.New()[:6] + "@example.org"
 	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
 	w, err := web.New(web.Deps{Store: s, Sender: ses, Queue: q, Signer: signer, Clock: clk, Log: log,

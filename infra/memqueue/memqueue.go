@@ -1,0 +1,183 @@
+// Package memqueue is the local stand-in for the SQS send queue, used by
+// `upward dev` and by tests: a queue in memory worked by a few goroutines,
+// with redelivery after a failure the way SQS redelivers after the
+// visibility timeout, and a dead letter after the last attempt.
+//
+// It lives in infra/ because nothing in AWS uses it: the Lambda functions
+// carry only sendqueue.SQS.
+package memqueue
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+)
+
+// Options say how the queue works its jobs.
+type Options struct {
+	// Workers handle jobs side by side (default 1).
+	Workers int
+	// MaxAttempts before a job is dead-lettered (default 5).
+	MaxAttempts int
+	// Backoff is how long the n-th redelivery waits, times n (0: at once,
+	// which tests use so that a retry costs no wall-clock time).
+	Backoff time.Duration
+	// Log receives retries and dead letters (nil: discarded).
+	Log *slog.Logger
+}
+
+// Queue is a sendqueue.Queue in memory.
+type Queue struct {
+	handler sendqueue.Handler
+	o       Options
+	jobs    chan delivery
+	running sync.WaitGroup
+
+	mu sync.Mutex
+	// settled is broadcast whenever pending reaches zero or the queue stops,
+	// which is what Drain waits for.
+	settled *sync.Cond
+	pending int
+	stopped bool
+	dead    []sendqueue.Job
+}
+
+var _ sendqueue.Queue = (*Queue)(nil)
+
+type delivery struct {
+	job     sendqueue.Job
+	attempt int
+}
+
+// New starts workers that hand jobs to h until ctx ends.
+func New(ctx context.Context, h sendqueue.Handler, o Options) *Queue {
+	if o.Workers <= 0 {
+		o.Workers = 1
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	q := &Queue{handler: h, o: o, jobs: make(chan delivery, 100000)}
+	q.settled = sync.NewCond(&q.mu)
+	for i := 0; i < o.Workers; i++ {
+		q.running.Add(1)
+		go q.work(ctx)
+	}
+	q.running.Add(1)
+	go func() {
+		defer q.running.Done()
+		<-ctx.Done()
+		q.mu.Lock()
+		q.stopped = true
+		q.settled.Broadcast()
+		q.mu.Unlock()
+	}()
+	return q
+}
+
+// Enqueue adds jobs. Each is counted as pending before Enqueue returns, so
+// a Drain that follows waits for it.
+func (q *Queue) Enqueue(ctx context.Context, jobs ...sendqueue.Job) error {
+	for _, j := range jobs {
+		q.add()
+		select {
+		case q.jobs <- delivery{job: j}:
+		case <-ctx.Done():
+			q.finish()
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Drain waits until every job enqueued so far has been handled or
+// dead-lettered, including the jobs those jobs enqueued in turn, or until
+// the queue has stopped. It waits on a count, never on the clock, so a
+// test that drains sees the same result on a loaded machine as on an idle
+// one.
+func (q *Queue) Drain() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.pending > 0 && !q.stopped {
+		q.settled.Wait()
+	}
+}
+
+// DeadLettered returns the jobs that failed on every attempt, oldest first.
+func (q *Queue) DeadLettered() []sendqueue.Job {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]sendqueue.Job(nil), q.dead...)
+}
+
+// Wait waits for the workers to stop after ctx ends.
+func (q *Queue) Wait() { q.running.Wait() }
+
+func (q *Queue) add() {
+	q.mu.Lock()
+	q.pending++
+	q.mu.Unlock()
+}
+
+func (q *Queue) finish() {
+	q.mu.Lock()
+	q.pending--
+	if q.pending == 0 {
+		q.settled.Broadcast()
+	}
+	q.mu.Unlock()
+}
+
+func (q *Queue) work(ctx context.Context) {
+	defer q.running.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case d := <-q.jobs:
+			q.handle(ctx, d)
+		}
+	}
+}
+
+func (q *Queue) handle(ctx context.Context, d delivery) {
+	err := q.handler.Handle(ctx, d.job)
+	switch {
+	case err == nil:
+		q.finish()
+	case d.attempt+1 >= q.o.MaxAttempts:
+		q.o.Log.Error("send job dead-lettered", "key", d.job.Key(), "attempts", d.attempt+1, "err", err)
+		q.mu.Lock()
+		q.dead = append(q.dead, d.job)
+		q.mu.Unlock()
+		q.finish()
+	default:
+		q.o.Log.Warn("send job failed; retrying", "key", d.job.Key(), "attempt", d.attempt+1, "err", err)
+		d.attempt++
+		// The job stays pending while it waits: Drain does not return
+		// between a failure and its retry.
+		q.running.Add(1)
+		go func() {
+			defer q.running.Done()
+			wait := time.NewTimer(q.o.Backoff * time.Duration(d.attempt))
+			defer wait.Stop()
+			select {
+			case <-wait.C:
+			case <-ctx.Done():
+				q.finish()
+				return
+			}
+			select {
+			case q.jobs <- d:
+			case <-ctx.Done():
+				q.finish()
+			}
+		}()
+	}
+}

@@ -22,7 +22,6 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/memqueue"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -68,7 +67,7 @@ type Stack struct {
 	DynamoDBURL string
 	Store       *store.Store
 	Queue       *memqueue.Queue
-	Clock       *clock.Dev
+	Clock       *Clock
 	Signer      *token.Signer
 	Web         *web.Server
 	Ticker      *schedule.Ticker
@@ -160,7 +159,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if o.DataDir != "" {
 		clockFile = filepath.Join(o.DataDir, "clock")
 	}
-	if st.Clock, err = clock.NewDev(clockFile); err != nil {
+	if st.Clock, err = NewClock(clockFile); err != nil {
 		return nil, err
 	}
 	key, err := hmacKey(o.DataDir)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/feedback"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -31,7 +30,7 @@ var approved = time.Date(2026, 12, 30, 12, 0, 0, 0, time.UTC)
 
 type env struct {
 	store          *store.Store
-	clock          *clock.Fixed
+	clock          *stacktest.Clock
 	prog           programme.Programme
 	senior, junior programme.Participant
 	pair           programme.Pair
@@ -42,7 +41,7 @@ func setup(t *testing.T) *env {
 	t.Helper()
 	s, _ := stacktest.Store(t)
 	ctx := context.Background()
-	e := &env{store: s, clock: clock.NewFixed(approved)}
+	e := &env{store: s, clock: stacktest.NewClock(approved)}
 	e.prog = programme.New(approved)
 	e.prog.ID, e.prog.Name, e.prog.StartDate, e.prog.EndDate = ids.New(), "P", "2027-01-04", "2027-06-30"
 	if err := s.CreateProgramme(ctx, e.prog); err != nil {

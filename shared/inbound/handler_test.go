@@ -11,7 +11,6 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -44,7 +43,7 @@ func setup(t *testing.T) *env {
 	ctx := context.Background()
 	e := &env{store: s}
 	e.signer, _ = token.NewSigner(bytes.Repeat([]byte{4}, 32))
-	clk := clock.NewFixed(t0)
+	clk := stacktest.NewClock(t0)
 	log := slog.New(slog.DiscardHandler)
 	d, err := mail.NewDeliverer(s, &mail.SES{Client: stacktest.SES(t)}, e.signer, clk, log, mail.Settings{FromAddress: "p@" + domain, MailDomain: domain, BaseURL: "https://upward.test"})
 	if err != nil {

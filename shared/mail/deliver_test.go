@@ -17,7 +17,6 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -62,7 +61,7 @@ func setupB(t testing.TB, people ...programme.Participant) fixture {
 
 func (f fixture) deliverer(t *testing.T, sender mail.Sender) *mail.Deliverer {
 	t.Helper()
-	d, err := mail.NewDeliverer(f.store, sender, f.signer, clock.NewFixed(now), slog.New(slog.DiscardHandler), mail.Settings{
+	d, err := mail.NewDeliverer(f.store, sender, f.signer, stacktest.NewClock(now), slog.New(slog.DiscardHandler), mail.Settings{
 		FromAddress: "programmes@mentoring.example.org", MailDomain: "mentoring.example.org", BaseURL: "https://upward.example.org",
 	})
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/matching"
@@ -32,7 +31,7 @@ type env struct {
 	svc   *review.Service
 	store *store.Store
 	queue *memqueue.Queue
-	clock *clock.Fixed
+	clock *stacktest.Clock
 	tag   string
 }
 
@@ -41,7 +40,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	s, _ := stacktest.Store(t)
-	clk := clock.NewFixed(t0)
+	clk := stacktest.NewClock(t0)
 	log := slog.New(slog.DiscardHandler)
 	signer, _ := token.NewSigner(bytes.Repeat([]byte{3}, 32))
 	d, err := mail.NewDeliverer(s, &mail.SES{Client: stacktest.SES(t)}, signer, clk, log,

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
@@ -85,7 +84,7 @@ func BenchmarkTickPlanning(b *testing.B) {
 		seed(b, s, prog, pairs)
 		c := &counting{DynamoDB: db}
 		q := &countQueue{}
-		t := &schedule.Ticker{Store: store.New(c, table), Queue: q, Clock: clock.NewFixed(time.Date(2027, 1, 18, 9, 30, 0, 0, time.UTC)), Log: slog.New(slog.DiscardHandler), Workers: 4}
+		t := &schedule.Ticker{Store: store.New(c, table), Queue: q, Clock: stacktest.NewClock(time.Date(2027, 1, 18, 9, 30, 0, 0, time.UTC)), Log: slog.New(slog.DiscardHandler), Workers: 4}
 		b.StartTimer()
 		start := time.Now()
 		st, err := t.Tick(ctx)

@@ -15,7 +15,6 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -51,7 +50,7 @@ func (c *collector) take() []sendqueue.Job {
 
 type env struct {
 	store  *store.Store
-	clock  *clock.Fixed
+	clock  *stacktest.Clock
 	queue  *collector
 	ticker *schedule.Ticker
 	prog   programme.Programme
@@ -67,7 +66,7 @@ func setup(t *testing.T, n int) *env {
 	s, _ := stacktest.Store(t)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 30, 12, 0, 0, 0, time.UTC)
-	e := &env{store: s, clock: clock.NewFixed(start), queue: &collector{}}
+	e := &env{store: s, clock: stacktest.NewClock(start), queue: &collector{}}
 	e.signer, _ = token.NewSigner(bytes.Repeat([]byte{8}, 32))
 	e.ticker = &schedule.Ticker{Store: s, Queue: e.queue, Clock: e.clock, Log: slog.New(slog.DiscardHandler)}
 	e.prog = programme.New(start)

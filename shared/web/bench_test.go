@@ -17,7 +17,6 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -95,7 +94,7 @@ func benchSite(b *testing.B, s *store.Store, now time.Time) (*httptest.Server, *
 	signer, _ := token.NewSigner(bytes.Repeat([]byte{5}, 32))
 	qctx, cancel := context.WithCancel(context.Background())
 	q := memqueue.New(qctx, nil, memqueue.Options{Workers: 1, Log: log})
-	clk := clock.NewFixed(now)
+	clk := stacktest.NewClock(now)
 	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
 	w, err := web.New(web.Deps{Store: s, Sender: &mail.SES{Client: stacktest.SES(b)}, Queue: q, Signer: signer, Clock: clk, Log: log,
 		Matches: matches, Proposals: review.InProcess{Service: matches}},

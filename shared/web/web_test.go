@@ -17,7 +17,6 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
-	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -36,7 +35,7 @@ var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 type site struct {
 	*httptest.Server
 	store  *store.Store
-	clock  *clock.Fixed
+	clock  *stacktest.Clock
 	queue  *memqueue.Queue
 	signer *token.Signer
 	coord  string
@@ -46,7 +45,7 @@ func newSite(t *testing.T) *site {
 	t.Helper()
 	s, _ := stacktest.Store(t)
 	ses := &mail.SES{Client: stacktest.SES(t)}
-	clk := clock.NewFixed(t0)
+	clk := stacktest.NewClock(t0)
 	signer, _ := token.NewSigner(bytes.Repeat([]byte{5}, 32))
 	log := slog.New(slog.DiscardHandler)
 	srv := httptest.NewUnstartedServer(nil)

@@ -20,6 +20,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/web"
 )
@@ -31,10 +32,10 @@ func main() {
 	secretARN := env.Require("HMAC_SECRET_ARN")
 	queueURL := env.Require("SEND_QUEUE_URL")
 	matchFunction := env.Require("MATCH_FUNCTION_NAME")
-	cfg := web.Config{
+	cfg := web.Config{BaseURL: env.Optional("BASE_URL", "")}
+	signinCfg := signin.Config{
 		Coordinators: env.Addresses("COORDINATORS"),
 		FromAddress:  env.Require("SENDER_ADDRESS"),
-		BaseURL:      env.Optional("BASE_URL", ""),
 		LoginTTL:     env.Duration("LOGIN_TTL", 0),
 		SessionTTL:   env.Duration("SESSION_TTL", 0),
 	}
@@ -55,9 +56,13 @@ func main() {
 	db := store.New(dynamodb.NewFromConfig(aws), table)
 	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}
 	matches := &review.Service{Store: db, Queue: queue, Clock: clock.System{}, Log: log}
+	signIn, err := signin.New(db, &mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet}, clock.System{}, log, signinCfg)
+	if err != nil {
+		config.Exit(log, "web", err)
+	}
 	srv, err := web.New(web.Deps{
 		Store:   db,
-		Sender:  &mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet},
+		SignIn:  signIn,
 		Queue:   queue,
 		Signer:  signer,
 		Clock:   clock.System{},

@@ -28,6 +28,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
@@ -70,6 +71,7 @@ type Stack struct {
 	Clock       *Clock
 	Signer      *token.Signer
 	Web         *web.Server
+	SignIn      *signin.Gate
 	Ticker      *schedule.Ticker
 	Inbox       *Inbox
 	SMTPAddr    string
@@ -210,9 +212,14 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
-	st.Web, err = web.New(web.Deps{Store: st.Store, Sender: ses, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
+	st.SignIn, err = signin.New(st.Store, ses, st.Clock, o.Log, signin.Config{Coordinators: o.Coordinators, FromAddress: o.FromAddress, Insecure: true})
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
 		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
-		Coordinators: o.Coordinators, FromAddress: o.FromAddress, BaseURL: st.WebURL, Insecure: true,
+		BaseURL: st.WebURL, Insecure: true,
 		DevClock: st, DevInbox: st.Inbox, ProposalWait: 3 * time.Second,
 	})
 	if err != nil {

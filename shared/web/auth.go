@@ -1,77 +1,28 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"net/http"
-	"net/url"
-	"slices"
-	"time"
 
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
-const (
-	secureCookie   = "__Host-upward" // __Host- binds it to this origin, Secure, path /
-	insecureCookie = "upward_session"
-	// signinFloor is how long every sign-in request takes at least, so the
-	// answer's timing does not tell a coordinator address from another.
-	signinFloor = 400 * time.Millisecond
-	// maxFormBody bounds an ordinary form post.
-	maxFormBody = 256 << 10
-)
+// maxFormBody bounds an ordinary form post.
+const maxFormBody = 256 << 10
 
-type sessionKey struct{}
-
+// randomToken is a one-time form key (see note.go).
 func randomToken() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// hash is how secrets are stored: a leaked table holds no usable link or
-// session.
-func hash(secret string) string {
-	h := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(h[:])
-}
-
-func (s *Server) cookieName() string {
-	if s.cfg.Insecure {
-		return insecureCookie
-	}
-	return secureCookie
-}
-
 // session returns the signed-in coordinator's session, if any.
-func (s *Server) session(r *http.Request) (store.Session, bool) {
-	if sess, ok := r.Context().Value(sessionKey{}).(store.Session); ok {
-		return sess, true
-	}
-	c, err := r.Cookie(s.cookieName())
-	if err != nil || c.Value == "" {
-		return store.Session{}, false
-	}
-	sess, err := s.Store.GetSession(r.Context(), hash(c.Value), s.Clock.Now())
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			s.Log.Error("read session", "err", err)
-		}
-		return store.Session{}, false
-	}
-	// A coordinator removed from the allow-list loses access at once.
-	if !slices.Contains(s.cfg.Coordinators, sess.Email) {
-		return store.Session{}, false
-	}
-	return sess, true
-}
+func (s *Server) session(r *http.Request) (store.Session, bool) { return s.SignIn.SignedIn(r) }
 
 // coordinator guards a handler: signed in, and for anything but GET and
 // HEAD, a CSRF token that matches the session's.
@@ -104,7 +55,7 @@ func (s *Server) coordinator(next http.HandlerFunc) http.Handler {
 					return
 				}
 			}
-			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
+			if !signin.ValidCSRF(r, sess) {
 				s.Log.Warn("csrf token missing or wrong", "path", r.URL.Path, "coordinator", sess.Email)
 				s.message(w, r, http.StatusForbidden, messageData{
 					Heading:    "This form has expired",
@@ -113,7 +64,7 @@ func (s *Server) coordinator(next http.HandlerFunc) http.Handler {
 				return
 			}
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
+		next(w, signin.Remember(r, sess))
 	})
 }
 
@@ -129,7 +80,6 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) {
 // signinRequest emails a magic link to an allow-listed address. Known and
 // unknown addresses get the same answer, in about the same time.
 func (s *Server) signinRequest(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	raw := r.PostFormValue("email")
 	email, err := programme.NormalizeEmail(raw)
@@ -141,39 +91,11 @@ func (s *Server) signinRequest(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	if slices.Contains(s.cfg.Coordinators, email) {
-		if err := s.sendLoginLink(r, email); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-	} else {
-		s.Log.Info("sign-in requested for an address not on the allow-list")
-	}
-	if wait := signinFloor - time.Since(start); wait > 0 {
-		time.Sleep(wait)
+	if err := s.SignIn.RequestLink(r.Context(), email, s.baseURL(r)); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "signin", view{Title: "Check your email", Data: signinData{Email: email, Sent: true}})
-}
-
-func (s *Server) sendLoginLink(r *http.Request, email string) error {
-	base := s.baseURL(r)
-	if base == "" {
-		return errors.New("no base URL to build the sign-in link")
-	}
-	secret := randomToken()
-	now := s.Clock.Now()
-	if err := s.Store.CreateLoginLink(r.Context(), store.LoginLink{Hash: hash(secret), Email: email, CreatedAt: now, Expires: now.Add(s.cfg.LoginTTL)}); err != nil {
-		return err
-	}
-	e, err := mail.LoginEmail(s.cfg.FromAddress, email, base+"/signin/verify?token="+url.QueryEscape(secret), s.cfg.LoginTTL)
-	if err != nil {
-		return err
-	}
-	if _, err := s.Sender.Send(r.Context(), e); err != nil {
-		return err
-	}
-	s.Log.Info("sign-in link sent", "coordinator", email)
-	return nil
 }
 
 type verifyData struct {
@@ -195,49 +117,31 @@ func (s *Server) verifyForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	tok := r.PostFormValue("token")
-	now := s.Clock.Now()
-	link, err := s.Store.RedeemLoginLink(r.Context(), hash(tok), now)
+	_, err := s.SignIn.Redeem(r.Context(), w, r.PostFormValue("token"))
 	var problem string
 	switch {
-	case err == nil && !slices.Contains(s.cfg.Coordinators, link.Email):
-		problem = "This address is no longer allowed to sign in."
 	case err == nil:
-	case errors.Is(err, store.ErrLinkUsed):
+		http.Redirect(w, r, "/programmes", http.StatusSeeOther)
+		return
+	case errors.Is(err, signin.ErrNotAllowed):
+		problem = "This address is no longer allowed to sign in."
+	case errors.Is(err, signin.ErrLinkUsed):
 		problem = "This sign-in link has already been used. Each link works once."
-	case errors.Is(err, store.ErrLinkExpired):
+	case errors.Is(err, signin.ErrLinkExpired):
 		problem = "This sign-in link has expired. Links work for 15 minutes."
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, signin.ErrLinkInvalid):
 		problem = "This sign-in link is not valid. Copy the whole link from the email, or ask for a new one."
 	default:
 		s.serverError(w, r, err)
 		return
 	}
-	if problem != "" {
-		s.Log.Info("sign-in link refused", "reason", problem)
-		s.render(w, r, http.StatusForbidden, "verify", view{Title: "Sign in", Data: verifyData{Problem: problem}})
-		return
-	}
-	secret := randomToken()
-	sess := store.Session{Hash: hash(secret), Email: link.Email, CSRF: randomToken(), CreatedAt: now, Expires: now.Add(s.cfg.SessionTTL)}
-	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{
-		Name: s.cookieName(), Value: secret, Path: "/", HttpOnly: true, Secure: !s.cfg.Insecure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds()),
-	})
-	s.Log.Info("coordinator signed in", "coordinator", link.Email)
-	http.Redirect(w, r, "/programmes", http.StatusSeeOther)
+	s.render(w, r, http.StatusForbidden, "verify", view{Title: "Sign in", Data: verifyData{Problem: problem}})
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
-	sess, _ := s.session(r)
-	if err := s.Store.DeleteSession(r.Context(), sess.Hash); err != nil {
+	if err := s.SignIn.SignOut(w, r); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", HttpOnly: true, Secure: !s.cfg.Insecure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
+	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
@@ -96,9 +97,13 @@ func benchSite(b *testing.B, s *store.Store, now time.Time) (*httptest.Server, *
 	q := memqueue.New(qctx, nil, memqueue.Options{Workers: 1, Log: log})
 	clk := stacktest.NewClock(now)
 	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
-	w, err := web.New(web.Deps{Store: s, Sender: &mail.SES{Client: stacktest.SES(b)}, Queue: q, Signer: signer, Clock: clk, Log: log,
+	gate, err := signin.New(s, &mail.SES{Client: stacktest.SES(b)}, clk, log, signin.Config{Coordinators: []string{"bench@example.org"}, FromAddress: "p@upward.test", Insecure: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := web.New(web.Deps{Store: s, SignIn: gate, Queue: q, Signer: signer, Clock: clk, Log: log,
 		Matches: matches, Proposals: review.InProcess{Service: matches}},
-		web.Config{Coordinators: []string{"bench@example.org"}, FromAddress: "p@upward.test", BaseURL: "http://localhost", Insecure: true})
+		web.Config{BaseURL: "http://localhost", Insecure: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,8 @@
-// Package web serves the coordinator's pages: sign-in by magic link,
-// programmes, enrolment, and the public pages participants reach from
-// their emails (guides, one-click unsubscribe). It is one net/http handler,
-// served by lambdaurl in AWS and directly by `upward dev` locally.
+// Package web serves the coordinator's pages: the sign-in pages (the links,
+// sessions and CSRF tokens behind them are shared/signin's), programmes,
+// enrolment, and the public pages participants reach from their emails
+// (guides, one-click unsubscribe). It is one net/http handler, served by
+// lambdaurl in AWS and by `upward dev` locally.
 package web
 
 import (
@@ -18,9 +19,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/upward-mentoring/upward/shared/clock"
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 )
@@ -58,36 +59,19 @@ type Store interface {
 	OrgChartLines(ctx context.Context) ([]store.OrgLine, store.OrgChart, error)
 	ReplaceOrgChart(ctx context.Context, lines []store.OrgLine, meta store.OrgChart) (store.OrgChart, error)
 
-	CreateLoginLink(ctx context.Context, l store.LoginLink) error
-	RedeemLoginLink(ctx context.Context, hash string, now time.Time) (store.LoginLink, error)
-	CreateSession(ctx context.Context, s store.Session) error
-	GetSession(ctx context.Context, hash string, now time.Time) (store.Session, error)
-	DeleteSession(ctx context.Context, hash string) error
-
 	HealthStore
 }
 
 var _ Store = (*store.Store)(nil)
 
-// Sender sends the sign-in email; it is sent directly, not queued, because
-// the coordinator is waiting for it.
-type Sender interface {
-	Send(ctx context.Context, e mail.Email) (string, error)
-}
-
 // Config is the web function's settings.
 type Config struct {
-	// Coordinators may sign in (lower-case addresses).
-	Coordinators []string
-	// FromAddress sends sign-in links.
-	FromAddress string
 	// BaseURL is the site's public address. Empty in AWS behind a Function
 	// URL: the URL's own domain, which AWS sets, is used.
 	BaseURL string
-	// Insecure drops the Secure flag from cookies, for http://localhost only.
+	// Insecure is for http://localhost only: no Strict-Transport-Security.
+	// (Cookies follow signin.Config.Insecure.)
 	Insecure bool
-	// LoginTTL and SessionTTL bound sign-in links and sessions.
-	LoginTTL, SessionTTL time.Duration
 	// DevClock, set only by `upward dev`, shows the local clock on every
 	// page with buttons that move it forward.
 	DevClock DevClock
@@ -113,8 +97,9 @@ type DevClock interface {
 
 // Deps are the parts the server is built from.
 type Deps struct {
-	Store  Store
-	Sender Sender
+	Store Store
+	// SignIn lets coordinators in and says who is signed in.
+	SignIn *signin.Gate
 	Queue  sendqueue.Queue
 	Signer *token.Signer
 	Clock  clock.Clock
@@ -135,17 +120,8 @@ type Server struct {
 
 // New builds the site.
 func New(d Deps, cfg Config) (*Server, error) {
-	if d.Store == nil || d.Sender == nil || d.Queue == nil || d.Signer == nil || d.Clock == nil || d.Log == nil || d.Matches == nil || d.Proposals == nil {
+	if d.Store == nil || d.SignIn == nil || d.Queue == nil || d.Signer == nil || d.Clock == nil || d.Log == nil || d.Matches == nil || d.Proposals == nil {
 		return nil, errors.New("web: every dependency is required")
-	}
-	if cfg.FromAddress == "" {
-		return nil, errors.New("web: FromAddress is required")
-	}
-	if cfg.LoginTTL == 0 {
-		cfg.LoginTTL = 15 * time.Minute
-	}
-	if cfg.SessionTTL == 0 {
-		cfg.SessionTTL = 12 * time.Hour
 	}
 	if cfg.ProposalWait == 0 {
 		cfg.ProposalWait = 20 * time.Second

@@ -23,6 +23,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
@@ -58,9 +59,13 @@ func newSite(t *testing.T) *site {
 	q := memqueue.New(ctx, d, memqueue.Options{Workers: 2, Log: log})
 	coord := "coord-" + ids.New()[:6] + "@example.org"
 	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
-	w, err := web.New(web.Deps{Store: s, Sender: ses, Queue: q, Signer: signer, Clock: clk, Log: log,
+	gate, err := signin.New(s, ses, clk, log, signin.Config{Coordinators: []string{coord}, FromAddress: "p@upward.test", Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := web.New(web.Deps{Store: s, SignIn: gate, Queue: q, Signer: signer, Clock: clk, Log: log,
 		Matches: matches, Proposals: review.InProcess{Service: matches}},
-		web.Config{Coordinators: []string{coord}, FromAddress: "p@upward.test", BaseURL: base, Insecure: true})
+		web.Config{BaseURL: base, Insecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,10 @@
 // Package devstack assembles the whole Upward system on one machine: the
 // emulators (dynalite, aws-ses-v2-local), the table, the coordinator site,
 // and an in-process send queue worked by the same code that runs in Lambda.
-// `upward dev` runs it for people; end-to-end tests run it for themselves.
+// The local-only parts (the movable clock, its bar on every page, the
+// /dev/ pages) are composed around the production site here, so that none
+// of them is compiled into a Lambda function. `upward dev` runs it for
+// people; end-to-end tests run it for themselves.
 package devstack
 
 import (
@@ -219,14 +222,13 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	}
 	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
 		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
-		BaseURL: st.WebURL, Insecure: true,
-		DevClock: st, DevInbox: st.Inbox, ProposalWait: 3 * time.Second,
+		BaseURL: st.WebURL, Insecure: true, ProposalWait: 3 * time.Second,
 	})
 	if err != nil {
 		l.Close()
 		return nil, err
 	}
-	st.server = &http.Server{Handler: st.Web, ReadHeaderTimeout: 10 * time.Second}
+	st.server = &http.Server{Handler: newDevSite(st.Web, st.SignIn, st, o.Log), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := st.server.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			o.Log.Error("web server stopped", "err", err)

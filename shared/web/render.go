@@ -21,13 +21,10 @@ type view struct {
 	Notice      string
 	Errors      programme.FieldErrors
 	Data        any
-	// DevNow is the local dev clock's time ("" outside `upward dev`).
-	DevNow  string
-	DevBack string
 	// Refresh reloads the page after this many seconds (progress pages:
 	// the site runs no script).
 	Refresh int
-	// Now is the clock's time (the dev clock's locally), for "starts in…".
+	// Now is the clock's time, for "starts in…".
 	Now time.Time
 }
 
@@ -93,10 +90,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v.Now = s.Clock.Now()
 	if sess, ok := s.session(r); ok {
 		v.Coordinator, v.CSRF = sess.Email, sess.CSRF
-		if s.cfg.DevClock != nil {
-			v.DevNow = s.cfg.DevClock.Now().Format("Mon 2 Jan 2006 15:04 MST")
-			v.DevBack = r.URL.Path
-		}
 	}
 	var buf bytes.Buffer
 	if err := s.pages.t[name].ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -117,8 +110,6 @@ type messageData struct {
 	Paragraphs []string
 	Form       *messageForm
 	Link       *messageLink
-	// Upload shows the local inbox's upload form.
-	Upload bool
 }
 
 type messageForm struct {

@@ -72,27 +72,10 @@ type Config struct {
 	// Insecure is for http://localhost only: no Strict-Transport-Security.
 	// (Cookies follow signin.Config.Insecure.)
 	Insecure bool
-	// DevClock, set only by `upward dev`, shows the local clock on every
-	// page with buttons that move it forward.
-	DevClock DevClock
 	// ProposalWait is how long proposing waits for an in-process run to
 	// finish before showing its progress page (default 20s: in AWS an
 	// in-process run must end before the function answers).
 	ProposalWait time.Duration
-	// DevInbox, set only by `upward dev`, accepts a reply uploaded as an
-	// .eml file and records it as if SES had received it.
-	DevInbox DevInbox
-}
-
-// DevInbox is the local stack's stand-in for SES receiving.
-type DevInbox interface {
-	ReceiveUpload(ctx context.Context, raw []byte) (string, error)
-}
-
-// DevClock is the local stack's movable clock.
-type DevClock interface {
-	Now() time.Time
-	Advance(ctx context.Context, d time.Duration) error
 }
 
 // Deps are the parts the server is built from.
@@ -169,32 +152,6 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/erase", s.coordinator(s.erase))
 	s.reviewRoutes()
 	s.healthRoutes()
-	if s.cfg.DevClock != nil {
-		s.mux.Handle("POST /dev/clock", s.coordinator(s.advanceClock))
-	}
-	if s.cfg.DevInbox != nil {
-		s.mux.Handle("GET /dev/inbox", s.coordinator(s.inboxForm))
-		s.mux.Handle("POST /dev/inbox", s.coordinator(s.inboxUpload))
-	}
-}
-
-// advanceClock lives through the chosen span locally: every check-in,
-// nudge and survey that falls due in it is sent.
-func (s *Server) advanceClock(w http.ResponseWriter, r *http.Request) {
-	d, err := time.ParseDuration(r.PostFormValue("by"))
-	if err != nil || d <= 0 || d > 366*24*time.Hour {
-		s.message(w, r, http.StatusBadRequest, messageData{Heading: "The clock did not move", Paragraphs: []string{"Choose how far to move it forward."}})
-		return
-	}
-	if err := s.cfg.DevClock.Advance(r.Context(), d); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	back := r.PostFormValue("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
-		back = "/programmes"
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 // ServeHTTP adds the security headers every response carries, and rejects

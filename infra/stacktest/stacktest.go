@@ -1,6 +1,8 @@
 // Package stacktest gives tests their own emulators: one dynalite and one
 // aws-ses-v2-local per test binary, started on free ports on first use and
 // stopped by Main, and a fresh table per test so tests never share state.
+// NewSystem wires Upward's sending path on them (system.go); Clock is the
+// stopped clock tests move by hand.
 package stacktest
 
 import (
@@ -145,18 +147,4 @@ func Emails(t testing.TB, addr string) []localstack.Email {
 		}
 	}
 	return out
-}
-
-// WaitEmails polls the SES store until addr has at least n emails or the
-// time runs out, and returns what it found.
-func WaitEmails(t testing.TB, addr string, n int, within time.Duration) []localstack.Email {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		got := Emails(t, addr)
-		if len(got) >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

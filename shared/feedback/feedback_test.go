@@ -12,16 +12,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/feedback"
 	"github.com/upward-mentoring/upward/shared/ids"
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
-	"github.com/upward-mentoring/upward/shared/token"
 )
 
 func TestMain(m *testing.M) { stacktest.Main(m) }
@@ -29,6 +26,7 @@ func TestMain(m *testing.M) { stacktest.Main(m) }
 var approved = time.Date(2026, 12, 30, 12, 0, 0, 0, time.UTC)
 
 type env struct {
+	sys            *stacktest.System
 	store          *store.Store
 	clock          *stacktest.Clock
 	prog           programme.Programme
@@ -39,9 +37,10 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	s, _ := stacktest.Store(t)
+	sys := stacktest.NewSystem(t, stacktest.Options{Start: approved})
+	s := sys.Store
 	ctx := context.Background()
-	e := &env{store: s, clock: stacktest.NewClock(approved)}
+	e := &env{sys: sys, store: s, clock: sys.Clock}
 	e.prog = programme.New(approved)
 	e.prog.ID, e.prog.Name, e.prog.StartDate, e.prog.EndDate = ids.New(), "P", "2027-01-04", "2027-06-30"
 	if err := s.CreateProgramme(ctx, e.prog); err != nil {
@@ -156,17 +155,9 @@ func TestASuppressedAddressReceivesNothingOnTheNextTick(t *testing.T) {
 	if err := e.handler.HandleEventBridge(ctx, e.event(t, "bounce.json", e.junior)); err != nil {
 		t.Fatal(err)
 	}
-	signer, _ := token.NewSigner(bytes.Repeat([]byte{6}, 32))
-	d, err := mail.NewDeliverer(e.store, &mail.SES{Client: stacktest.SES(t)}, signer, e.clock, slog.New(slog.DiscardHandler),
-		mail.Settings{FromAddress: "p@upward.test", MailDomain: "upward.test", BaseURL: "https://upward.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	qctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	q := memqueue.New(qctx, d, memqueue.Options{Workers: 2, Log: slog.New(slog.DiscardHandler)})
+	q := e.sys.Queue
 	e.clock.Set(time.Date(2027, 1, 18, 9, 30, 0, 0, time.UTC))
-	tick := &schedule.Ticker{Store: e.store, Queue: q, Clock: e.clock, Log: slog.New(slog.DiscardHandler)}
+	tick := &schedule.Ticker{Store: e.store, Queue: q, Clock: e.clock, Log: e.sys.Log}
 	if _, err := tick.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}

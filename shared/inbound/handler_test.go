@@ -1,10 +1,8 @@
 package inbound_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +11,6 @@ import (
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
@@ -39,20 +36,12 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	s, _ := stacktest.Store(t)
+	sys := stacktest.NewSystem(t, stacktest.Options{Start: t0})
+	s := sys.Store
 	ctx := context.Background()
-	e := &env{store: s}
-	e.signer, _ = token.NewSigner(bytes.Repeat([]byte{4}, 32))
-	clk := stacktest.NewClock(t0)
-	log := slog.New(slog.DiscardHandler)
-	d, err := mail.NewDeliverer(s, &mail.SES{Client: stacktest.SES(t)}, e.signer, clk, log, mail.Settings{FromAddress: "p@" + domain, MailDomain: domain, BaseURL: "https://upward.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	qctx, cancel := context.WithCancel(context.Background())
-	e.queue = memqueue.New(qctx, d, memqueue.Options{Workers: 2, Log: log})
-	t.Cleanup(func() { cancel(); e.queue.Wait() })
-	e.handler, err = inbound.New(s, e.queue, e.signer, clk, log, inbound.Settings{MailDomain: domain})
+	e := &env{store: s, signer: sys.Signer, queue: sys.Queue}
+	var err error
+	e.handler, err = inbound.New(s, e.queue, e.signer, sys.Clock, sys.Log, inbound.Settings{MailDomain: domain})
 	if err != nil {
 		t.Fatal(err)
 	}

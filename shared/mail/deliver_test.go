@@ -1,11 +1,9 @@
 package mail_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -30,17 +28,27 @@ func TestMain(m *testing.M) { stacktest.Main(m) }
 var now = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
+	sys    *stacktest.System
 	store  *store.Store
 	signer *token.Signer
 	prog   programme.Programme
 	people map[string]programme.Participant
 }
 
-func setup(t *testing.T, people ...programme.Participant) fixture { return setupB(t, people...) }
+// settings are the addresses every email in these tests is sent with.
+var settings = mail.Settings{FromAddress: "programmes@mentoring.example.org", MailDomain: "mentoring.example.org", BaseURL: "https://upward.example.org"}
 
-func setupB(t testing.TB, people ...programme.Participant) fixture {
+func setup(t *testing.T, people ...programme.Participant) fixture {
+	return setupB(t, stacktest.Options{}, people...)
+}
+
+// setupB enrols people in a programme on a fresh system; o may ask for
+// more workers on the system's queue.
+func setupB(t testing.TB, o stacktest.Options, people ...programme.Participant) fixture {
 	t.Helper()
-	s, _ := stacktest.Store(t)
+	o.Start, o.Mail = now, settings
+	sys := stacktest.NewSystem(t, o)
+	s := sys.Store
 	ctx := context.Background()
 	p := programme.New(now)
 	p.ID, p.Name, p.CreatedAt = ids.New(), "Bridges <2026>", now
@@ -51,23 +59,17 @@ func setupB(t testing.TB, people ...programme.Participant) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{store: s, prog: p, people: map[string]programme.Participant{}}
+	f := fixture{sys: sys, store: s, signer: sys.Signer, prog: p, people: map[string]programme.Participant{}}
 	for _, x := range res.Created {
 		f.people[x.Email] = x
 	}
-	f.signer, _ = token.NewSigner(bytes.Repeat([]byte{3}, 32))
 	return f
 }
 
+// deliverer is the system's deliverer sending through sender.
 func (f fixture) deliverer(t *testing.T, sender mail.Sender) *mail.Deliverer {
 	t.Helper()
-	d, err := mail.NewDeliverer(f.store, sender, f.signer, stacktest.NewClock(now), slog.New(slog.DiscardHandler), mail.Settings{
-		FromAddress: "programmes@mentoring.example.org", MailDomain: "mentoring.example.org", BaseURL: "https://upward.example.org",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return f.sys.DelivererWith(t, sender)
 }
 
 func uniq(name string) string { return name + "-" + ids.New()[:8] + "@example.org" }

@@ -1,7 +1,6 @@
 package schedule_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -21,7 +20,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
-	"github.com/upward-mentoring/upward/shared/token"
 )
 
 func TestMain(m *testing.M) { stacktest.Main(m) }
@@ -49,6 +47,7 @@ func (c *collector) take() []sendqueue.Job {
 }
 
 type env struct {
+	sys    *stacktest.System
 	store  *store.Store
 	clock  *stacktest.Clock
 	queue  *collector
@@ -56,19 +55,20 @@ type env struct {
 	prog   programme.Programme
 	people []programme.Participant
 	pairs  []programme.Pair
-	signer *token.Signer
 }
 
 // setup enrols n pairs in a Lisbon programme starting Monday 4 January 2027
 // and approves them on Wednesday 30 December 2026.
 func setup(t *testing.T, n int) *env {
 	t.Helper()
-	s, _ := stacktest.Store(t)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 30, 12, 0, 0, 0, time.UTC)
-	e := &env{store: s, clock: stacktest.NewClock(start), queue: &collector{}}
-	e.signer, _ = token.NewSigner(bytes.Repeat([]byte{8}, 32))
-	e.ticker = &schedule.Ticker{Store: s, Queue: e.queue, Clock: e.clock, Log: slog.New(slog.DiscardHandler)}
+	sys := stacktest.NewSystem(t, stacktest.Options{Start: start})
+	s := sys.Store
+	// The system's own queue is not used: the collector hands jobs to the
+	// deliverer when the test says.
+	e := &env{sys: sys, store: s, clock: sys.Clock, queue: &collector{}}
+	e.ticker = &schedule.Ticker{Store: s, Queue: e.queue, Clock: e.clock, Log: sys.Log}
 	e.prog = programme.New(start)
 	e.prog.ID, e.prog.Name, e.prog.StartDate, e.prog.EndDate = ids.New(), "P", "2027-01-04", "2027-03-26"
 	if err := s.CreateProgramme(ctx, e.prog); err != nil {
@@ -102,14 +102,10 @@ func setup(t *testing.T, n int) *env {
 	return e
 }
 
+// deliverer is the system's deliverer sending through api.
 func (e *env) deliverer(t *testing.T, api mail.SESAPI) *mail.Deliverer {
 	t.Helper()
-	d, err := mail.NewDeliverer(e.store, &mail.SES{Client: api}, e.signer, e.clock, slog.New(slog.DiscardHandler),
-		mail.Settings{FromAddress: "p@upward.test", MailDomain: "upward.test", BaseURL: "https://upward.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return e.sys.DelivererWith(t, &mail.SES{Client: api})
 }
 
 // firstCheckIn is Monday 18 January 2027, 09:00 in Lisbon (UTC+0).

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,15 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
-	"github.com/upward-mentoring/upward/shared/token"
 	"github.com/upward-mentoring/upward/shared/web"
 )
 
@@ -91,30 +87,26 @@ func benchPage(b *testing.B, page, want string) {
 // that the benchmark times the dashboard and not the sign-in.
 func benchSite(b *testing.B, s *store.Store, now time.Time) (*httptest.Server, *http.Cookie) {
 	b.Helper()
-	log := slog.New(slog.DiscardHandler)
-	signer, _ := token.NewSigner(bytes.Repeat([]byte{5}, 32))
-	qctx, cancel := context.WithCancel(context.Background())
-	q := memqueue.New(qctx, nil, memqueue.Options{Workers: 1, Log: log})
-	clk := stacktest.NewClock(now)
-	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
-	gate, err := signin.New(s, &mail.SES{Client: stacktest.SES(b)}, clk, log, signin.Config{Coordinators: []string{"bench@example.org"}, FromAddress: "p@upward.test", Insecure: true})
+	sys := stacktest.NewSystem(b, stacktest.Options{Start: now, Store: s})
+	matches := &review.Service{Store: s, Queue: sys.Queue, Clock: sys.Clock, Log: sys.Log}
+	gate, err := signin.New(s, sys.SES, sys.Clock, sys.Log, signin.Config{Coordinators: []string{"bench@example.org"}, FromAddress: "p@upward.test", Insecure: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := web.New(web.Deps{Store: s, SignIn: gate, Queue: q, Signer: signer, Clock: clk, Log: log,
+	w, err := web.New(web.Deps{Store: s, SignIn: gate, Queue: sys.Queue, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
 		Matches: matches, Proposals: review.InProcess{Service: matches}},
 		web.Config{BaseURL: "http://localhost", Insecure: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(w)
-	b.Cleanup(func() { srv.Close(); cancel() })
+	b.Cleanup(srv.Close)
 	secret := "bench-session-" + ids.New()
 	sum := sha256.Sum256([]byte(secret))
 	if err := s.CreateSession(context.Background(), store.Session{Hash: hex.EncodeToString(sum[:]), Email: "bench@example.org", CSRF: "x", CreatedAt: now, Expires: now.Add(24 * time.Hour)}); err != nil {
 		b.Fatal(err)
 	}
-	return srv, &http.Cookie{Name: "upward_session", Value: secret}
+	return srv, &http.Cookie{Name: signin.InsecureCookie, Value: secret}
 }
 
 // seedLargeProgramme stores a programme of n pairs started on 4 January

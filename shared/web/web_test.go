@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -44,35 +43,27 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	s, _ := stacktest.Store(t)
-	ses := &mail.SES{Client: stacktest.SES(t)}
-	clk := stacktest.NewClock(t0)
-	signer, _ := token.NewSigner(bytes.Repeat([]byte{5}, 32))
-	log := slog.New(slog.DiscardHandler)
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	d, err := mail.NewDeliverer(s, ses, signer, clk, log, mail.Settings{FromAddress: "p@upward.test", MailDomain: "upward.test", BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	q := memqueue.New(ctx, d, memqueue.Options{Workers: 2, Log: log})
+	sys := stacktest.NewSystem(t, stacktest.Options{Start: t0, Mail: mail.Settings{BaseURL: base}})
 	coord := "coord-" + ids.New()[:6] + "@example.org"
-	matches := &review.Service{Store: s, Queue: q, Clock: clk, Log: log}
-	gate, err := signin.New(s, ses, clk, log, signin.Config{Coordinators: []string{coord}, FromAddress: "p@upward.test", Insecure: true})
+	matches := &review.Service{Store: sys.Store, Queue: sys.Queue, Clock: sys.Clock, Log: sys.Log}
+	gate, err := signin.New(sys.Store, sys.SES, sys.Clock, sys.Log, signin.Config{Coordinators: []string{coord}, FromAddress: "p@upward.test", Insecure: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := web.New(web.Deps{Store: s, SignIn: gate, Queue: q, Signer: signer, Clock: clk, Log: log,
+	// ProposalWait: a proposal's page waits for its in-process run however
+	// slow the machine, so what a test sees never depends on its speed.
+	w, err := web.New(web.Deps{Store: sys.Store, SignIn: gate, Queue: sys.Queue, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
 		Matches: matches, Proposals: review.InProcess{Service: matches}},
-		web.Config{BaseURL: base, Insecure: true})
+		web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = w
 	srv.Start()
-	t.Cleanup(func() { srv.Close(); cancel(); q.Wait() })
-	return &site{Server: srv, store: s, clock: clk, queue: q, signer: signer, coord: coord}
+	t.Cleanup(srv.Close)
+	return &site{Server: srv, store: sys.Store, clock: sys.Clock, queue: sys.Queue, signer: sys.Signer, coord: coord}
 }
 
 func client() *http.Client {
@@ -514,5 +505,22 @@ func TestUnsubscribeStopsThePairAndFlagsIt(t *testing.T) {
 	got, _ := s.store.GetPair(ctx, id, pairs[0].ID)
 	if got.State != programme.PairStopped || !got.Attention {
 		t.Errorf("pair after the junior stopped: %s, attention %v; want stopped and flagged", got.State, got.Attention)
+	}
+}
+
+// The dev clock and the reply upload belong to infra/devstack: the site
+// that is deployed answers them as pages that do not exist, and its pages
+// link to neither.
+func TestTheSiteHasNoLocalOnlyPages(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c, csrf := s.signIn(t)
+	s.post(t, c, "/dev/clock", url.Values{"csrf": {csrf}, "by": {"24h"}}, http.StatusNotFound)
+	s.get(t, c, "/dev/inbox", http.StatusNotFound)
+	if page := s.get(t, c, "/programmes", http.StatusOK); strings.Contains(page, "/dev/") || strings.Contains(page, "devclock") {
+		t.Errorf("a page of the deployed site links to a local-only page:\n%s", page)
+	}
+	if s.clock.Now() != t0 {
+		t.Errorf("the clock moved to %s", s.clock.Now())
 	}
 }

@@ -22,7 +22,7 @@ func noRedirects() *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-func do(t *testing.T, c *http.Client, req *http.Request, want int) (string, *http.Response) {
+func do(t testing.TB, c *http.Client, req *http.Request, want int) (string, *http.Response) {
 	t.Helper()
 	resp, err := c.Do(req)
 	if err != nil {
@@ -36,14 +36,14 @@ func do(t *testing.T, c *http.Client, req *http.Request, want int) (string, *htt
 	return string(b), resp
 }
 
-func postForm(t *testing.T, c *http.Client, u string, form url.Values, want int) (string, *http.Response) {
+func postForm(t testing.TB, c *http.Client, u string, form url.Values, want int) (string, *http.Response) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return do(t, c, req, want)
 }
 
-func get(t *testing.T, c *http.Client, u string, want int) string {
+func get(t testing.TB, c *http.Client, u string, want int) string {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, u, nil)
 	b, _ := do(t, c, req, want)
@@ -56,8 +56,9 @@ var (
 )
 
 // signInHTTP signs the coordinator in without a browser and returns the
-// client and the session's CSRF token.
-func signInHTTP(t *testing.T, st *devstack.Stack) (*http.Client, string) {
+// client and the session's CSRF token. The link is sent before the answer
+// to POST /signin, so it is read once, never polled for.
+func signInHTTP(t testing.TB, st *devstack.Stack) (*http.Client, string) {
 	t.Helper()
 	c := noRedirects()
 	postForm(t, c, st.WebURL+"/signin", url.Values{"email": {coordinator}}, http.StatusOK)

@@ -59,6 +59,11 @@ type Options struct {
 	// TickEvery runs the schedule's tick on a timer (0: only when asked, as
 	// tests do).
 	TickEvery time.Duration
+	// ProposalWait is how long pressing "Propose matches" or "Approve"
+	// waits for the in-process run before showing its progress page
+	// (default 3s). Tests wait for as long as the run takes, so that what
+	// the browser sees never depends on the machine's speed.
+	ProposalWait time.Duration
 	// EmulatorLog receives the emulators' output (nil: discarded).
 	EmulatorLog io.Writer
 	Log         *slog.Logger
@@ -109,6 +114,9 @@ func (o *Options) defaults() {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.ProposalWait == 0 {
+		o.ProposalWait = 3 * time.Second
 	}
 }
 
@@ -222,7 +230,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	}
 	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
 		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
-		BaseURL: st.WebURL, Insecure: true, ProposalWait: 3 * time.Second,
+		BaseURL: st.WebURL, Insecure: true, ProposalWait: o.ProposalWait,
 	})
 	if err != nil {
 		l.Close()

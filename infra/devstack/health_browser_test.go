@@ -174,7 +174,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	)
 	w.st.Queue.Drain()
 	var note []localstack.Email
-	for _, e := range emailsTo(t, w.st, "pia@example.org", 1) {
+	for _, e := range emailsTo(t, w.st, "pia@example.org") {
 		if strings.HasPrefix(e.Subject, "A note from the coordinator") {
 			note = append(note, e)
 		}

@@ -3,19 +3,15 @@ package devstack_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
-	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -34,7 +30,7 @@ func BenchmarkProposeThroughTheWeb(b *testing.B) {
 			}
 			b.Cleanup(st.Close)
 			prog := benchProgramme(b, st, n)
-			c, csrf := httpSignIn(b, st)
+			c, csrf := signInHTTP(b, st)
 			b.ResetTimer()
 			for b.Loop() {
 				resp, err := c.PostForm(st.WebURL+"/programmes/"+prog+"/proposals", url.Values{"csrf": {csrf}, "new_id": {ids.New()}})
@@ -47,7 +43,7 @@ func BenchmarkProposeThroughTheWeb(b *testing.B) {
 					b.Fatalf("propose = %d", resp.StatusCode)
 				}
 				for {
-					body := httpGet(b, c, st.WebURL+page)
+					body := get(b, c, st.WebURL+page, http.StatusOK)
 					if strings.Contains(body, `id="pair-list"`) {
 						break
 					}
@@ -111,62 +107,4 @@ func benchProgramme(b *testing.B, st *devstack.Stack, n int) string {
 	wg.Wait()
 	st.Queue.Drain() // the welcome emails
 	return p.ID
-}
-
-var (
-	benchLinkRE = regexp.MustCompile(`/signin/verify\?token=([A-Za-z0-9_-]+)`)
-	benchCSRFRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-)
-
-// httpSignIn signs the coordinator in without a browser.
-func httpSignIn(b *testing.B, st *devstack.Stack) (*http.Client, string) {
-	b.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.PostForm(st.WebURL+"/signin", url.Values{"email": {coordinator}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	var token string
-	for deadline := time.Now().Add(10 * time.Second); token == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		mails, err := localstack.Emails(context.Background(), st.SESURL)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, m := range mails {
-			if m.SentTo(coordinator) {
-				if x := benchLinkRE.FindStringSubmatch(m.Body.Text); x != nil {
-					token = x[1]
-				}
-			}
-		}
-	}
-	if token == "" {
-		b.Fatal("no sign-in link arrived")
-	}
-	resp, err = c.PostForm(st.WebURL+"/signin/verify", url.Values{"token": {token}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	m := benchCSRFRE.FindStringSubmatch(httpGet(b, c, st.WebURL+"/programmes"))
-	if m == nil {
-		b.Fatal("not signed in: no CSRF token on the programmes page")
-	}
-	return c, m[1]
-}
-
-func httpGet(b *testing.B, c *http.Client, u string) string {
-	b.Helper()
-	resp, err := c.Get(u)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		b.Fatalf("GET %s = %d (%v)", u, resp.StatusCode, err)
-	}
-	return string(body)
 }

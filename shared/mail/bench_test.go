@@ -33,7 +33,7 @@ func BenchmarkSendThroughput(b *testing.B) {
 		q := sendqueue.NewMemory(ctx, d, 8, slog.New(slog.DiscardHandler))
 		var jobs []sendqueue.Job
 		for _, p := range f.people {
-			jobs = append(jobs, sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: p.ID})
+			jobs = append(jobs, sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: p.ID})
 		}
 		b.StartTimer()
 		start := time.Now()

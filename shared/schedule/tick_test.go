@@ -16,6 +16,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/localstack/stacktest"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -228,7 +229,7 @@ func TestStoppedPausedAndSuppressedGetNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	paused := e.pairs[2]
-	if err := pausePair(ctx, e.store, paused, time.Time{}); err != nil {
+	if err := pausePair(ctx, e.store, e.queue, e.prog, paused, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(firstCheckIn.Add(time.Minute))
@@ -262,7 +263,8 @@ func TestEndedPairsLeaveTheSchedule(t *testing.T) {
 	e := setup(t, 1)
 	ctx := context.Background()
 	p := e.pairs[0]
-	if _, err := e.store.UpdatePair(ctx, e.prog.ID, p.ID, setState(programme.PairRematched), e.clock.Now()); err != nil {
+	rematch := lifecycle.Change{Transition: lifecycle.Rematch, By: lifecycle.Participant(p.JuniorID), At: e.clock.Now()}
+	if _, err := (&lifecycle.Service{Store: e.store, Queue: e.queue}).Apply(ctx, e.prog, p, rematch); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(firstCheckIn.Add(time.Minute))

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
@@ -41,7 +42,6 @@ type Store interface {
 	SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error)
 	NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error)
 
-	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
 	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
 	ListAnswers(ctx context.Context, programmeID string) ([]store.Answer, error)
 	ListReplies(ctx context.Context, programmeID, participantID string) ([]store.Reply, error)
@@ -128,6 +128,9 @@ type Deps struct {
 // Server is the coordinator site.
 type Server struct {
 	Deps
+	// pairs changes pairs (the attention list's actions, STOP by link,
+	// erasure).
+	pairs *lifecycle.Service
 	cfg   Config
 	pages *pages
 	mux   *http.ServeMux
@@ -155,7 +158,7 @@ func New(d Deps, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, cfg: cfg, pages: p, mux: http.NewServeMux()}
+	s := &Server{Deps: d, cfg: cfg, pages: p, mux: http.NewServeMux(), pairs: &lifecycle.Service{Store: d.Store, Queue: d.Queue}}
 	s.routes()
 	return s, nil
 }

@@ -8,7 +8,7 @@ NPM_STAMP := infra/node_modules/.installed
 FUNCTIONS := WebFunction:web SendFunction:send TickFunction:tick InboundFunction:inbound FeedbackFunction:feedback MatchFunction:match
 GOBUILD   := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags="-s -w" -tags lambda.norpc
 
-.PHONY: install browser run test fuzz screenshots bench lint fmt build deploy reset clean help
+.PHONY: install browser run test cfn-lint fuzz screenshots bench lint fmt build deploy reset clean help
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## //'
@@ -26,11 +26,13 @@ browser:
 run: install
 	$(GO) run ./infra/upward dev
 
-## test       every test, against real emulators started on free ports and a headless Chromium,
-##            then each fuzz target briefly
-test: install browser
+## test       cfn-lint on template.yaml, every test (against real emulators started on free ports
+##            and a headless Chromium), then each fuzz target briefly
+# The template tests may skip what needs the SAM translator when a developer
+# lacks it; make test (and so CI) requires it, like cfn-lint.
+test: install browser cfn-lint
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 12m ./...
+	UPWARD_REQUIRE_SAM_TRANSLATOR=1 $(GO) test -race -count=1 -timeout 13m ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 # Fuzz targets: name:package. The default runs a fixed number of inputs: a
@@ -48,8 +50,18 @@ fuzz:
 bench: install
 	$(GO) test -run='^$$' -bench=. -benchmem -timeout 30m ./...
 
-## lint       formatting and vet
-lint:
+## cfn-lint   template.yaml through cfn-lint, which applies the real SAM transform first:
+##            any error, warning or informational finding fails
+cfn-lint:
+	@command -v cfn-lint >/dev/null 2>&1 || { \
+	  echo "cfn-lint is not installed: make test checks template.yaml with it and with the AWS SAM"; \
+	  echo "translator it brings. Install it with"; \
+	  echo "    pip install cfn-lint        (or: pipx install cfn-lint)"; \
+	  echo "and run make test again."; exit 1; }
+	cfn-lint template.yaml
+
+## lint       formatting, vet and cfn-lint
+lint: cfn-lint
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 

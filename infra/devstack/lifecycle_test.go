@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/health"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
 )
@@ -163,17 +163,14 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 	w.liveUntil(t, time.Date(2027, 4, 30, 0, 0, 0, 0, time.UTC), func(at time.Time) {
 		cycle := schedule.NewPlan(w.prog, tomKim).LatestDue(w.zones["kim@example.org"], at)
 		if cycle > 0 {
-			upd := expression.Set(expression.Name("last_met_cycle"), expression.Value(cycle)).Set(expression.Name("last_reply_cycle"), expression.Value(cycle))
-			if _, err := w.st.Store.UpdatePair(ctx, w.prog.ID, tomKim.ID, upd, at); err != nil {
+			if err := w.st.Store.RecordContact(ctx, w.prog.ID, tomKim.ID, cycle, true, at); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if !paused && len(w.got["sam@example.org"]) == 2 { // the introduction and check-in 1
 			paused = true
-			until := at.AddDate(0, 0, 30)
-			upd := expression.Set(expression.Name("state"), expression.Value(programme.PairPaused)).Set(expression.Name("paused_until"), expression.Value(until)).
-				Set(expression.Name("paused_at"), expression.Value(at))
-			if _, err := w.st.Store.UpdatePair(ctx, w.prog.ID, samLee.ID, upd, at); err != nil {
+			pause := lifecycle.Change{Transition: lifecycle.Pause, By: lifecycle.Participant(samLee.SeniorID), At: at, Until: at.AddDate(0, 0, 30)}
+			if _, err := (&lifecycle.Service{Store: w.st.Store, Queue: w.st.Queue}).Apply(ctx, w.prog, samLee, pause); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -42,13 +42,16 @@ type Queue struct {
 	settled *sync.Cond
 	pending int
 	stopped bool
-	dead    []sendqueue.Job
+	dead    []string
 }
 
 var _ sendqueue.Queue = (*Queue)(nil)
 
+// delivery carries a job encoded, as SQS does, so the local queue reads
+// jobs through the same Decode as the send function: a job that could not
+// be read in AWS cannot be read here either.
 type delivery struct {
-	job     sendqueue.Job
+	body    string
 	attempt int
 }
 
@@ -85,15 +88,28 @@ func New(ctx context.Context, h sendqueue.Handler, o Options) *Queue {
 // a Drain that follows waits for it.
 func (q *Queue) Enqueue(ctx context.Context, jobs ...sendqueue.Job) error {
 	for _, j := range jobs {
-		q.add()
-		select {
-		case q.jobs <- delivery{job: j}:
-		case <-ctx.Done():
-			q.finish()
-			return ctx.Err()
+		body, err := sendqueue.Encode(j)
+		if err != nil {
+			return err
+		}
+		if err := q.EnqueueBody(ctx, body); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// EnqueueBody adds a raw message body, as anything with access to an SQS
+// queue could: tests use it to send what Encode would refuse.
+func (q *Queue) EnqueueBody(ctx context.Context, body string) error {
+	q.add()
+	select {
+	case q.jobs <- delivery{body: body}:
+		return nil
+	case <-ctx.Done():
+		q.finish()
+		return ctx.Err()
+	}
 }
 
 // Drain waits until every job enqueued so far has been handled or
@@ -109,11 +125,12 @@ func (q *Queue) Drain() {
 	}
 }
 
-// DeadLettered returns the jobs that failed on every attempt, oldest first.
-func (q *Queue) DeadLettered() []sendqueue.Job {
+// DeadLetters are the message bodies that failed on every attempt, oldest
+// first.
+func (q *Queue) DeadLetters() []string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return append([]sendqueue.Job(nil), q.dead...)
+	return append([]string(nil), q.dead...)
 }
 
 // Wait waits for the workers to stop after ctx ends.
@@ -147,18 +164,23 @@ func (q *Queue) work(ctx context.Context) {
 }
 
 func (q *Queue) handle(ctx context.Context, d delivery) {
-	err := q.handler.Handle(ctx, d.job)
+	j, err := sendqueue.Decode(d.body)
+	key := ""
+	if err == nil {
+		key = sendqueue.Key(j)
+		err = q.handler.Handle(ctx, j)
+	}
 	switch {
 	case err == nil:
 		q.finish()
 	case d.attempt+1 >= q.o.MaxAttempts:
-		q.o.Log.Error("send job dead-lettered", "key", d.job.Key(), "attempts", d.attempt+1, "err", err)
+		q.o.Log.Error("send job dead-lettered", "key", key, "attempts", d.attempt+1, "err", err)
 		q.mu.Lock()
-		q.dead = append(q.dead, d.job)
+		q.dead = append(q.dead, d.body)
 		q.mu.Unlock()
 		q.finish()
 	default:
-		q.o.Log.Warn("send job failed; retrying", "key", d.job.Key(), "attempt", d.attempt+1, "err", err)
+		q.o.Log.Warn("send job failed; retrying", "key", key, "attempt", d.attempt+1, "err", err)
 		d.attempt++
 		// The job stays pending while it waits: Drain does not return
 		// between a failure and its retry.

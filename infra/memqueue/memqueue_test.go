@@ -11,9 +11,9 @@ import (
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
 
-// flaky fails each job a set number of times, then succeeds; a job whose
-// Cycle is below follow enqueues the next cycle when it succeeds, as a
-// handler that decides to send another email would.
+// flaky fails each job a set number of times, then succeeds; a welcome
+// whose round is below follow enqueues the next round when it succeeds, as
+// a handler that decides to send another email would.
 type flaky struct {
 	mu     sync.Mutex
 	q      *Queue
@@ -23,18 +23,18 @@ type flaky struct {
 }
 
 func (f *flaky) Handle(ctx context.Context, j sendqueue.Job) error {
+	key := sendqueue.Key(j)
 	f.mu.Lock()
-	f.seen[j.Key()]++
-	if f.fails[j.Key()] > 0 {
-		f.fails[j.Key()]--
+	f.seen[key]++
+	if f.fails[key] > 0 {
+		f.fails[key]--
 		f.mu.Unlock()
 		return errors.New("SES throttled")
 	}
 	f.mu.Unlock()
-	if j.Cycle < f.follow {
-		next := j
-		next.Cycle++
-		return f.q.Enqueue(ctx, next)
+	if w, ok := j.(sendqueue.Welcome); ok && w.Round < f.follow {
+		w.Round++
+		return f.q.Enqueue(ctx, w)
 	}
 	return nil
 }
@@ -42,7 +42,17 @@ func (f *flaky) Handle(ctx context.Context, j sendqueue.Job) error {
 func (f *flaky) count(j sendqueue.Job) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.seen[j.Key()]
+	return f.seen[sendqueue.Key(j)]
+}
+
+func (f *flaky) total() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.seen {
+		n += c
+	}
+	return n
 }
 
 func start(t *testing.T, h *flaky, o Options) *Queue {
@@ -54,30 +64,39 @@ func start(t *testing.T, h *flaky, o Options) *Queue {
 	return q
 }
 
-func job(who string, cycle int) sendqueue.Job {
-	return sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: "p", ParticipantID: who, Cycle: cycle}
+func welcome(who string, round int) sendqueue.Welcome {
+	return sendqueue.Welcome{ProgrammeID: "p", ParticipantID: who, Round: round}
+}
+
+func body(t *testing.T, j sendqueue.Job) string {
+	t.Helper()
+	b, err := sendqueue.Encode(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestDrainWaitsForRetriesDeadLettersAndFollowUps(t *testing.T) {
-	retried, dead, chained := job("retried", 0), job("dead", 0), job("chained", 0)
+	retried, dead, chained := welcome("retried", 0), welcome("dead", 0), welcome("chained", 0)
 	tests := []struct {
-		name     string
-		enqueue  sendqueue.Job
-		fails    int
-		follow   int
-		handled  map[sendqueue.Job]int
-		deadJobs []sendqueue.Job
+		name    string
+		enqueue sendqueue.Welcome
+		fails   int
+		follow  int
+		handled map[sendqueue.Welcome]int
+		dead    []sendqueue.Job
 	}{
-		{name: "two failures, then success", enqueue: retried, fails: 2, handled: map[sendqueue.Job]int{retried: 3}},
-		{name: "fails on every attempt", enqueue: dead, fails: 100, handled: map[sendqueue.Job]int{dead: 3}, deadJobs: []sendqueue.Job{dead}},
-		{name: "each job enqueues the next", enqueue: chained, follow: 3, handled: map[sendqueue.Job]int{
-			chained: 1, job("chained", 1): 1, job("chained", 2): 1, job("chained", 3): 1,
+		{name: "two failures, then success", enqueue: retried, fails: 2, handled: map[sendqueue.Welcome]int{retried: 3}},
+		{name: "fails on every attempt", enqueue: dead, fails: 100, handled: map[sendqueue.Welcome]int{dead: 3}, dead: []sendqueue.Job{dead}},
+		{name: "each job enqueues the next", enqueue: chained, follow: 3, handled: map[sendqueue.Welcome]int{
+			chained: 1, welcome("chained", 1): 1, welcome("chained", 2): 1, welcome("chained", 3): 1,
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := &flaky{seen: map[string]int{}, fails: map[string]int{tt.enqueue.Key(): tt.fails}, follow: tt.follow}
+			h := &flaky{seen: map[string]int{}, fails: map[string]int{sendqueue.Key(tt.enqueue): tt.fails}, follow: tt.follow}
 			q := start(t, h, Options{Workers: 2, MaxAttempts: 3})
 			if err := q.Enqueue(context.Background(), tt.enqueue); err != nil {
 				t.Fatal(err)
@@ -85,13 +104,47 @@ func TestDrainWaitsForRetriesDeadLettersAndFollowUps(t *testing.T) {
 			q.Drain()
 			for j, want := range tt.handled {
 				if got := h.count(j); got != want {
-					t.Errorf("job of cycle %d handled %d times, want %d", j.Cycle, got, want)
+					t.Errorf("round %d handled %d times, want %d", j.Round, got, want)
 				}
 			}
-			if diff := cmp.Diff(tt.deadJobs, q.DeadLettered()); diff != "" {
+			var want []string
+			for _, j := range tt.dead {
+				want = append(want, body(t, j))
+			}
+			if diff := cmp.Diff(want, q.DeadLetters()); diff != "" {
 				t.Errorf("dead letters (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// An unreadable job is retried like any failure and then dead-lettered,
+// never dropped, and never reaches the handler.
+func TestAnUnknownKindIsRetriedThenDeadLettered(t *testing.T) {
+	h := &flaky{seen: map[string]int{}, fails: map[string]int{}}
+	q := start(t, h, Options{MaxAttempts: 3})
+	unknown := `{"kind":"chekin","job":{"programme_id":"p"}}`
+	if err := q.EnqueueBody(context.Background(), unknown); err != nil {
+		t.Fatal(err)
+	}
+	q.Drain()
+	if diff := cmp.Diff([]string{unknown}, q.DeadLetters()); diff != "" {
+		t.Errorf("dead letters (-want +got):\n%s", diff)
+	}
+	if n := h.total(); n != 0 {
+		t.Errorf("the handler was given an unreadable job %d times", n)
+	}
+}
+
+func TestEnqueueRefusesAJobEncodeRefuses(t *testing.T) {
+	h := &flaky{seen: map[string]int{}, fails: map[string]int{}}
+	q := start(t, h, Options{})
+	if err := q.Enqueue(context.Background(), sendqueue.Welcome{ProgrammeID: "p"}); err == nil {
+		t.Error("a welcome without its participant was queued")
+	}
+	q.Drain()
+	if n := h.total(); n != 0 {
+		t.Errorf("a refused job was handled %d times", n)
 	}
 }
 
@@ -102,11 +155,11 @@ func TestDrainReturnsOnceTheQueueStops(t *testing.T) {
 	q := New(ctx, h, Options{})
 	h.q = q
 	q.Wait() // the workers have stopped: nobody will handle what follows
-	if err := q.Enqueue(context.Background(), job("late", 0)); err != nil {
+	if err := q.Enqueue(context.Background(), welcome("late", 0)); err != nil {
 		t.Fatal(err)
 	}
 	q.Drain() // returns rather than waiting for ever
-	if n := h.count(job("late", 0)); n != 0 {
+	if n := h.count(welcome("late", 0)); n != 0 {
 		t.Errorf("a stopped queue handled a job %d times", n)
 	}
 }

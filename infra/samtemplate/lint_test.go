@@ -9,14 +9,15 @@ import (
 	"testing"
 )
 
-// The npm cfn-lint is dated and flags newer SAM properties, so the template
-// is checked here instead: references resolve, conditions exist, every
-// function has its log group, wildcard resources are justified, and each
-// function's event source matches the adapter its main.go starts.
+// cfn-lint (make cfn-lint, part of make test) checks the template against
+// CloudFormation's schemas after the SAM transform. These tests check what
+// it cannot know: references resolve, conditions exist, every function has
+// its log group, wildcard resources are justified, and each function's
+// event source matches the adapter its main.go starts.
 
 var knownTypes = map[string]bool{
 	"AWS::Serverless::Function": true, "AWS::DynamoDB::Table": true, "AWS::SecretsManager::Secret": true,
-	"AWS::SQS::Queue": true, "AWS::Logs::LogGroup": true, "AWS::S3::Bucket": true, "AWS::S3::BucketPolicy": true,
+	"AWS::SQS::Queue": true, "AWS::SQS::QueuePolicy": true, "AWS::Logs::LogGroup": true, "AWS::S3::Bucket": true, "AWS::S3::BucketPolicy": true,
 	"AWS::SES::ReceiptRuleSet": true, "AWS::SES::ReceiptRule": true, "AWS::Lambda::Permission": true,
 	"AWS::SES::ConfigurationSet": true, "AWS::SES::ConfigurationSetEventDestination": true,
 	"AWS::SNS::Topic": true, "AWS::SNS::Subscription": true, "AWS::CloudWatch::Alarm": true,
@@ -27,11 +28,18 @@ var pseudo = map[string]bool{
 	"AWS::StackId": true, "AWS::NoValue": true, "AWS::URLSuffix": true,
 }
 
-// samGenerated names resources SAM creates from a function's properties.
+// samGenerated names resources SAM creates from a function's properties:
+// its URL, its role, and a resource per event (an EventBridge rule, a
+// schedule) named after the function and the event.
 func samGenerated(t *Template, name string) bool {
 	for _, id := range t.OfType("AWS::Serverless::Function") {
 		if name == id+"Url" || name == id+"Role" {
 			return true
+		}
+		for ev := range asMap(t.Resources[id].Properties["Events"]) {
+			if name == id+ev {
+				return true
+			}
 		}
 	}
 	return false

@@ -16,6 +16,7 @@ import (
 // same shape as their long form, so either spelling reads the same.
 type Template struct {
 	Parameters map[string]any
+	Conditions map[string]any
 	Globals    map[string]any
 	Resources  map[string]Resource
 	Outputs    map[string]any
@@ -26,6 +27,10 @@ type Resource struct {
 	Type       string
 	Properties map[string]any
 	Metadata   map[string]any
+	// DeletionPolicy and UpdateReplacePolicy are "" when CloudFormation's
+	// default (Delete) applies.
+	DeletionPolicy      string
+	UpdateReplacePolicy string
 }
 
 // Load reads and parses a template file.
@@ -34,6 +39,11 @@ func Load(path string) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read template: %w", err)
 	}
+	return parse(path, b)
+}
+
+// parse reads a template in YAML or JSON.
+func parse(path string, b []byte) (*Template, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
@@ -44,6 +54,7 @@ func Load(path string) (*Template, error) {
 	}
 	t := &Template{
 		Parameters: asMap(doc["Parameters"]),
+		Conditions: asMap(doc["Conditions"]),
 		Globals:    asMap(doc["Globals"]),
 		Outputs:    asMap(doc["Outputs"]),
 		Resources:  map[string]Resource{},
@@ -51,7 +62,10 @@ func Load(path string) (*Template, error) {
 	for name, v := range asMap(doc["Resources"]) {
 		m := asMap(v)
 		typ, _ := m["Type"].(string)
-		t.Resources[name] = Resource{Type: typ, Properties: asMap(m["Properties"]), Metadata: asMap(m["Metadata"])}
+		del, _ := m["DeletionPolicy"].(string)
+		repl, _ := m["UpdateReplacePolicy"].(string)
+		t.Resources[name] = Resource{Type: typ, Properties: asMap(m["Properties"]), Metadata: asMap(m["Metadata"]),
+			DeletionPolicy: del, UpdateReplacePolicy: repl}
 	}
 	return t, nil
 }
@@ -139,4 +153,83 @@ func asMap(v any) map[string]any {
 		return m
 	}
 	return map[string]any{}
+}
+
+// Holds evaluates a named condition as a deploy that accepts every
+// parameter's default would: what a first `sam deploy` gets.
+func (t *Template) Holds(condition string) (bool, error) {
+	c, ok := t.Conditions[condition]
+	if !ok {
+		return false, fmt.Errorf("no condition %q", condition)
+	}
+	return t.eval(c, 0)
+}
+
+func (t *Template) eval(c any, depth int) (bool, error) {
+	if depth > 20 {
+		return false, fmt.Errorf("conditions nest too deep")
+	}
+	m := asMap(c)
+	if len(m) != 1 {
+		return false, fmt.Errorf("condition %v is not one function", c)
+	}
+	for fn, arg := range m {
+		args, _ := arg.([]any)
+		switch fn {
+		case "Condition":
+			name, _ := arg.(string)
+			return t.Holds(name)
+		case "Fn::Not":
+			if len(args) != 1 {
+				return false, fmt.Errorf("Fn::Not takes one condition")
+			}
+			v, err := t.eval(args[0], depth+1)
+			return !v, err
+		case "Fn::And", "Fn::Or":
+			and := fn == "Fn::And"
+			for _, a := range args {
+				v, err := t.eval(a, depth+1)
+				if err != nil {
+					return false, err
+				}
+				if v != and {
+					return v, nil
+				}
+			}
+			return and, nil
+		case "Fn::Equals":
+			if len(args) != 2 {
+				return false, fmt.Errorf("Fn::Equals takes two values")
+			}
+			a, err := t.value(args[0])
+			if err != nil {
+				return false, err
+			}
+			b, err := t.value(args[1])
+			return a == b, err
+		}
+		return false, fmt.Errorf("unsupported condition function %s", fn)
+	}
+	panic("unreachable")
+}
+
+// value is a literal or a parameter's default, as CloudFormation compares
+// them: as strings.
+func (t *Template) value(v any) (string, error) {
+	if ref, ok := asMap(v)["Ref"].(string); ok {
+		p, ok := t.Parameters[ref]
+		if !ok {
+			return "", fmt.Errorf("Ref to %q, which is no parameter", ref)
+		}
+		d, ok := asMap(p)["Default"]
+		if !ok {
+			return "", fmt.Errorf("parameter %s has no default", ref)
+		}
+		return fmt.Sprint(d), nil
+	}
+	switch v.(type) {
+	case string, int, float64, bool:
+		return fmt.Sprint(v), nil
+	}
+	return "", fmt.Errorf("cannot compare %v", v)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/matching"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/spreadsheet"
 )
 
 func init() {
@@ -283,7 +284,9 @@ func writeResult(name string, stdout io.Writer, people []programme.Participant, 
 	for _, p := range people {
 		names[strings.ToLower(strings.TrimSpace(p.Email))] = p.Name
 	}
-	cw := csv.NewWriter(w)
+	// Coordinators open this file in a spreadsheet: no name or reason may
+	// run there as a formula.
+	cw := spreadsheet.NewWriter(w)
 	rows := [][]string{{"senior_email", "senior_name", "junior_email", "junior_name", "score", "locked", "reason"}}
 	for _, p := range res.Pairs {
 		rows = append(rows, []string{p.Senior, names[p.Senior], p.Junior, names[p.Junior],
@@ -298,7 +301,12 @@ func writeResult(name string, stdout io.Writer, people []programme.Participant, 
 			rows = append(rows, []string{"", "", u.Email, names[u.Email], "", "", "Unmatched: " + u.Reason})
 		}
 	}
-	if err := cw.WriteAll(rows); err != nil {
+	for _, row := range rows {
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write pairs: %w", err)
+		}
+	}
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("write pairs: %w", err)
 	}
 	if f != nil {

@@ -138,3 +138,35 @@ func TestMatchCommandRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchOutputIsSafeInASpreadsheet: names from an HR export reach the
+// pairs file, which coordinators open in a spreadsheet in any locale.
+func TestMatchOutputIsSafeInASpreadsheet(t *testing.T) {
+	dir := t.TempDir()
+	evil := strings.NewReplacer("Bea Boss", "=Bea Boss", "Ana Silva", "Ana;@SUM(A1)").Replace(people)
+	in := writeFile(t, dir, "people.csv", evil)
+	out := filepath.Join(dir, "pairs.csv")
+	if code, _, stderr := runWithStdin(t, "", "match", "--in", in, "--at", "2026-03-02", "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sep := range []string{",", ";"} {
+		for _, line := range strings.Split(string(b), "\n") {
+			for _, cell := range strings.Split(line, sep) {
+				if c := strings.TrimLeft(cell, ` "`); c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+					t.Errorf("split on %q: cell %q starts a formula", sep, cell)
+				}
+			}
+		}
+	}
+	names := map[string]bool{}
+	for _, row := range readCSV(t, out)[1:] {
+		names[row[1]], names[row[3]] = true, true
+	}
+	if !names["'=Bea Boss"] || !names["Ana;'@SUM(A1)"] {
+		t.Errorf("names in pairs.csv = %v, want the two defused", names)
+	}
+}

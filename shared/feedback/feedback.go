@@ -19,6 +19,7 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
@@ -57,7 +58,9 @@ type Store interface {
 	Suppress(ctx context.Context, sup store.Suppression) error
 	FindParticipantByEmail(ctx context.Context, programmeID, email string) (programme.Participant, error)
 	MarkMailProblem(ctx context.Context, programmeID, id string, status programme.Status, problem string, now time.Time) error
-	FlagPairsOf(ctx context.Context, programmeID, participantID, reason string, now time.Time) error
+	GetProgramme(ctx context.Context, id string) (programme.Programme, error)
+	// Pairs change only through their lifecycle.
+	lifecycle.Store
 }
 
 var _ Store = (*store.Store)(nil)
@@ -154,7 +157,15 @@ func (h *Handler) stop(ctx context.Context, e Event, addr, why string, reason se
 	if err := h.Store.MarkMailProblem(ctx, p.ProgrammeID, p.ID, status, problem, now); err != nil {
 		return err
 	}
-	if err := h.Store.FlagPairsOf(ctx, p.ProgrammeID, p.ID, fmt.Sprintf("%s: %s", roleLabel(p.Role), problem), now); err != nil {
+	prog, err := h.Store.GetProgramme(ctx, p.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	// The coordinator decides what happens to the pair (a new address, a
+	// new partner); flagging it causes no email.
+	pairs := &lifecycle.Service{Store: h.Store}
+	flag := lifecycle.Change{Transition: lifecycle.Flag, By: lifecycle.Schedule, At: now, Reason: fmt.Sprintf("%s: %s", roleLabel(p.Role), problem)}
+	if _, err := pairs.ApplyToPairsOf(ctx, prog, p.ID, flag); err != nil {
 		return err
 	}
 	h.Log.Info("mail to a participant stopped", "programme", p.ProgrammeID, "participant", p.ID, "why", why)

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
-	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/token"
 )
 
@@ -104,7 +104,9 @@ const roundEndCycle = -1
 // programme's closing survey, a rotation round's end) rather than answer a
 // check-in: they count towards the meeting rate, never towards the trend or
 // the check-ins' value.
-func finalSurvey(kind string) bool { return kind == schedule.KindClosing || kind == roundEndKind }
+func finalSurvey(kind string) bool {
+	return kind == string(sendqueue.KindClosing) || kind == roundEndKind
+}
 
 // Compute works out a programme's figures (see the package doc for what
 // each one means).

@@ -7,35 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/replies"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
-)
-
-// What an acknowledgement email says (Job.Ref's second half).
-const (
-	AckPaused         = "paused"
-	AckResumed        = "resumed"
-	AckStopped        = "stopped"
-	AckRematch        = "rematch"
-	AckHelp           = "help"
-	AckStory          = "story"
-	AckStoryWithdrawn = "story_withdrawn"
-	AckJoined         = "joined"
-	AckDeclined       = "declined"
-	AckUnclear        = "unclear"
-	AckThanks         = "thanks_forwarded"
-)
-
-// KindAck, KindThanks and KindPairEnded are the emails replies cause.
-const (
-	KindAck       = "ack"
-	KindThanks    = "thanks"
-	KindPairEnded = "pair_ended"
 )
 
 // reply is one message being applied.
@@ -52,8 +29,14 @@ type reply struct {
 	jobs   []sendqueue.Job
 }
 
-func (r *reply) ack(what string) {
-	r.jobs = append(r.jobs, sendqueue.Job{Kind: KindAck, ProgrammeID: r.prog.ID, ParticipantID: r.person.ID, PairID: r.ref.PairID, Ref: r.key + "|" + what})
+func (r *reply) ack(topic sendqueue.AckTopic) {
+	r.jobs = append(r.jobs, sendqueue.Ack{ProgrammeID: r.prog.ID, ParticipantID: r.person.ID, PairID: r.ref.PairID, Reply: r.key, Topic: topic})
+}
+
+// change asks the pair's lifecycle for a change made by this reply's author.
+func (r *reply) change(p programme.Pair, c lifecycle.Change) (lifecycle.Result, error) {
+	c.By, c.At = lifecycle.Participant(r.person.ID), r.now
+	return r.h.pairs.Apply(r.ctx, r.prog, p, c)
 }
 
 // apply records the answers and carries out the command, then queues the
@@ -70,7 +53,7 @@ func (r *reply) apply() error {
 	case replies.CommandRematch:
 		err = r.rematch()
 	case replies.CommandHelp:
-		r.ack(AckHelp)
+		r.ack(sendqueue.AckHelp)
 	case replies.CommandStory:
 		err = r.story()
 	default:
@@ -107,14 +90,7 @@ func (r *reply) pause() error {
 		return err
 	}
 	if live {
-		until := r.now.Add(PauseFor)
-		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairPaused)).
-			Set(expression.Name("paused_until"), expression.Value(until))
-		if p.State == programme.PairActive {
-			// A second PAUSE extends the pause; it does not move its start.
-			upd = upd.Set(expression.Name("paused_at"), expression.Value(r.now))
-		}
-		if _, err := r.h.store.UpdatePair(r.ctx, r.prog.ID, p.ID, upd, r.now); err != nil {
+		if _, err := r.change(p, lifecycle.Change{Transition: lifecycle.Pause, Until: r.now.Add(PauseFor)}); err != nil {
 			return err
 		}
 	} else if r.person.Status == programme.OptedIn || r.person.Status == programme.Invited {
@@ -122,7 +98,7 @@ func (r *reply) pause() error {
 			return err
 		}
 	}
-	r.ack(AckPaused)
+	r.ack(sendqueue.AckPaused)
 	return nil
 }
 
@@ -131,12 +107,8 @@ func (r *reply) resume() error {
 	if err != nil {
 		return err
 	}
-	if live && p.State == programme.PairPaused {
-		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairActive)).
-			Set(expression.Name("resumed_cycle"), expression.Value(r.ref.Cycle)).
-			Set(expression.Name("resumed_at"), expression.Value(r.now)).
-			Remove(expression.Name("paused_until"))
-		if _, err := r.h.store.UpdatePair(r.ctx, r.prog.ID, p.ID, upd, r.now); err != nil {
+	if live {
+		if _, err := r.change(p, lifecycle.Change{Transition: lifecycle.Resume, Cycle: r.ref.Cycle}); err != nil {
 			return err
 		}
 	}
@@ -145,66 +117,42 @@ func (r *reply) resume() error {
 			return err
 		}
 	}
-	r.ack(AckResumed)
+	r.ack(sendqueue.AckResumed)
 	return nil
 }
 
+// stop ends all email to the person: their status, and each of their
+// pairs, whose partner is told kindly and paired again.
 func (r *reply) stop() error {
 	if r.person.Status != programme.Stopped {
 		if _, err := r.h.store.SetStatus(r.ctx, r.prog.ID, r.person.ID, programme.Stopped, "stopped by reply", r.now); err != nil {
 			return err
 		}
 	}
-	if err := r.h.store.StopPairsOf(r.ctx, r.prog.ID, r.person.ID, r.now); err != nil {
+	c := lifecycle.Change{Transition: lifecycle.Stop, By: lifecycle.Participant(r.person.ID), At: r.now, Of: r.person.ID}
+	if _, err := r.h.pairs.ApplyToPairsOf(r.ctx, r.prog, r.person.ID, c); err != nil {
 		return err
 	}
-	r.ack(AckStopped)
+	r.ack(sendqueue.AckStopped)
 	return nil
 }
 
-// rematch ends the pair gently: a short, no-fault email to the partner,
-// the pair goes on the programme's never-pair list, and both wait for the
-// next round (rolling and rotation programmes) or for the coordinator, who
-// sees the pair on the attention list in a one-cohort programme.
+// rematch ends the pair gently (shared/lifecycle: a no-fault email to the
+// partner, never paired again, a new partner at the next round or from the
+// coordinator); the person who asked gets the acknowledgement.
 func (r *reply) rematch() error {
-	p, live, err := r.livePair()
-	if err != nil {
-		return err
-	}
-	if p.ID != "" && (live || p.State == programme.PairRematched) {
-		role := "junior"
-		if p.SeniorID == r.person.ID {
-			role = "senior"
-		}
-		upd := expression.Set(expression.Name("rematch_requested_by"), expression.Value(r.person.ID)).
-			Set(expression.Name("rematch_requested_at"), expression.Value(r.now))
-		if _, err := r.h.store.UpdatePair(r.ctx, r.prog.ID, p.ID, upd, r.now); err != nil {
+	if r.ref.PairID != "" {
+		p, err := r.h.store.GetPair(r.ctx, r.prog.ID, r.ref.PairID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if _, err := r.h.store.EndPair(r.ctx, r.prog.ID, p.ID, programme.PairRematched, "rematch requested by the "+role, r.now); err != nil {
-			return err
-		}
-		senior, err := r.h.store.GetParticipant(r.ctx, r.prog.ID, p.SeniorID)
-		if err != nil {
-			return err
-		}
-		junior, err := r.h.store.GetParticipant(r.ctx, r.prog.ID, p.JuniorID)
-		if err != nil {
-			return err
-		}
-		if err := r.h.store.AddNeverPair(r.ctx, r.prog.ID, store.NeverPair{
-			EmailPair: store.NewEmailPair(senior.Email, junior.Email), AddedBy: "rematch requested by the " + role, AddedAt: r.now, Source: "rematch",
-		}); err != nil {
-			return err
-		}
-		if r.prog.MatchingMode == programme.ModeCohort || r.prog.MatchingMode == "" {
-			if err := r.h.store.FlagPair(r.ctx, r.prog.ID, p.ID, "Rematch requested by the "+role+"; both wait for a new partner", r.now); err != nil {
+		if err == nil {
+			if _, err := r.change(p, lifecycle.Change{Transition: lifecycle.Rematch}); err != nil {
 				return err
 			}
 		}
-		r.jobs = append(r.jobs, sendqueue.Job{Kind: KindPairEnded, ProgrammeID: r.prog.ID, ParticipantID: p.Other(r.person.ID), PairID: p.ID})
 	}
-	r.ack(AckRematch)
+	r.ack(sendqueue.AckRematch)
 	return nil
 }
 
@@ -216,18 +164,18 @@ func (r *reply) story() error {
 		if _, err := r.h.store.WithdrawStories(r.ctx, r.prog.ID, r.person.ID, r.now); err != nil {
 			return err
 		}
-		r.ack(AckStoryWithdrawn)
+		r.ack(sendqueue.AckStoryWithdrawn)
 		return nil
 	}
 	text := strings.TrimSpace(r.answer.FreeText)
 	if text == "" {
-		r.ack(AckHelp)
+		r.ack(sendqueue.AckHelp)
 		return nil
 	}
 	if err := r.h.store.PutStory(r.ctx, store.Story{ProgrammeID: r.prog.ID, ParticipantID: r.person.ID, Key: r.key, Text: text, At: r.now, Consent: true}); err != nil {
 		return err
 	}
-	r.ack(AckStory)
+	r.ack(sendqueue.AckStory)
 	return nil
 }
 
@@ -245,17 +193,17 @@ func (r *reply) optIn() error {
 				return err
 			}
 		}
-		r.ack(AckJoined)
+		r.ack(sendqueue.AckJoined)
 	case a.Join != nil && !*a.Join:
 		if r.person.Status == programme.Invited || r.person.Status == programme.OptedIn {
 			if _, err := r.h.store.SetStatus(r.ctx, r.prog.ID, r.person.ID, programme.Declined, "declined by reply", r.now); err != nil {
 				return err
 			}
 		}
-		r.ack(AckDeclined)
+		r.ack(sendqueue.AckDeclined)
 	default:
 		// Not understood: keep the text, change nothing, and ask plainly.
-		r.ack(AckUnclear)
+		r.ack(sendqueue.AckUnclear)
 	}
 	return nil
 }
@@ -297,8 +245,8 @@ func (r *reply) checkIn() error {
 			if err := r.h.store.PutThanks(r.ctx, t); err != nil {
 				return err
 			}
-			r.jobs = append(r.jobs, sendqueue.Job{Kind: KindThanks, ProgrammeID: r.prog.ID, ParticipantID: to, PairID: p.ID, Ref: r.person.ID + "|" + r.key})
-			r.ack(AckThanks)
+			r.jobs = append(r.jobs, sendqueue.Thanks{ProgrammeID: r.prog.ID, FromID: r.person.ID, ToID: to, PairID: p.ID, Reply: r.key})
+			r.ack(sendqueue.AckThanks)
 		}
 	}
 	return nil

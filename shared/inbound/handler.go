@@ -15,9 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/replies"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
@@ -70,22 +69,18 @@ type Result struct {
 type Store interface {
 	GetProgramme(ctx context.Context, id string) (programme.Programme, error)
 	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
-	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	HasReply(ctx context.Context, programmeID, participantID, key string) (bool, error)
 	PutReply(ctx context.Context, r store.Reply) error
 	PutAnswer(ctx context.Context, a store.Answer) error
 	RecordContact(ctx context.Context, programmeID, pairID string, cycle int, met bool, at time.Time) error
-	UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
-	FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error
-	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
 	SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error)
 	SetTopics(ctx context.Context, programmeID, id string, topics []string, now time.Time) error
 	PutStory(ctx context.Context, st store.Story) error
 	WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error)
 	PutThanks(ctx context.Context, t store.Thanks) error
 	Quarantine(ctx context.Context, q store.Quarantined, keepFor time.Duration) error
-	EndPair(ctx context.Context, programmeID, id string, state programme.PairState, reason string, now time.Time) (bool, error)
-	AddNeverPair(ctx context.Context, programmeID string, n store.NeverPair) error
+	// Pairs change only through their lifecycle.
+	lifecycle.Store
 }
 
 var _ Store = (*store.Store)(nil)
@@ -108,6 +103,7 @@ type Handler struct {
 	clock    clock.Clock
 	log      *slog.Logger
 	settings Settings
+	pairs    *lifecycle.Service
 }
 
 // New builds a handler.
@@ -121,7 +117,8 @@ func New(s Store, q sendqueue.Queue, signer *token.Signer, clk clock.Clock, log 
 	if settings.QuarantineFor == 0 {
 		settings.QuarantineFor = 30 * 24 * time.Hour
 	}
-	return &Handler{store: s, queue: q, signer: signer, clock: clk, log: log, settings: settings}, nil
+	return &Handler{store: s, queue: q, signer: signer, clock: clk, log: log, settings: settings,
+		pairs: &lifecycle.Service{Store: s, Queue: q}}, nil
 }
 
 // PauseFor is how long PAUSE pauses a pair.

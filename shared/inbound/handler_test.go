@@ -252,6 +252,13 @@ func TestCommandsByReply(t *testing.T) {
 			if x.Status != programme.Stopped || p.State != programme.PairStopped || !p.Attention {
 				t.Errorf("after STOP: person %s, pair %s attention %v", x.Status, p.State, p.Attention)
 			}
+			// The acknowledgement promises the partner a new partner: the
+			// partner hears, once, kindly, and nothing about why.
+			got := stacktest.Emails(t, e.junior.Email)
+			if len(got) != 1 || !strings.Contains(got[0].Body.Text, "nobody's fault") || !strings.Contains(got[0].Body.Text, "new partner") ||
+				strings.Contains(strings.ToLower(got[0].Body.Text), "stopped") {
+				t.Errorf("partner's emails after STOP = %+v", got)
+			}
 		}, "won't receive any more emails"},
 		{"help", "help", func(t *testing.T, e *env) {}, "REMATCH"},
 		{"story", "STORY I finally understood why our app reviews are so bad.", func(t *testing.T, e *env) {

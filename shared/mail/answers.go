@@ -3,29 +3,22 @@ package mail
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
 
-// Kinds of email that answer a participant's reply.
-const (
-	KindAck    = "ack"
-	KindThanks = "thanks"
-)
-
 type ackData struct {
 	common
-	What    string
+	What    sendqueue.AckTopic
 	Person  programme.Participant
 	Partner *programme.Participant
 	Until   string
 	Message string
 }
 
-var ackSubjects = map[string]string{
+var ackSubjects = map[sendqueue.AckTopic]string{
 	"paused": "Paused for 30 days", "resumed": "Check-ins resume", "stopped": "You won't get more emails",
 	"rematch": "We'll find you a new partner", "help": "How to reply", "story": "Thank you for your story",
 	"story_withdrawn": "Your stories are withdrawn", "joined": "You're in", "declined": "Thanks for letting us know",
@@ -35,11 +28,11 @@ var ackSubjects = map[string]string{
 // composeAck answers a reply's command in a few lines. It goes even to
 // someone who just stopped (the one confirmation they expect), but never to
 // a suppressed address.
-func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	_, what, ok := strings.Cut(j.Ref, "|")
+func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, func(context.Context, time.Time) error, error) {
+	what := j.Topic
 	subject, known := ackSubjects[what]
-	if !ok || !known {
-		return Email{}, nil, fmt.Errorf("ack %q: %w", j.Ref, ErrSkipped)
+	if !known {
+		return Email{}, nil, fmt.Errorf("no acknowledgement written for %q", what)
 	}
 	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
@@ -69,7 +62,7 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Job) (Email, fun
 	if data.Until == "" {
 		data.Until = d.clock.Now().Add(30 * 24 * time.Hour).In(person.Loc()).Format("Monday 2 January")
 	}
-	text, html, err := d.r.render(KindAck, data)
+	text, html, err := d.r.render(sendqueue.KindAck, data)
 	if err != nil {
 		return Email{}, nil, err
 	}
@@ -78,12 +71,8 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Job) (Email, fun
 }
 
 // composeThanks forwards a senior's thank-you to their mentor.
-func (d *Deliverer) composeThanks(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	fromID, key, ok := strings.Cut(j.Ref, "|")
-	if !ok {
-		return Email{}, nil, fmt.Errorf("thanks %q: %w", j.Ref, ErrSkipped)
-	}
-	t, err := d.data.GetThanks(ctx, j.ProgrammeID, fromID, key)
+func (d *Deliverer) composeThanks(ctx context.Context, j sendqueue.Thanks) (Email, func(context.Context, time.Time) error, error) {
+	t, err := d.data.GetThanks(ctx, j.ProgrammeID, j.FromID, j.Reply)
 	if err != nil {
 		return Email{}, nil, gone(err)
 	}
@@ -100,7 +89,7 @@ func (d *Deliverer) composeThanks(ctx context.Context, j sendqueue.Job) (Email, 
 	}
 	data := ackData{common: common{Programme: prog}, Person: to, Partner: &from, Message: t.Text}
 	data.Subject = fmt.Sprintf("A thank-you from %s", from.Name)
-	text, html, err := d.r.render(KindThanks, data)
+	text, html, err := d.r.render(sendqueue.KindThanks, data)
 	if err != nil {
 		return Email{}, nil, err
 	}

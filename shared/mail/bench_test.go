@@ -25,7 +25,7 @@ func BenchmarkSendThroughput(b *testing.B) {
 		q := f.sys.Queue
 		var jobs []sendqueue.Job
 		for _, p := range f.people {
-			jobs = append(jobs, sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: p.ID})
+			jobs = append(jobs, sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: p.ID})
 		}
 		b.StartTimer()
 		start := time.Now()

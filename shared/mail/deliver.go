@@ -11,7 +11,6 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/programme"
-	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -68,22 +67,14 @@ func NewDeliverer(data Data, sender Sender, signer *token.Signer, clk clock.Cloc
 	if s.FromAddress == "" || s.MailDomain == "" || s.BaseURL == "" {
 		return nil, errors.New("mail: FromAddress, MailDomain and BaseURL are required")
 	}
-	r, err := newRenderer(sendqueue.KindWelcome, KindIntro, KindCheckIn, KindNudge, KindClosing, KindAck, KindThanks,
-		KindRoundEnd, KindPairEnded, KindRoundSummary, KindNote)
+	r, err := newRenderer(sendqueue.KindWelcome, sendqueue.KindIntro, sendqueue.KindCheckIn, sendqueue.KindNudge, sendqueue.KindClosing,
+		sendqueue.KindAck, sendqueue.KindThanks, sendqueue.KindRoundEnd, sendqueue.KindPairEnded, sendqueue.KindRoundSummary, sendqueue.KindNote)
 	if err != nil {
 		return nil, err
 	}
 	s.BaseURL = strings.TrimRight(s.BaseURL, "/")
 	return &Deliverer{data: data, sender: sender, signer: signer, clock: clk, log: log, settings: s, r: r}, nil
 }
-
-// Kinds of email the deliverer renders besides the schedule's.
-const (
-	KindIntro   = "intro"
-	KindCheckIn = schedule.KindCheckIn
-	KindNudge   = schedule.KindNudge
-	KindClosing = schedule.KindClosing
-)
 
 // ErrSkipped marks jobs that need no email (the person stopped, bounced, or
 // the data is gone); they are done, not failed.
@@ -95,69 +86,74 @@ var ErrSkipped = errors.New("nothing to send")
 // claim without "sent": a redelivery sees the claim and does not send again.
 // An error from SES releases the claim so that the redelivery can send.
 func (d *Deliverer) Handle(ctx context.Context, j sendqueue.Job) error {
+	key := sendqueue.Key(j)
 	e, after, err := d.compose(ctx, j)
 	if errors.Is(err, ErrSkipped) {
-		d.log.Info("send job skipped", "key", j.Key(), "reason", err)
+		d.log.Info("send job skipped", "key", key, "kind", j.Kind(), "reason", err)
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("compose %s: %w", j.Key(), err)
+		return fmt.Errorf("compose %s %s: %w", j.Kind(), key, err)
 	}
-	e.Tags = map[string]string{"programme": j.ProgrammeID, "kind": j.Kind}
-	if j.ParticipantID != "" {
-		e.Tags["participant"] = j.ParticipantID
+	e.Tags = map[string]string{"programme": j.Programme(), "kind": string(j.Kind())}
+	if who := sendqueue.Recipient(j); who != "" {
+		e.Tags["participant"] = who
 	}
 	now := d.clock.Now()
-	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: j.Key(), Recipients: len(e.To), Kind: j.Kind, ClaimedAt: now})
+	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: key, Recipients: len(e.To), Kind: string(j.Kind()), ClaimedAt: now})
 	if errors.Is(err, store.ErrAlreadyClaimed) {
 		if rec.State == store.SendSent {
-			d.log.Info("duplicate send job ignored", "key", j.Key())
+			d.log.Info("duplicate send job ignored", "key", key)
 			return after(ctx, rec.SentAt)
 		}
 		// Claimed but never confirmed: a previous attempt died around the
 		// SES call. Sending again could duplicate, so it is left for the
 		// operator (the log line is the alarm's source).
-		d.log.Warn("send claimed but unconfirmed; not resending to avoid a duplicate", "key", j.Key(), "claimed_at", rec.ClaimedAt)
+		d.log.Warn("send claimed but unconfirmed; not resending to avoid a duplicate", "key", key, "claimed_at", rec.ClaimedAt)
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("claim %s: %w", j.Key(), err)
+		return fmt.Errorf("claim %s: %w", key, err)
 	}
 	id, err := d.sender.Send(ctx, e)
 	if err != nil {
-		if rerr := d.data.ReleaseSend(ctx, j.Key()); rerr != nil {
-			return errors.Join(fmt.Errorf("send %s: %w", j.Key(), err), rerr)
+		if rerr := d.data.ReleaseSend(ctx, key); rerr != nil {
+			return errors.Join(fmt.Errorf("send %s: %w", key, err), rerr)
 		}
-		return fmt.Errorf("send %s: %w", j.Key(), err)
+		return fmt.Errorf("send %s: %w", key, err)
 	}
-	if err := d.data.MarkSent(ctx, j.Key(), id, now); err != nil {
-		return fmt.Errorf("record %s as sent (SES message %s): %w", j.Key(), id, err)
+	if err := d.data.MarkSent(ctx, key, id, now); err != nil {
+		return fmt.Errorf("record %s as sent (SES message %s): %w", key, id, err)
 	}
-	d.log.Info("email sent", "key", j.Key(), "ses_message_id", id)
+	d.log.Info("email sent", "key", key, "ses_message_id", id)
 	return after(ctx, now)
 }
 
 // compose renders the email of a job and returns what to record once sent.
+// A job of a type it does not know is an error, never a skip: the queue
+// retries it and dead-letters it where an operator sees it.
 func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	switch j.Kind {
-	case sendqueue.KindWelcome:
+	switch j := j.(type) {
+	case sendqueue.Welcome:
 		return d.composeWelcome(ctx, j)
-	case KindIntro:
+	case sendqueue.Intro:
 		return d.composeIntro(ctx, j)
-	case schedule.KindCheckIn, schedule.KindMidpoint, schedule.KindNudge, schedule.KindClosing:
-		return d.composeForPerson(ctx, j)
-	case KindRoundEnd, KindPairEnded:
-		return d.composeForPerson(ctx, j)
-	case KindRoundSummary:
+	case sendqueue.Scheduled:
+		return d.composeForPerson(ctx, personJob{kind: j.Email, programmeID: j.ProgrammeID, participantID: j.ParticipantID, pairID: j.PairID, cycle: j.Cycle})
+	case sendqueue.RoundEnd:
+		return d.composeForPerson(ctx, personJob{kind: sendqueue.KindRoundEnd, programmeID: j.ProgrammeID, participantID: j.ParticipantID, pairID: j.PairID})
+	case sendqueue.PairEnded:
+		return d.composeForPerson(ctx, personJob{kind: sendqueue.KindPairEnded, programmeID: j.ProgrammeID, participantID: j.ParticipantID, pairID: j.PairID})
+	case sendqueue.RoundSummary:
 		return d.composeRoundSummary(ctx, j)
-	case KindAck:
+	case sendqueue.Ack:
 		return d.composeAck(ctx, j)
-	case KindThanks:
+	case sendqueue.Thanks:
 		return d.composeThanks(ctx, j)
-	case KindNote:
+	case sendqueue.Note:
 		return d.composeNote(ctx, j)
 	}
-	return Email{}, nil, fmt.Errorf("unknown kind of email %q: %w", j.Kind, ErrSkipped)
+	return Email{}, nil, fmt.Errorf("no email for a %T job", j)
 }
 
 func (d *Deliverer) from(p programme.Programme) string {

@@ -81,7 +81,7 @@ func TestWelcomeIsSentOnceWithSignedReplyAddress(t *testing.T) {
 	ses := &mail.SES{Client: stacktest.SES(t)}
 	d := f.deliverer(t, ses)
 	ana := f.people[addr]
-	job := sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: ana.ID}
+	job := sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: ana.ID}
 	ctx := context.Background()
 	for i := 0; i < 3; i++ { // the queue delivers the same job three times
 		if err := d.Handle(ctx, job); err != nil {
@@ -154,7 +154,7 @@ func TestFailedSendIsRetriedNotLost(t *testing.T) {
 	flaky := &flakySES{real: stacktest.SES(t)}
 	flaky.fails.Store(2)
 	d := f.deliverer(t, &mail.SES{Client: flaky})
-	job := sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}
+	job := sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}
 	ctx := context.Background()
 	for i := 0; i < 2; i++ {
 		if err := d.Handle(ctx, job); err == nil {
@@ -192,7 +192,7 @@ func TestCrashAfterSendingDoesNotResend(t *testing.T) {
 	addr := uniq("cy")
 	f := setup(t, programme.Participant{Email: addr, Name: "Cy", Role: programme.Junior})
 	ses := &mail.SES{Client: stacktest.SES(t)}
-	job := sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}
+	job := sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}
 	func() {
 		defer func() {
 			if r := recover(); r != errCrash {
@@ -224,7 +224,7 @@ func TestStoppedAndBouncedPeopleGetNothing(t *testing.T) {
 	}
 	d := f.deliverer(t, &mail.SES{Client: stacktest.SES(t)})
 	for _, addr := range []string{stopped, bounced} {
-		if err := d.Handle(ctx, sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}); err != nil {
+		if err := d.Handle(ctx, sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(stacktest.Emails(t, addr)); n != 0 {
@@ -240,7 +240,7 @@ func TestResendRoundSendsAgain(t *testing.T) {
 	d := f.deliverer(t, &mail.SES{Client: stacktest.SES(t)})
 	ctx := context.Background()
 	id := f.people[addr].ID
-	if err := d.Handle(ctx, sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: id}); err != nil {
+	if err := d.Handle(ctx, sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: id}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := f.store.NextWelcomeRound(ctx, f.prog.ID, id, now)
@@ -248,7 +248,7 @@ func TestResendRoundSendsAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
-		if err := d.Handle(ctx, sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: id, Cycle: p.WelcomeRound}); err != nil {
+		if err := d.Handle(ctx, sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: id, Round: p.WelcomeRound}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -290,7 +290,7 @@ func TestTheSDKRetryerAbsorbsThrottling(t *testing.T) {
 	cfg.HTTPClient = &http.Client{Transport: tr}
 	client := localstack.SES(cfg, stacktest.SESURL(t))
 	d := f.deliverer(t, &mail.SES{Client: client})
-	if err := d.Handle(context.Background(), sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}); err != nil {
+	if err := d.Handle(context.Background(), sendqueue.Welcome{ProgrammeID: f.prog.ID, ParticipantID: f.people[addr].ID}); err != nil {
 		t.Fatalf("two throttled attempts should be retried by the SDK: %v", err)
 	}
 	if c := tr.calls.Load(); c != 3 {

@@ -11,9 +11,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
-// KindNote is a personal note a coordinator wrote to one participant.
-const KindNote = "note"
-
 // NoteStore is what sending a note needs besides Data.
 type NoteStore interface {
 	GetNote(ctx context.Context, programmeID, participantID, id string) (store.Note, error)
@@ -30,8 +27,8 @@ type noteData struct {
 // composeNote sends a coordinator's words as they wrote them, from the
 // programme's address with Reply-To the coordinator: the answer is a
 // conversation between two people, not something Upward records.
-func (d *Deliverer) composeNote(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	n, err := d.data.GetNote(ctx, j.ProgrammeID, j.ParticipantID, j.Ref)
+func (d *Deliverer) composeNote(ctx context.Context, j sendqueue.Note) (Email, func(context.Context, time.Time) error, error) {
+	n, err := d.data.GetNote(ctx, j.ProgrammeID, j.ParticipantID, j.NoteID)
 	if err != nil {
 		return Email{}, nil, gone(err)
 	}
@@ -44,7 +41,7 @@ func (d *Deliverer) composeNote(ctx context.Context, j sendqueue.Job) (Email, fu
 	}
 	data := noteData{common: common{Programme: prog}, Person: person, Coordinator: n.From, Text: n.Text, Paragraphs: paragraphs(n.Text)}
 	data.Subject = fmt.Sprintf("A note from the coordinator of %s", prog.Name)
-	text, html, err := d.r.render(KindNote, data)
+	text, html, err := d.r.render(sendqueue.KindNote, data)
 	if err != nil {
 		return Email{}, nil, err
 	}

@@ -25,7 +25,7 @@ func TestPersonalNoteIsSentOnceWithReplyToTheCoordinator(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := f.deliverer(t, &mail.SES{Client: stacktest.SES(t)})
-	job := sendqueue.Job{Kind: mail.KindNote, ProgrammeID: f.prog.ID, ParticipantID: lee.ID, Ref: "n1"}
+	job := sendqueue.Note{ProgrammeID: f.prog.ID, ParticipantID: lee.ID, NoteID: "n1"}
 	for i := 0; i < 2; i++ {
 		if err := d.Handle(ctx, job); err != nil {
 			t.Fatal(err)
@@ -60,8 +60,8 @@ func TestPersonalNoteIsSentOnceWithReplyToTheCoordinator(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, j := range []sendqueue.Job{
-		{Kind: mail.KindNote, ProgrammeID: f.prog.ID, ParticipantID: x.ID, Ref: "n2"},
-		{Kind: mail.KindNote, ProgrammeID: f.prog.ID, ParticipantID: lee.ID, Ref: "missing"},
+		sendqueue.Note{ProgrammeID: f.prog.ID, ParticipantID: x.ID, NoteID: "n2"},
+		sendqueue.Note{ProgrammeID: f.prog.ID, ParticipantID: lee.ID, NoteID: "missing"},
 	} {
 		if err := d.Handle(ctx, j); err != nil {
 			t.Errorf("job %+v: %v, want skipped", j, err)

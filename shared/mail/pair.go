@@ -21,26 +21,28 @@ type pairContext struct {
 	senior, junior programme.Participant
 }
 
-func (d *Deliverer) loadPair(ctx context.Context, j sendqueue.Job) (pairContext, error) {
+// loadPair reads a pair and both its people for an email of kind. The
+// closing survey and a round's end still go to a pair that has just ended,
+// and the no-fault note to a pair ended early; nothing else goes to a pair
+// that is over.
+func (d *Deliverer) loadPair(ctx context.Context, kind sendqueue.Kind, programmeID, pairID string) (pairContext, error) {
 	var pc pairContext
 	var err error
-	if pc.prog, err = d.data.GetProgramme(ctx, j.ProgrammeID); err != nil {
+	if pc.prog, err = d.data.GetProgramme(ctx, programmeID); err != nil {
 		return pc, gone(err)
 	}
-	if pc.pair, err = d.data.GetPair(ctx, j.ProgrammeID, j.PairID); err != nil {
+	if pc.pair, err = d.data.GetPair(ctx, programmeID, pairID); err != nil {
 		return pc, gone(err)
 	}
-	// The closing survey still goes to a pair the programme's end has just
-	// closed; nothing goes to a pair that was rematched or stopped.
-	endedOK := (j.Kind == KindClosing || j.Kind == KindRoundEnd) && pc.pair.State == programme.PairEnded ||
-		j.Kind == KindPairEnded && pc.pair.State == programme.PairRematched
+	endedOK := (kind == sendqueue.KindClosing || kind == sendqueue.KindRoundEnd) && pc.pair.State == programme.PairEnded ||
+		kind == sendqueue.KindPairEnded && !pc.pair.State.Live()
 	if !pc.pair.State.Live() && !endedOK {
 		return pc, fmt.Errorf("pair %s is %s: %w", pc.pair.ID, pc.pair.State, ErrSkipped)
 	}
-	if pc.senior, err = d.data.GetParticipant(ctx, j.ProgrammeID, pc.pair.SeniorID); err != nil {
+	if pc.senior, err = d.data.GetParticipant(ctx, programmeID, pc.pair.SeniorID); err != nil && !(kind == sendqueue.KindPairEnded && errors.Is(err, store.ErrNotFound)) {
 		return pc, gone(err)
 	}
-	if pc.junior, err = d.data.GetParticipant(ctx, j.ProgrammeID, pc.pair.JuniorID); err != nil {
+	if pc.junior, err = d.data.GetParticipant(ctx, programmeID, pc.pair.JuniorID); err != nil && !(kind == sendqueue.KindPairEnded && errors.Is(err, store.ErrNotFound)) {
 		return pc, gone(err)
 	}
 	return pc, nil
@@ -97,8 +99,8 @@ type introData struct {
 // composeIntro is one email to both people, with both in To and Reply-To so
 // they answer each other directly and their conversation never reaches
 // Upward.
-func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	pc, err := d.loadPair(ctx, j)
+func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Intro) (Email, func(context.Context, time.Time) error, error) {
+	pc, err := d.loadPair(ctx, sendqueue.KindIntro, j.ProgrammeID, j.PairID)
 	if err != nil {
 		return Email{}, nil, err
 	}
@@ -112,7 +114,7 @@ func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Job) (Email, f
 		CheckInCadence: pc.prog.CheckInCadence.Label(), Resources: d.resources(pc.prog),
 	}
 	data.Subject = fmt.Sprintf("Meet your reverse mentoring partner: %s and %s", pc.senior.Name, pc.junior.Name)
-	text, html, err := d.r.render(KindIntro, data)
+	text, html, err := d.r.render(sendqueue.KindIntro, data)
 	if err != nil {
 		return Email{}, nil, err
 	}
@@ -137,10 +139,20 @@ func (d *Deliverer) resources(p programme.Programme) []programme.Resource {
 	return out
 }
 
+// personJob is an email to one person of a pair.
+type personJob struct {
+	kind                               sendqueue.Kind
+	programmeID, participantID, pairID string
+	// cycle is the check-in's number (0 for emails outside the schedule).
+	cycle int
+}
+
 type personData struct {
 	common
-	Kind     string
-	Person   programme.Participant
+	Kind   sendqueue.Kind
+	Person programme.Participant
+	// Partner is empty when the partner's data was erased (a pair ended
+	// by an erasure).
 	Partner  programme.Participant
 	IsSenior bool
 	Cycle    int
@@ -152,19 +164,22 @@ type personData struct {
 
 // composeForPerson renders a check-in, midpoint survey, nudge or closing
 // survey for one person, with their own signed reply address.
-func (d *Deliverer) composeForPerson(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	pc, err := d.loadPair(ctx, j)
+func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, func(context.Context, time.Time) error, error) {
+	pc, err := d.loadPair(ctx, j.kind, j.programmeID, j.pairID)
 	if err != nil {
 		return Email{}, nil, err
 	}
 	var person, partner programme.Participant
-	switch j.ParticipantID {
-	case pc.senior.ID:
+	switch j.participantID {
+	case pc.pair.SeniorID:
 		person, partner = pc.senior, pc.junior
-	case pc.junior.ID:
+	case pc.pair.JuniorID:
 		person, partner = pc.junior, pc.senior
 	default:
-		return Email{}, nil, fmt.Errorf("participant %s is not in pair %s: %w", j.ParticipantID, pc.pair.ID, ErrSkipped)
+		return Email{}, nil, fmt.Errorf("participant %s is not in pair %s: %w", j.participantID, pc.pair.ID, ErrSkipped)
+	}
+	if person.ID == "" {
+		return Email{}, nil, fmt.Errorf("participant %s was erased: %w", j.participantID, ErrSkipped)
 	}
 	if err := d.mailable(ctx, person); err != nil {
 		return Email{}, nil, err
@@ -172,20 +187,17 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j sendqueue.Job) (Emai
 	plan := schedule.NewPlan(pc.prog, pc.pair)
 	since := pc.pair.Start()
 	switch {
-	case j.Kind == KindRoundEnd:
-		// The cycle is the round's; "since" is the last check-in.
+	case j.kind == sendqueue.KindRoundEnd:
+		// "since" is the last check-in.
 		if k := plan.LatestDue(person.Loc(), d.clock.Now()); k > 0 {
 			since = plan.Date(k)
 		}
-	case j.Cycle > 1:
-		since = plan.Date(j.Cycle - 1)
+	case j.cycle > 1:
+		since = plan.Date(j.cycle - 1)
 	}
-	kinds := map[string]token.Kind{
-		schedule.KindCheckIn: token.KindCheckIn, schedule.KindMidpoint: token.KindMidpoint,
-		schedule.KindNudge: token.KindNudge, schedule.KindClosing: token.KindClosing,
-		KindRoundEnd: token.KindRoundEnd, KindPairEnded: token.KindAck,
-	}
-	ref := token.Ref{ProgrammeID: pc.prog.ID, ParticipantID: person.ID, PairID: pc.pair.ID, Kind: kinds[j.Kind], Cycle: j.Cycle % 256}
+	// A reply's token names the check-in it answers; emails outside the
+	// schedule are told apart by their kind and pair alone.
+	ref := token.Ref{ProgrammeID: pc.prog.ID, ParticipantID: person.ID, PairID: pc.pair.ID, Kind: j.kind.ReplyKind(), Cycle: j.cycle}
 	replyTo, err := d.signer.ReplyAddress(ref, d.settings.MailDomain)
 	if err != nil {
 		return Email{}, nil, err
@@ -195,31 +207,36 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j sendqueue.Job) (Emai
 		return Email{}, nil, err
 	}
 	data := personData{
-		common: common{Programme: pc.prog, UnsubscribeURL: unsub}, Kind: j.Kind, Person: person, Partner: partner,
-		IsSenior: person.Role == programme.Senior, Cycle: j.Cycle, Since: since.Format("Monday 2 January"),
-		Question: question(person.Role == programme.Senior, j.Cycle),
+		common: common{Programme: pc.prog, UnsubscribeURL: unsub}, Kind: j.kind, Person: person, Partner: partner,
+		IsSenior: person.Role == programme.Senior, Cycle: j.cycle, Since: since.Format("Monday 2 January"),
+		Question: question(person.Role == programme.Senior, j.cycle),
 	}
-	template := KindCheckIn
-	switch j.Kind {
-	case schedule.KindMidpoint:
+	template := sendqueue.KindCheckIn
+	switch j.kind {
+	case sendqueue.KindMidpoint:
 		data.Subject = fmt.Sprintf("Halfway through %s: how is it going with %s?", pc.prog.Name, partner.Name)
-	case schedule.KindNudge:
-		template = KindNudge
+	case sendqueue.KindNudge:
+		template = sendqueue.KindNudge
 		data.Subject = fmt.Sprintf("Time to catch up with %s?", partner.Name)
-	case schedule.KindClosing:
-		template = KindClosing
+	case sendqueue.KindClosing:
+		template = sendqueue.KindClosing
 		data.Subject = fmt.Sprintf("%s ends today: a last check-in and a thank-you", pc.prog.Name)
-	case KindRoundEnd:
-		template = KindRoundEnd
+	case sendqueue.KindRoundEnd:
+		template = sendqueue.KindRoundEnd
 		data.Subject = fmt.Sprintf("Your pairing with %s ends today: thank you", partner.Name)
-	case KindPairEnded:
-		template = KindPairEnded
-		data.Subject = fmt.Sprintf("Your pairing with %s has ended", partner.Name)
-		if at, ok := pc.prog.RoundSlot(pc.prog.LatestRound(d.clock.Now()) + 1); ok && pc.prog.MatchingMode == programme.ModeRolling {
+	case sendqueue.KindPairEnded:
+		template = sendqueue.KindPairEnded
+		data.Subject = "Your pairing has ended"
+		if partner.Name != "" {
+			data.Subject = fmt.Sprintf("Your pairing with %s has ended", partner.Name)
+		}
+		if at, ok := pc.prog.NextRound(d.clock.Now()); ok {
 			data.NextRound = at.In(person.Loc()).Format("Monday 2 January")
 		}
-	default:
+	case sendqueue.KindCheckIn:
 		data.Subject = fmt.Sprintf("Check-in: did you and %s meet since %s?", partner.Name, data.Since)
+	default:
+		return Email{}, nil, fmt.Errorf("no email to one person of a pair for kind %q", j.kind)
 	}
 	text, html, err := d.r.render(template, data)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
 
 //go:embed templates
@@ -20,18 +22,18 @@ var funcs = map[string]any{
 // renderer turns an email's data into its text and HTML bodies. Each kind
 // of email is a pair of templates: <kind>.txt and <kind>.html.
 type renderer struct {
-	text map[string]*texttemplate.Template
-	html map[string]*htmltemplate.Template
+	text map[sendqueue.Kind]*texttemplate.Template
+	html map[sendqueue.Kind]*htmltemplate.Template
 }
 
-func newRenderer(kinds ...string) (*renderer, error) {
-	r := &renderer{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+func newRenderer(kinds ...sendqueue.Kind) (*renderer, error) {
+	r := &renderer{text: map[sendqueue.Kind]*texttemplate.Template{}, html: map[sendqueue.Kind]*htmltemplate.Template{}}
 	for _, k := range kinds {
-		t, err := texttemplate.New(k).Funcs(funcs).ParseFS(templateFiles, "templates/common.txt", "templates/"+k+".txt")
+		t, err := texttemplate.New(string(k)).Funcs(funcs).ParseFS(templateFiles, "templates/common.txt", "templates/"+string(k)+".txt")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s.txt: %w", k, err)
 		}
-		h, err := htmltemplate.New(k).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+k+".html")
+		h, err := htmltemplate.New(string(k)).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+string(k)+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s.html: %w", k, err)
 		}
@@ -40,7 +42,10 @@ func newRenderer(kinds ...string) (*renderer, error) {
 	return r, nil
 }
 
-func (r *renderer) render(kind string, data any) (text, html string, err error) {
+func (r *renderer) render(kind sendqueue.Kind, data any) (text, html string, err error) {
+	if r.text[kind] == nil {
+		return "", "", fmt.Errorf("render %s: no templates for this kind", kind)
+	}
 	var tb, hb bytes.Buffer
 	if err := r.text[kind].ExecuteTemplate(&tb, "text", data); err != nil {
 		return "", "", fmt.Errorf("render %s text: %w", kind, err)

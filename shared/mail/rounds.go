@@ -3,19 +3,11 @@ package mail
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/matching"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
-)
-
-// Kinds of email around matching rounds.
-const (
-	KindRoundEnd     = "round_end"     // a rotation round's pair ends kindly
-	KindPairEnded    = "pair_ended"    // a rematch ended the pair: to the partner, no-fault
-	KindRoundSummary = "round_summary" // to a coordinator, after a scheduled round
 )
 
 type unmatchedLine struct{ Name, Role, Reason string }
@@ -33,11 +25,8 @@ type summaryData struct {
 
 // composeRoundSummary tells a coordinator what a scheduled round proposed,
 // with who was left unmatched and why, and links to the review page.
-func (d *Deliverer) composeRoundSummary(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
-	proposalID, to, ok := strings.Cut(j.Ref, "|")
-	if !ok || to == "" {
-		return Email{}, nil, fmt.Errorf("round summary %q: %w", j.Ref, ErrSkipped)
-	}
+func (d *Deliverer) composeRoundSummary(ctx context.Context, j sendqueue.RoundSummary) (Email, func(context.Context, time.Time) error, error) {
+	proposalID, to := j.ProposalID, j.Coordinator
 	prog, err := d.data.GetProgramme(ctx, j.ProgrammeID)
 	if err != nil {
 		return Email{}, nil, gone(err)
@@ -48,7 +37,7 @@ func (d *Deliverer) composeRoundSummary(ctx context.Context, j sendqueue.Job) (E
 	}
 	data := summaryData{
 		common:     common{Programme: prog, ForCoordinator: true},
-		RoundLabel: fmt.Sprintf("round %d, %s", j.Cycle, d.clock.Now().Format("Monday 2 January")),
+		RoundLabel: fmt.Sprintf("round %d, %s", j.Round, d.clock.Now().Format("Monday 2 January")),
 		Pairs:      p.Pairs, Approved: p.Status == store.ProposalApproved || p.Status == store.ProposalApproving,
 		Ready: p.Status == store.ProposalReady, Error: p.Error,
 		ReviewURL: fmt.Sprintf("%s/programmes/%s/proposals/%s", d.settings.BaseURL, prog.ID, p.ID),
@@ -82,7 +71,7 @@ func (d *Deliverer) composeRoundSummary(ctx context.Context, j sendqueue.Job) (E
 	default:
 		data.Subject = fmt.Sprintf("%s: this round's matching did not finish", prog.Name)
 	}
-	text, html, err := d.r.render(KindRoundSummary, data)
+	text, html, err := d.r.render(sendqueue.KindRoundSummary, data)
 	if err != nil {
 		return Email{}, nil, err
 	}

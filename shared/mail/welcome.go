@@ -24,7 +24,7 @@ type welcomeData struct {
 	Resources      []programme.Resource
 }
 
-func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Job) (Email, func(context.Context, time.Time) error, error) {
+func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Email, func(context.Context, time.Time) error, error) {
 	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
 		return Email{}, nil, err
@@ -33,7 +33,7 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Job) (Email,
 		return Email{}, nil, err
 	}
 
-	ref := token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, Kind: token.KindWelcome, Cycle: j.Cycle % 256}
+	ref := token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, Kind: sendqueue.KindWelcome.ReplyKind(), Cycle: j.Round}
 	replyTo, err := d.signer.ReplyAddress(ref, d.settings.MailDomain)
 	if err != nil {
 		return Email{}, nil, err

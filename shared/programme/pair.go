@@ -82,6 +82,10 @@ type Pair struct {
 	ResumedAt time.Time `dynamodbav:"resumed_at,omitempty"`
 	EndedAt   time.Time `dynamodbav:"ended_at,omitempty"`
 	EndReason string    `dynamodbav:"end_reason,omitempty"`
+	// EndedBy is who ended the pair (shared/lifecycle's Actor), so that a
+	// repeated request finishes what an interrupted one began and a
+	// different person's request does not redo it.
+	EndedBy   string    `dynamodbav:"ended_by,omitempty"`
 	UpdatedAt time.Time `dynamodbav:"updated_at"`
 }
 

@@ -195,6 +195,8 @@ func (p *Participant) Validate() FieldErrors {
 		errs.Add("name", "Name is empty.")
 	case utf8.RuneCountInString(p.Name) > MaxFieldLen:
 		errs.Add("name", fmt.Sprintf("Name is longer than %d characters.", MaxFieldLen))
+	case oneLineProblem("Name", p.Name) != "":
+		errs.Add("name", oneLineProblem("Name", p.Name))
 	}
 	if p.Role != Senior && p.Role != Junior {
 		errs.Add("role", "Role must be senior or junior.")
@@ -206,6 +208,8 @@ func (p *Participant) Validate() FieldErrors {
 		*f.v = strings.Join(strings.Fields(*f.v), " ")
 		if utf8.RuneCountInString(*f.v) > MaxFieldLen {
 			errs.Add(f.name, fmt.Sprintf("%s is longer than %d characters.", f.name, MaxFieldLen))
+		} else if msg := oneLineProblem(f.name, *f.v); msg != "" {
+			errs.Add(f.name, msg)
 		}
 	}
 	if strings.TrimSpace(p.ManagerEmail) != "" {

@@ -300,6 +300,8 @@ func (p *Programme) Validate() FieldErrors {
 		errs.Add("name", "Give the programme a name.")
 	case utf8.RuneCountInString(p.Name) > MaxNameLen:
 		errs.Add("name", fmt.Sprintf("Keep the name under %d characters.", MaxNameLen))
+	case oneLineProblem("The name", p.Name) != "":
+		errs.Add("name", oneLineProblem("The name", p.Name))
 	}
 	switch p.Purpose {
 	case PurposeDigital, PurposeGenerational, PurposeInclusion, PurposeCustom:
@@ -376,6 +378,10 @@ func (p *Programme) Validate() FieldErrors {
 			errs.Add("topics", fmt.Sprintf("%q is too long: keep topics under %d characters.", t, MaxTopicLen))
 			break
 		}
+		if msg := oneLineProblem(fmt.Sprintf("The topic %q", t), t); msg != "" {
+			errs.Add("topics", msg)
+			break
+		}
 	}
 	for _, w := range []struct {
 		field string
@@ -426,6 +432,12 @@ func (p *Programme) Validate() FieldErrors {
 func checkResource(r Resource) string {
 	if strings.TrimSpace(r.Title) == "" {
 		return "give the resource a title."
+	}
+	if msg := oneLineProblem("the title", r.Title); msg != "" {
+		return msg
+	}
+	if msg := oneLineProblem("the link", r.URL); msg != "" {
+		return msg
 	}
 	if strings.HasPrefix(r.URL, "/") && !strings.HasPrefix(r.URL, "//") {
 		return ""

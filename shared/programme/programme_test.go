@@ -46,6 +46,17 @@ func TestValidate(t *testing.T) {
 		{"javascript link", func(p *Programme) { p.Resources = []Resource{{Title: "x", URL: "javascript:alert(1)"}} }, "resources", "not a web address"},
 		{"negative weight", func(p *Programme) { p.Weights.Topic = -1 }, "weight_topic", "from 0 to"},
 		{"capacity", func(p *Programme) { p.JuniorCapacity = 0 }, "junior_capacity", "from 1 to"},
+		// A name reaches email Subjects and calendar lines: a line break there
+		// would start a header of the coordinator's choosing.
+		{"name over two lines", func(p *Programme) { p.Name = "Bridges\r\nBcc: all@example.org" }, "name", "The name must be on one line"},
+		{"name with a bare newline", func(p *Programme) { p.Name = "Bridges\n2027" }, "name", "The name must be on one line"},
+		{"name with a tab", func(p *Programme) { p.Name = "Bridges\t2027" }, "name", "The name contains a tab"},
+		{"name with a control character", func(p *Programme) { p.Name = "Bridges\x1b[31m" }, "name", "The name contains an invisible control character (U+001B)"},
+		{"name with a direction override", func(p *Programme) { p.Name = "Bridges \u202e7202" }, "name", "(U+202E)"},
+		{"name with a line separator", func(p *Programme) { p.Name = "Bridges\u20282027" }, "name", "on one line"},
+		{"topic with a control character", func(p *Programme) { p.Topics = []string{"AI\x00tools"} }, "topics", "The topic \"AI\\x00tools\" contains an invisible control character (U+0000)"},
+		{"resource title over two lines", func(p *Programme) { p.Resources = []Resource{{Title: "Guide\r\nX", URL: "/guides/senior"}} }, "resources", "Line 1: the title must be on one line"},
+		{"resource path with a line break", func(p *Programme) { p.Resources = []Resource{{Title: "Guide", URL: "/guides\r\nsenior"}} }, "resources", "Line 1: the link must be on one line"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,3 +43,11 @@ func (p Programme) LatestRound(now time.Time) int {
 		latest = k
 	}
 }
+
+// NextRound is when the first scheduled round after now runs, if the
+// programme holds one: a pair that ends now waits for it, or, when there
+// is none (a one-cohort programme, or too close to the end), for the
+// coordinator.
+func (p Programme) NextRound(now time.Time) (time.Time, bool) {
+	return p.RoundSlot(p.LatestRound(now) + 1)
+}

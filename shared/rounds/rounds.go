@@ -15,31 +15,25 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
-// Kinds of email rounds send.
-const (
-	// KindRoundEnd closes a rotation round's pair: what did you learn, and
-	// would you like to thank your partner.
-	KindRoundEnd = "round_end"
-	// KindRoundSummary tells a coordinator what a round proposed.
-	KindRoundSummary = "round_summary"
-	// By is who proposes and approves scheduled rounds.
-	By = "the round schedule"
-)
+// By is who proposes and approves scheduled rounds.
+const By = "the round schedule"
 
 // Store is what rounds need from the table.
 type Store interface {
 	ListProgrammes(ctx context.Context) ([]programme.Programme, error)
 	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
-	EndPair(ctx context.Context, programmeID, id string, state programme.PairState, reason string, now time.Time) (bool, error)
 	LastRoundSlot(ctx context.Context, programmeID string) (int, error)
 	CompleteRoundSlot(ctx context.Context, programmeID string, slot int, now time.Time) error
 	GetProposal(ctx context.Context, programmeID, id string) (store.Proposal, error)
+	// Pairs change only through their lifecycle.
+	lifecycle.Store
 }
 
 var _ Store = (*store.Store)(nil)
@@ -147,40 +141,32 @@ func (r *Runner) hold(ctx context.Context, p programme.Programme, slot int) erro
 	}
 	var jobs []sendqueue.Job
 	for _, c := range r.Coordinators {
-		jobs = append(jobs, sendqueue.Job{Kind: KindRoundSummary, ProgrammeID: p.ID, Cycle: slot, Ref: id + "|" + c})
+		jobs = append(jobs, sendqueue.RoundSummary{ProgrammeID: p.ID, ProposalID: id, Round: slot, Coordinator: c})
 	}
 	log.Info("round held", "proposal", id, "status", prop.Status, "pairs", prop.Pairs, "unmatched", prop.Unmatched, "auto_approve", p.AutoApprove)
 	return r.Queue.Enqueue(ctx, jobs...)
 }
 
-// endRound ends every live pair of a rotation programme kindly: a closing
-// email to each person (what did you learn, would you thank your partner)
-// and, after it, the next round's introductions.
+// endRound ends every pair of a rotation programme kindly (shared/lifecycle:
+// a closing email to each person, what did you learn, would you thank your
+// partner); the next round's introductions follow. Pairs that an earlier
+// attempt at this round ended get their emails queued again, which the
+// ledger sends once.
 func (r *Runner) endRound(ctx context.Context, p programme.Programme, slot int, now time.Time) error {
 	pairs, err := r.Store.ListPairs(ctx, p.ID)
 	if err != nil {
 		return err
 	}
-	var jobs []sendqueue.Job
+	lc := &lifecycle.Service{Store: r.Store, Queue: r.Queue}
+	c := lifecycle.Change{Transition: lifecycle.EndRound, By: lifecycle.Schedule, At: now, Cycle: slot}
+	var errs []error
 	for _, pr := range pairs {
-		if !pr.State.Live() {
+		if !pr.State.Live() && pr.State != programme.PairEnded {
 			continue
 		}
-		if _, err := r.Store.EndPair(ctx, p.ID, pr.ID, programme.PairEnded, fmt.Sprintf("rotation round %d ended", slot), now); err != nil {
-			return err
-		}
-		for _, who := range []string{pr.SeniorID, pr.JuniorID} {
-			jobs = append(jobs, sendqueue.Job{Kind: KindRoundEnd, ProgrammeID: p.ID, ParticipantID: who, PairID: pr.ID, Cycle: slot % 256})
+		if _, err := lc.Apply(ctx, p, pr, c); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	// Pairs that ended in an earlier attempt at this round still get their
-	// closing email: the ledger sends each at most once.
-	for _, pr := range pairs {
-		if pr.State == programme.PairEnded && pr.EndReason == fmt.Sprintf("rotation round %d ended", slot) {
-			for _, who := range []string{pr.SeniorID, pr.JuniorID} {
-				jobs = append(jobs, sendqueue.Job{Kind: KindRoundEnd, ProgrammeID: p.ID, ParticipantID: who, PairID: pr.ID, Cycle: slot % 256})
-			}
-		}
-	}
-	return r.Queue.Enqueue(ctx, jobs...)
+	return errors.Join(errs...)
 }

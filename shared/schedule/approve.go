@@ -64,7 +64,7 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 		if err := s.RecordPair(ctx, prog.ID, p.ID, emails[0], emails[1], now); err != nil {
 			return nil, err
 		}
-		jobs = append(jobs, sendqueue.Job{Kind: "intro", ProgrammeID: prog.ID, PairID: p.ID})
+		jobs = append(jobs, sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID})
 		started = append(started, p)
 	}
 	if err := q.Enqueue(ctx, jobs...); err != nil {

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -18,7 +18,7 @@ func sqsEvent(t *testing.T, jobs []sendqueue.Job) events.SQSEvent {
 	t.Helper()
 	var ev events.SQSEvent
 	for i, j := range jobs {
-		body, err := j.Encode()
+		body, err := sendqueue.Encode(j)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,15 +27,13 @@ func sqsEvent(t *testing.T, jobs []sendqueue.Job) events.SQSEvent {
 	return ev
 }
 
-func setState(s programme.PairState) expression.UpdateBuilder {
-	return expression.Set(expression.Name("state"), expression.Value(s))
-}
-
-func pausePair(ctx context.Context, s *store.Store, p programme.Pair, until time.Time) error {
-	upd := setState(programme.PairPaused)
+// pausePair pauses a pair as its lifecycle does: until a date (a PAUSE
+// reply) or until resumed (a coordinator).
+func pausePair(ctx context.Context, s *store.Store, q sendqueue.Queue, prog programme.Programme, p programme.Pair, until time.Time) error {
+	by := lifecycle.Coordinator("c@example.org")
 	if !until.IsZero() {
-		upd = upd.Set(expression.Name("paused_until"), expression.Value(until))
+		by = lifecycle.Participant(p.SeniorID)
 	}
-	_, err := s.UpdatePair(ctx, p.ProgrammeID, p.ID, upd, time.Now())
+	_, err := (&lifecycle.Service{Store: s, Queue: q}).Apply(ctx, prog, p, lifecycle.Change{Transition: lifecycle.Pause, By: by, At: time.Now(), Until: until})
 	return err
 }

@@ -8,14 +8,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
-)
-
-// Kinds of email the schedule sends.
-const (
-	KindCheckIn  = "checkin"
-	KindNudge    = "nudge"
-	KindMidpoint = "midpoint"
-	KindClosing  = "closing"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
 
 // MorningHour is when scheduled email reaches people, in their time zone.
@@ -81,14 +74,14 @@ func (p Plan) Date(k int) time.Time {
 }
 
 // Kind is what cycle k sends when nothing is stalled.
-func (p Plan) Kind(k int) string {
+func (p Plan) Kind(k int) sendqueue.Kind {
 	switch {
 	case k >= p.Closing():
-		return KindClosing
+		return sendqueue.KindClosing
 	case k == p.Midpoint:
-		return KindMidpoint
+		return sendqueue.KindMidpoint
 	}
-	return KindCheckIn
+	return sendqueue.KindCheckIn
 }
 
 // Delivery is when cycle k reaches someone in loc: MorningHour on the
@@ -136,17 +129,17 @@ func Stall(pair programme.Pair, k int) (stalled bool, n int) {
 // KindFor is what person role receives at cycle k: the plan's kind, except
 // that a stalled pair's senior gets a nudge first (senior commitment is the
 // main reason reverse mentoring fails), and the junior one cycle later.
-func KindFor(p Plan, pair programme.Pair, role programme.Role, k int) string {
+func KindFor(p Plan, pair programme.Pair, role programme.Role, k int) sendqueue.Kind {
 	kind := p.Kind(k)
-	if kind == KindClosing {
+	if kind == sendqueue.KindClosing {
 		return kind
 	}
 	stalled, n := Stall(pair, k)
 	switch {
 	case stalled && n == 0 && role == programme.Senior:
-		return KindNudge
+		return sendqueue.KindNudge
 	case stalled && n == 1 && role == programme.Junior:
-		return KindNudge
+		return sendqueue.KindNudge
 	}
 	return kind
 }

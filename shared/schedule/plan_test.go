@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
 
 func prog(start, end string, cadence programme.Cadence) programme.Programme {
@@ -38,7 +39,7 @@ func TestPlanCyclesMidpointAndClosing(t *testing.T) {
 	if got := p.Date(1).Format(programme.DateLayout); got != "2027-01-18" {
 		t.Errorf("first check-in on %s, want 2027-01-18", got)
 	}
-	if p.Kind(p.Closing()) != KindClosing || !p.Date(p.Closing()).Equal(p.End) {
+	if p.Kind(p.Closing()) != sendqueue.KindClosing || !p.Date(p.Closing()).Equal(p.End) {
 		t.Errorf("closing = cycle %d on %v", p.Closing(), p.Date(p.Closing()))
 	}
 	short := NewPlan(prog("2027-01-04", "2027-02-15", programme.Biweekly), pair("2027-01-04"))
@@ -100,15 +101,15 @@ func TestStalledPairsNudgeTheSeniorFirst(t *testing.T) {
 		name             string
 		lastMet, resumed int
 		k                int
-		senior, junior   string
+		senior, junior   sendqueue.Kind
 	}{
-		{"early on nobody is stalled", 0, 0, 2, KindCheckIn, KindCheckIn},
-		{"two check-ins without a meeting", 0, 0, 3, KindNudge, KindCheckIn},
-		{"still stalled: the junior is nudged too", 0, 0, 4, KindCheckIn, KindNudge},
-		{"met at cycle 3, fine at 5", 3, 0, 5, KindCheckIn, KindCheckIn},
-		{"met at cycle 3, senior nudged at 6 (the midpoint)", 3, 0, 6, KindNudge, KindMidpoint},
-		{"a pause restarts the count", 0, 4, 6, KindMidpoint, KindMidpoint},
-		{"the closing is never replaced", 0, 0, p.Closing(), KindClosing, KindClosing},
+		{"early on nobody is stalled", 0, 0, 2, sendqueue.KindCheckIn, sendqueue.KindCheckIn},
+		{"two check-ins without a meeting", 0, 0, 3, sendqueue.KindNudge, sendqueue.KindCheckIn},
+		{"still stalled: the junior is nudged too", 0, 0, 4, sendqueue.KindCheckIn, sendqueue.KindNudge},
+		{"met at cycle 3, fine at 5", 3, 0, 5, sendqueue.KindCheckIn, sendqueue.KindCheckIn},
+		{"met at cycle 3, senior nudged at 6 (the midpoint)", 3, 0, 6, sendqueue.KindNudge, sendqueue.KindMidpoint},
+		{"a pause restarts the count", 0, 4, 6, sendqueue.KindMidpoint, sendqueue.KindMidpoint},
+		{"the closing is never replaced", 0, 0, p.Closing(), sendqueue.KindClosing, sendqueue.KindClosing},
 	}
 	for _, tt := range tests {
 		pr := programme.Pair{LastMetCycle: tt.lastMet, ResumedCycle: tt.resumed}

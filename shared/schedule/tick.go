@@ -8,9 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -20,13 +19,12 @@ import (
 type Store interface {
 	DueBefore(ctx context.Context, shard int, now time.Time, fn func(store.DueItem) error) error
 	GetProgramme(ctx context.Context, id string) (programme.Programme, error)
-	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	GetPairs(ctx context.Context, programmeID string, ids []string) (map[string]programme.Pair, error)
-	UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
-	FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error
 	AdvanceDue(ctx context.Context, old, next store.DueItem) error
 	RemoveDue(ctx context.Context, old store.DueItem) error
 	GetDue(ctx context.Context, programmeID, pairID string, role programme.Role) (store.DueItem, error)
+	// Pairs change only through their lifecycle.
+	lifecycle.Store
 }
 
 var _ Store = (*store.Store)(nil)
@@ -128,8 +126,11 @@ func (t *Ticker) tickShard(ctx context.Context, shard int, now time.Time, c *tic
 
 // decision is what to do with one due item.
 type decision struct {
-	item    store.DueItem
-	job     *sendqueue.Job
+	item store.DueItem
+	prog programme.Programme
+	// pair is the pair as read, before this decision.
+	pair    programme.Pair
+	job     sendqueue.Job
 	next    *store.DueItem // nil: the schedule is finished
 	flag    string         // reason to put the pair on the attention list
 	end     bool           // the closing went out: the pair has ended
@@ -158,7 +159,7 @@ func (t *Ticker) handle(ctx context.Context, items []store.DueItem, now time.Tim
 			return st, err
 		}
 		if dec.job != nil {
-			jobs = append(jobs, *dec.job)
+			jobs = append(jobs, dec.job)
 		}
 		if dec.held {
 			st.Held++
@@ -196,19 +197,21 @@ func (t *Ticker) handle(ctx context.Context, items []store.DueItem, now time.Tim
 	return st, errors.Join(errs...)
 }
 
-// apply records one decision: flags, resumption, and moving the item on.
+// apply records one decision: resumption, flags, and moving the item on.
 func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time) (finished, conflict bool, err error) {
 	d := dec.item
-	if dec.flag != "" {
-		if err := t.Store.FlagPair(ctx, d.ProgrammeID, d.PairID, dec.flag, now); err != nil {
+	pairs := &lifecycle.Service{Store: t.Store, Queue: t.Queue}
+	pair := dec.pair
+	if dec.resume {
+		res, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Resume, By: lifecycle.Schedule, At: now,
+			Cycle: dec.resumed, ResumedAt: dec.resumedAt})
+		if err != nil {
 			return false, false, err
 		}
+		pair = res.Pair
 	}
-	if dec.resume {
-		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairActive)).
-			Set(expression.Name("resumed_cycle"), expression.Value(dec.resumed)).
-			Set(expression.Name("resumed_at"), expression.Value(dec.resumedAt))
-		if _, err := t.Store.UpdatePair(ctx, d.ProgrammeID, d.PairID, upd, now); err != nil {
+	if dec.flag != "" {
+		if _, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Stall, By: lifecycle.Schedule, At: now, Reason: dec.flag}); err != nil {
 			return false, false, err
 		}
 	}
@@ -219,7 +222,7 @@ func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time) (finish
 		if err == nil {
 			finished = true
 			if dec.end {
-				err = t.endIfDone(ctx, d, now)
+				err = t.endIfDone(ctx, dec.prog, d, now)
 			}
 		}
 	}
@@ -232,6 +235,7 @@ func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time) (finish
 func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *tickCache) (decision, error) {
 	dec := decision{item: d}
 	prog, err := c.programme(ctx, t.Store, d.ProgrammeID)
+	dec.prog = prog
 	if errors.Is(err, store.ErrNotFound) {
 		return dec, nil // programme erased: drop the schedule
 	}
@@ -248,6 +252,7 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 	if !pair.State.Live() {
 		return dec, nil
 	}
+	dec.pair = pair
 	loc := time.UTC
 	if d.TimeZone != "" {
 		if l, err := time.LoadLocation(d.TimeZone); err == nil {
@@ -277,26 +282,26 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 		c.put(pair)
 	}
 	kind := KindFor(plan, pair, d.Role, k)
-	if paused && kind != KindClosing {
+	if paused && kind != sendqueue.KindClosing {
 		dec.held = true
 		return dec, nil
 	}
-	dec.job = &sendqueue.Job{Kind: kind, ProgrammeID: d.ProgrammeID, ParticipantID: d.ParticipantID, PairID: d.PairID, Cycle: k}
-	if stalled, n := Stall(pair, k); stalled && n >= 1 && kind != KindClosing {
+	dec.job = sendqueue.Scheduled{Email: kind, ProgrammeID: d.ProgrammeID, ParticipantID: d.ParticipantID, PairID: d.PairID, Cycle: k}
+	if stalled, n := Stall(pair, k); stalled && n >= 1 && kind != sendqueue.KindClosing {
 		dec.flag = "No meeting reported for three check-ins"
 		if pair.LastReplyCycle < k-2 {
 			dec.flag = "No replies to the last three check-ins"
 		}
 	}
-	if kind == KindClosing {
+	if kind == sendqueue.KindClosing {
 		dec.end = true
 	}
 	return dec, nil
 }
 
-// endIfDone marks the pair ended once both people's closing surveys are
-// queued (their schedules finish at different hours in different zones).
-func (t *Ticker) endIfDone(ctx context.Context, d store.DueItem, now time.Time) error {
+// endIfDone ends the pair once both people's closing surveys are queued
+// (their schedules finish at different hours in different zones).
+func (t *Ticker) endIfDone(ctx context.Context, prog programme.Programme, d store.DueItem, now time.Time) error {
 	other := programme.Senior
 	if d.Role == programme.Senior {
 		other = programme.Junior
@@ -308,10 +313,9 @@ func (t *Ticker) endIfDone(ctx context.Context, d store.DueItem, now time.Time) 
 	if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	upd := expression.Set(expression.Name("state"), expression.Value(programme.PairEnded)).
-		Set(expression.Name("ended_at"), expression.Value(now)).
-		Set(expression.Name("end_reason"), expression.Value("the programme ended"))
-	if _, err := t.Store.UpdatePair(ctx, d.ProgrammeID, d.PairID, upd, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+	pairs := &lifecycle.Service{Store: t.Store, Queue: t.Queue}
+	_, err = pairs.ApplyByID(ctx, prog, d.PairID, lifecycle.Change{Transition: lifecycle.Finish, By: lifecycle.Schedule, At: now})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
@@ -223,7 +224,7 @@ func TestStoppedPausedAndSuppressedGetNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	paused := e.pairs[2]
-	if err := pausePair(ctx, e.store, paused, time.Time{}); err != nil {
+	if err := pausePair(ctx, e.store, e.queue, e.prog, paused, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(firstCheckIn.Add(time.Minute))
@@ -257,7 +258,8 @@ func TestEndedPairsLeaveTheSchedule(t *testing.T) {
 	e := setup(t, 1)
 	ctx := context.Background()
 	p := e.pairs[0]
-	if _, err := e.store.UpdatePair(ctx, e.prog.ID, p.ID, setState(programme.PairRematched), e.clock.Now()); err != nil {
+	rematch := lifecycle.Change{Transition: lifecycle.Rematch, By: lifecycle.Participant(p.JuniorID), At: e.clock.Now()}
+	if _, err := (&lifecycle.Service{Store: e.store, Queue: e.queue}).Apply(ctx, e.prog, p, rematch); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(firstCheckIn.Add(time.Minute))

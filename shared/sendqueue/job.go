@@ -1,79 +1,147 @@
-// Package sendqueue carries the decision "send this email" from the code
-// that makes it (the web function's enrolment, the schedule's tick) to the
-// code that sends it. In AWS it is an SQS queue, so sending scales out and is
-// retried per message; locally it is infra/memqueue, which is why only the
-// SQS side lives here.
+// Package sendqueue declares every email Upward sends, each as a typed job,
+// and carries the jobs from the code that decides to send them (enrolment,
+// the tick, replies, pair changes) to the code that sends them. In AWS the
+// carrier is an SQS queue, so sending scales out and is retried per message;
+// locally it is infra/memqueue, which is why only the SQS side lives here.
+//
+// A job names what an email is about, never its content: the sender renders
+// it from the data as it is when sending, so a job delivered late never
+// carries stale or private text.
 package sendqueue
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
-// Kinds of email a job asks for.
-const (
-	KindWelcome = "welcome"
-)
+// Kind is a kind of email. kinds (below) is the one list of them.
+type Kind string
 
-// Job is one email to send. It names what the email is about, not its
-// content: the sender renders it from the data as it is when sending, so a
-// job delivered late never carries stale or private text.
-type Job struct {
-	Kind          string `json:"kind"`
-	ProgrammeID   string `json:"programme_id"`
-	ParticipantID string `json:"participant_id,omitempty"`
-	PairID        string `json:"pair_id,omitempty"`
-	// Cycle distinguishes repeats of the same kind: the welcome's resend
-	// round, the check-in number.
-	Cycle int `json:"cycle"`
-	// Ref names what an answer email answers (the reply's key and what it
-	// asked for), so each reply is acknowledged once.
-	Ref string `json:"ref,omitempty"`
+// Job is one email to send. Only the types in this file are jobs: the
+// unexported methods keep the list of kinds in one place.
+type Job interface {
+	// Kind is the kind of email.
+	Kind() Kind
+	// Programme is the programme the email belongs to.
+	Programme() string
+	// identity is what makes two deliveries the same email; the send
+	// ledger keys on its hash.
+	identity() []string
+	// check reports a job that lacks what its kind needs.
+	check() error
 }
 
-// Key is the job's identity in the send ledger: a hash of recipient
-// (participant or pair), kind, cycle and reference. Two deliveries of the
-// same job share a key; the hash keeps ids out of the ledger's keys, so a
+// Key is a job's identity in the send ledger. Two deliveries of the same job
+// share a key; the hash keeps ids out of the ledger's keys, so a
 // participant's erasure leaves nothing there that names them.
-func (j Job) Key() string {
-	sum := sha256.Sum256([]byte(j.readableKey()))
+func Key(j Job) string {
+	sum := sha256.Sum256([]byte(strings.Join(append([]string{string(j.Kind())}, j.identity()...), "#")))
 	return hex.EncodeToString(sum[:16])
 }
 
-func (j Job) readableKey() string {
-	who := j.ParticipantID
-	if who == "" {
-		who = "pair-" + j.PairID
-	}
-	if j.Ref != "" {
-		return fmt.Sprintf("%s#%s#%s#%d#%s", j.ProgrammeID, who, j.Kind, j.Cycle, j.Ref)
-	}
-	return fmt.Sprintf("%s#%s#%s#%d", j.ProgrammeID, who, j.Kind, j.Cycle)
+// ErrUnreadable marks a message body that is not a job of a known kind. It
+// is never skipped: the queue retries it and finally dead-letters it, where
+// an operator sees it.
+var ErrUnreadable = errors.New("unreadable send job")
+
+// envelope is a job on the wire: its kind, then its fields.
+type envelope struct {
+	Kind Kind            `json:"kind"`
+	Job  json.RawMessage `json:"job"`
 }
 
 // Encode is the job as a queue message body.
-func (j Job) Encode() (string, error) {
-	b, err := json.Marshal(j)
+func Encode(j Job) (string, error) {
+	if err := Check(j); err != nil {
+		return "", err
+	}
+	body, err := json.Marshal(j)
 	if err != nil {
-		return "", fmt.Errorf("encode job: %w", err)
+		return "", fmt.Errorf("encode %s job: %w", j.Kind(), err)
+	}
+	b, err := json.Marshal(envelope{Kind: j.Kind(), Job: body})
+	if err != nil {
+		return "", fmt.Errorf("encode %s job: %w", j.Kind(), err)
 	}
 	return string(b), nil
 }
 
-// Decode reads a queue message body.
+// Decode reads a queue message body: a known kind with exactly its fields.
 func Decode(body string) (Job, error) {
-	var j Job
-	if err := json.Unmarshal([]byte(body), &j); err != nil {
-		return Job{}, fmt.Errorf("decode job: %w", err)
+	var env envelope
+	if err := strictJSON([]byte(body), &env); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
-	if j.Kind == "" || j.ProgrammeID == "" {
-		return Job{}, fmt.Errorf("decode job: kind and programme_id are required in %q", body)
+	k, ok := kinds[env.Kind]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown kind of email %q", ErrUnreadable, env.Kind)
+	}
+	j, err := k.decode(env.Job)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s job: %w", ErrUnreadable, env.Kind, err)
+	}
+	if j.Kind() != env.Kind {
+		return nil, fmt.Errorf("%w: a %s job labelled %s", ErrUnreadable, j.Kind(), env.Kind)
+	}
+	if err := j.check(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	return j, nil
 }
+
+// Check reports a job that lacks what its kind needs, so a mistake is found
+// where the job is made rather than when it is sent.
+func Check(j Job) error {
+	if j == nil {
+		return errors.New("send job: nil")
+	}
+	if _, ok := kinds[j.Kind()]; !ok {
+		return fmt.Errorf("send job: unknown kind of email %q", j.Kind())
+	}
+	return j.check()
+}
+
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data after the job")
+	}
+	return nil
+}
+
+func decodeAs[T Job](raw json.RawMessage) (Job, error) {
+	var v T
+	if len(raw) == 0 {
+		return nil, errors.New("no fields")
+	}
+	if err := strictJSON(raw, &v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// required reports the first empty field among name=value pairs.
+func required(kind Kind, fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i+1] == "" {
+			return fmt.Errorf("%s job: %s is required", kind, fields[i])
+		}
+	}
+	return nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // Queue accepts jobs.
 type Queue interface {

@@ -41,7 +41,7 @@ func (q *SQS) Enqueue(ctx context.Context, jobs ...Job) error {
 			}
 			in := &sqs.SendMessageBatchInput{QueueUrl: aws.String(q.URL)}
 			for id, j := range pending {
-				body, err := j.Encode()
+				body, err := Encode(j)
 				if err != nil {
 					return err
 				}
@@ -72,13 +72,16 @@ func SQSHandler(h Handler, log *slog.Logger) func(context.Context, events.SQSEve
 		for _, m := range ev.Records {
 			j, err := Decode(m.Body)
 			if err != nil {
-				// A malformed body will never succeed: log it and let it
-				// go rather than retrying it into the dead-letter queue.
-				log.Error("dropping malformed send job", "message_id", m.MessageId, "err", err)
+				// Never dropped: an unreadable job is a bug or a deploy
+				// mismatch, and an email someone expects. SQS retries it
+				// and then moves it to the dead-letter queue, whose alarm
+				// tells the operator.
+				log.Error("unreadable send job; SQS will retry it, then dead-letter it", "message_id", m.MessageId, "err", err)
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 				continue
 			}
 			if err := h.Handle(ctx, j); err != nil {
-				log.Warn("send job failed; SQS will redeliver it", "message_id", m.MessageId, "key", j.Key(), "err", err)
+				log.Warn("send job failed; SQS will redeliver it", "message_id", m.MessageId, "key", Key(j), "err", err)
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 			}
 		}

@@ -6,57 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/upward-mentoring/upward/shared/programme"
 )
-
-// ChangePair applies a coordinator's change to a pair only while the pair is
-// in one of the states from, so two coordinators acting at once (or a tick
-// ending the pair meanwhile) cannot both change it: the second gets
-// ErrConflict (as does a pair that does not exist). upd is used up: the
-// SDK's builders share their operations when copied.
-func (s *Store) ChangePair(ctx context.Context, programmeID, id string, from []programme.PairState, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error) {
-	if len(from) == 0 {
-		return programme.Pair{}, errors.New("change pair: no state to change from")
-	}
-	states := make([]expression.OperandBuilder, 0, len(from))
-	for _, st := range from {
-		states = append(states, expression.Value(st))
-	}
-	inState := expression.Name("state").Equal(expression.Value(from[0]))
-	if len(from) > 1 {
-		inState = expression.Name("state").In(states[0], states[1:]...)
-	}
-	cond := expression.AttributeExists(expression.Name(AttrPK)).And(inState)
-	var it pairItem
-	err := s.update(ctx, programmePK(programmeID), pairSK(id), upd.Set(expression.Name("updated_at"), expression.Value(now)), &cond, ErrConflict, &it)
-	if err != nil {
-		return programme.Pair{}, fmt.Errorf("change pair %s: %w", id, err)
-	}
-	return it.Pair, nil
-}
-
-// ClearAttention takes a pair off the attention list: its flag and any
-// rematch request (the coordinator talked it through and the pair goes on).
-// ErrConflict when there was nothing to clear.
-func (s *Store) ClearAttention(ctx context.Context, programmeID, id string, now time.Time) error {
-	upd := expression.Set(expression.Name("attention"), expression.Value(false)).
-		Remove(expression.Name("attention_reason")).
-		Remove(expression.Name("rematch_requested_by")).
-		Remove(expression.Name("rematch_requested_at")).
-		Set(expression.Name("updated_at"), expression.Value(now))
-	cond := expression.AttributeExists(expression.Name(AttrPK)).
-		And(expression.Name("attention").Equal(expression.Value(true)).Or(expression.AttributeExists(expression.Name("rematch_requested_by"))))
-	if err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, &cond, ErrConflict, nil); err != nil {
-		return fmt.Errorf("clear attention on %s: %w", id, err)
-	}
-	return nil
-}
 
 // Suppressions returns the suppression entries among addresses, by
 // lower-case address. It reads 100 addresses a request, a few requests at

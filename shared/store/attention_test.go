@@ -5,8 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/upward-mentoring/upward/infra/stacktest"
@@ -15,62 +15,58 @@ import (
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
-func TestChangePairOnlyFromTheStatesGiven(t *testing.T) {
+// ChangePair writes exactly what a change altered, only while the pair is
+// in the state it was read in.
+func TestChangePairWritesTheDifferenceFromTheStateRead(t *testing.T) {
 	t.Parallel()
 	s, _ := stacktest.Store(t)
 	ctx := context.Background()
 	progID := ids.New()
 	p := programme.Pair{ID: "a1b2c3d4e5f60718", ProgrammeID: progID, SeniorID: ids.New(), JuniorID: ids.New(), State: programme.PairActive,
-		Attention: true, AttentionReason: "Rematch requested by the senior"}
+		Attention: true, AttentionReason: "Rematch requested by the senior", StartDate: "2027-01-04"}
 	p.RematchRequestedBy, p.RematchRequestedAt = p.SeniorID, t0
 	if err := s.CreatePair(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	live := []programme.PairState{programme.PairActive, programme.PairPaused}
-	// Update builders share their operations when copied: a fresh one per call.
-	end := func() expression.UpdateBuilder {
-		return expression.Set(expression.Name("state"), expression.Value(programme.PairEnded))
+	// Meanwhile a reply records contact: a change made from the earlier
+	// read must not undo it.
+	if err := s.RecordContact(ctx, progID, p.ID, 2, true, t0); err != nil {
+		t.Fatal(err)
 	}
-	pause := func() expression.UpdateBuilder {
-		return expression.Set(expression.Name("state"), expression.Value(programme.PairPaused))
+	ended := p
+	ended.State, ended.EndedAt, ended.EndReason = programme.PairEnded, t0, "ended by c@example.org"
+	ended.Attention, ended.AttentionReason, ended.RematchRequestedBy, ended.RematchRequestedAt = false, "", "", time.Time{}
+	got, err := s.ChangePair(ctx, p, ended, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
 	}
-	got, err := s.ChangePair(ctx, progID, p.ID, live, end(), t0)
-	if err != nil || got.State != programme.PairEnded || !got.UpdatedAt.Equal(t0) {
-		t.Fatalf("end an active pair: %s at %v, %v", got.State, got.UpdatedAt, err)
+	want := ended
+	want.LastMetCycle, want.LastReplyCycle, want.LastMetAt, want.UpdatedAt = 2, 2, t0, t0.Add(time.Minute)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pair after the change (-want +got):\n%s", diff)
 	}
-	// Repeating it, or pausing what ended, changes nothing.
-	for _, c := range []struct {
-		from []programme.PairState
-		upd  func() expression.UpdateBuilder
-	}{{live, end}, {[]programme.PairState{programme.PairActive}, pause}} {
-		if _, err := s.ChangePair(ctx, progID, p.ID, c.from, c.upd(), t0.Add(1)); !errors.Is(err, store.ErrConflict) {
-			t.Errorf("change from %v: err = %v, want ErrConflict", c.from, err)
-		}
+	if stored, _ := s.GetPair(ctx, progID, p.ID); !cmp.Equal(got, stored) {
+		t.Errorf("stored pair differs from the one returned: %s", cmp.Diff(got, stored))
 	}
-	if _, err := s.ChangePair(ctx, progID, "ffffffffffffffff", live, end(), t0); !errors.Is(err, store.ErrConflict) {
+	// A change judged on the active pair is refused now that it ended,
+	// and a pair that does not exist cannot be changed.
+	paused := p
+	paused.State = programme.PairPaused
+	if _, err := s.ChangePair(ctx, p, paused, t0.Add(time.Hour)); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("change from a stale state: err = %v, want ErrConflict", err)
+	}
+	ghost := p
+	ghost.ID = "ffffffffffffffff"
+	if _, err := s.ChangePair(ctx, ghost, ended, t0); err == nil {
+		t.Error("a change may not move a pair to another id")
+	}
+	gone := ghost
+	gone.State = programme.PairEnded
+	if _, err := s.ChangePair(ctx, ghost, gone, t0); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("unknown pair: err = %v, want ErrConflict", err)
 	}
-	if got, _ := s.GetPair(ctx, progID, p.ID); got.State != programme.PairEnded || !got.UpdatedAt.Equal(t0) {
-		t.Errorf("after refused changes: %s at %v", got.State, got.UpdatedAt)
-	}
-
-	if err := s.ClearAttention(ctx, progID, p.ID, t0); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.ClearAttention(ctx, progID, p.ID, t0); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("clearing twice: err = %v, want ErrConflict", err)
-	}
-	if got, _ := s.GetPair(ctx, progID, p.ID); got.Attention || got.AttentionReason != "" || got.RematchRequestedBy != "" || !got.RematchRequestedAt.IsZero() {
-		t.Errorf("attention %v %q, rematch request %q %v after clearing", got.Attention, got.AttentionReason, got.RematchRequestedBy, got.RematchRequestedAt)
-	}
-	// A rematch request alone (its flag lost to an earlier one) is cleared too.
-	q := programme.Pair{ID: "b1b2c3d4e5f60718", ProgrammeID: progID, SeniorID: ids.New(), JuniorID: ids.New(), State: programme.PairActive}
-	q.RematchRequestedBy = q.JuniorID
-	if err := s.CreatePair(ctx, q); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.ClearAttention(ctx, progID, q.ID, t0); err != nil {
-		t.Errorf("clearing a rematch request: %v", err)
+	if stored, _ := s.GetPair(ctx, progID, p.ID); stored.State != programme.PairEnded || !stored.UpdatedAt.Equal(t0.Add(time.Minute)) {
+		t.Errorf("after refused changes: %s at %v", stored.State, stored.UpdatedAt)
 	}
 }
 

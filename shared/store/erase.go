@@ -48,8 +48,8 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		return "", fmt.Errorf("erase: %w", err)
 	}
 
-	// Pairs: replace their id; a live pair ends and is flagged, so the
-	// partner can be paired again.
+	// Pairs: replace their id. (Their live pairs were ended first, by
+	// shared/lifecycle, so the partner is told and paired again.)
 	pairs, err := s.ListPairs(ctx, programmeID)
 	if err != nil {
 		return "", fmt.Errorf("erase: %w", err)
@@ -63,18 +63,17 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		if pr.SeniorID == participantID {
 			role, field = programme.Senior, "senior_id"
 		}
+		// Ending their live pairs (and telling the partner) is a pair
+		// change, made by shared/lifecycle before the erasure; here only
+		// the name goes.
 		upd := expression.Set(expression.Name(field), expression.Value(anon))
 		if pr.RematchRequestedBy == participantID {
 			upd = upd.Set(expression.Name("rematch_requested_by"), expression.Value(anon))
 		}
-		if pr.State.Live() {
-			upd = upd.Set(expression.Name("state"), expression.Value(programme.PairStopped)).
-				Set(expression.Name("ended_at"), expression.Value(now)).
-				Set(expression.Name("end_reason"), expression.Value("a participant's data was erased at their request")).
-				Set(expression.Name("attention"), expression.Value(true)).
-				Set(expression.Name("attention_reason"), expression.Value("A participant's data was erased; their partner needs a new pair"))
+		if strings.Contains(pr.EndedBy, participantID) {
+			upd = upd.Set(expression.Name("ended_by"), expression.Value(strings.ReplaceAll(pr.EndedBy, participantID, anon)))
 		}
-		if _, err := s.UpdatePair(ctx, programmeID, pr.ID, upd, now); err != nil {
+		if err := s.update(ctx, pk, pairSK(pr.ID), upd, exists(), ErrNotFound, nil); err != nil {
 			return "", fmt.Errorf("erase: %w", err)
 		}
 		if err := s.delete(ctx, pk, dueSK(pr.ID, role)); err != nil {

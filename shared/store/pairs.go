@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -95,28 +96,66 @@ func (s *Store) ListPairs(ctx context.Context, programmeID string) ([]programme.
 	return out, nil
 }
 
-// UpdatePair applies an update to a pair and returns it as it is afterwards.
-func (s *Store) UpdatePair(ctx context.Context, programmeID, id string, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error) {
-	upd = upd.Set(expression.Name("updated_at"), expression.Value(now))
+// ChangePair writes a change to a pair worked out by shared/lifecycle, the
+// one owner of how pairs change: every attribute that differs between
+// before (the pair as read) and after is set or removed, on condition that
+// the pair is still in the state it was read in. A pair that changed state
+// meanwhile, or no longer exists, gives ErrConflict: the caller reads it
+// again and judges afresh. Attributes the change does not touch are left as
+// they are, so a reply recorded meanwhile is never overwritten.
+func (s *Store) ChangePair(ctx context.Context, before, after programme.Pair, now time.Time) (programme.Pair, error) {
+	if before.ID != after.ID || before.ProgrammeID != after.ProgrammeID {
+		return programme.Pair{}, fmt.Errorf("change pair %s: a change cannot move a pair to %s/%s", before.ID, after.ProgrammeID, after.ID)
+	}
+	old, err := attributevalue.MarshalMap(before)
+	if err != nil {
+		return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
+	}
+	next, err := attributevalue.MarshalMap(after)
+	if err != nil {
+		return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
+	}
+	upd := expression.Set(expression.Name("updated_at"), expression.Value(now))
+	changed := 0
+	for name, av := range next {
+		if name == "updated_at" {
+			continue
+		}
+		if was, ok := old[name]; !ok || !reflect.DeepEqual(was, av) {
+			upd = upd.Set(expression.Name(name), expression.Value(av))
+			changed++
+		}
+	}
+	for name := range old {
+		if _, ok := next[name]; !ok && name != "updated_at" {
+			upd = upd.Remove(expression.Name(name))
+			changed++
+		}
+	}
+	if changed == 0 {
+		return before, nil
+	}
+	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.Name("state").Equal(expression.Value(before.State)))
 	var it pairItem
-	if err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, exists(), ErrNotFound, &it); err != nil {
-		return programme.Pair{}, fmt.Errorf("update pair %s: %w", id, err)
+	if err := s.update(ctx, programmePK(before.ProgrammeID), pairSK(before.ID), upd, &cond, ErrConflict, &it); err != nil {
+		return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
 	}
 	return it.Pair, nil
 }
 
-// FlagPair puts a pair on the coordinator's attention list, once.
-func (s *Store) FlagPair(ctx context.Context, programmeID, id, reason string, now time.Time) error {
-	upd := expression.Set(expression.Name("attention"), expression.Value(true)).
-		Set(expression.Name("attention_reason"), expression.Value(reason)).
-		Set(expression.Name("stalled"), expression.Value(true)).
-		Set(expression.Name("updated_at"), expression.Value(now))
-	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.Name("attention").NotEqual(expression.Value(true)))
-	err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, &cond, ErrConflict, nil)
-	if err != nil && !errors.Is(err, ErrConflict) {
-		return fmt.Errorf("flag pair %s: %w", id, err)
+// PairsOf returns the pairs one participant is or was in.
+func (s *Store) PairsOf(ctx context.Context, programmeID, participantID string) ([]programme.Pair, error) {
+	all, err := s.ListPairs(ctx, programmeID)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var out []programme.Pair
+	for _, p := range all {
+		if p.SeniorID == participantID || p.JuniorID == participantID {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // DueItem is the next scheduled email of one person in one pair.
@@ -290,47 +329,4 @@ func (s *Store) RecordContact(ctx context.Context, programmeID, pairID string, c
 		return fmt.Errorf("clear stall on %s: %w", pairID, err)
 	}
 	return nil
-}
-
-// StopPairsOf ends the live pairs of someone who stopped all email and puts
-// each on the coordinator's attention list, so the partner can be paired
-// again. Repeating it changes nothing more.
-func (s *Store) StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error {
-	pairs, err := s.ListPairs(ctx, programmeID)
-	if err != nil {
-		return err
-	}
-	for _, p := range pairs {
-		if !p.State.Live() || (p.SeniorID != participantID && p.JuniorID != participantID) {
-			continue
-		}
-		upd := expression.Set(expression.Name("state"), expression.Value(programme.PairStopped)).
-			Set(expression.Name("ended_at"), expression.Value(now)).
-			Set(expression.Name("end_reason"), expression.Value("one of the pair stopped all programme email"))
-		if _, err := s.UpdatePair(ctx, programmeID, p.ID, upd, now); err != nil {
-			return err
-		}
-		if err := s.FlagPair(ctx, programmeID, p.ID, "One of the pair stopped all programme email; the other needs a new pair", now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// EndPair ends a live pair (rematch, rotation) and reports whether this
-// call ended it; a pair already ended is left as it is.
-func (s *Store) EndPair(ctx context.Context, programmeID, id string, state programme.PairState, reason string, now time.Time) (bool, error) {
-	upd := expression.Set(expression.Name("state"), expression.Value(state)).
-		Set(expression.Name("ended_at"), expression.Value(now)).
-		Set(expression.Name("end_reason"), expression.Value(reason)).
-		Set(expression.Name("updated_at"), expression.Value(now))
-	cond := expression.Name("state").In(expression.Value(programme.PairActive), expression.Value(programme.PairPaused))
-	err := s.update(ctx, programmePK(programmeID), pairSK(id), upd, &cond, ErrConflict, nil)
-	if errors.Is(err, ErrConflict) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("end pair %s: %w", id, err)
-	}
-	return true, nil
 }

@@ -287,19 +287,3 @@ func (s *Store) MarkMailProblem(ctx context.Context, programmeID, id string, sta
 	}
 	return nil
 }
-
-// FlagPairsOf puts someone's live pairs on the attention list.
-func (s *Store) FlagPairsOf(ctx context.Context, programmeID, participantID, reason string, now time.Time) error {
-	pairs, err := s.ListPairs(ctx, programmeID)
-	if err != nil {
-		return err
-	}
-	for _, p := range pairs {
-		if p.State.Live() && (p.SeniorID == participantID || p.JuniorID == participantID) {
-			if err := s.FlagPair(ctx, programmeID, p.ID, reason, now); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}

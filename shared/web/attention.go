@@ -11,6 +11,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/health"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
@@ -143,7 +144,7 @@ func pairButtons(p programme.Pair, kind health.ConcernKind) []actionButton {
 	var out []actionButton
 	for _, name := range pairActionOrder {
 		a := pairActions[name]
-		if allowed(p.State, a.from) {
+		if lifecycle.Allows(p.State, a.transition) {
 			out = append(out, actionButton{Action: name, Label: a.label, Danger: a.danger})
 		}
 	}
@@ -158,15 +159,6 @@ func pairButtons(p programme.Pair, kind health.ConcernKind) []actionButton {
 		out = append(out, actionButton{Action: "handled", Label: label})
 	}
 	return out
-}
-
-func allowed(st programme.PairState, from []programme.PairState) bool {
-	for _, f := range from {
-		if f == st {
-			return true
-		}
-	}
-	return false
 }
 
 // loadExtras reads what only the attention list needs: the quarantine, and

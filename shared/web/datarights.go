@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
@@ -115,7 +116,7 @@ func (s *Server) eraseForm(w http.ResponseWriter, r *http.Request) {
 		Heading: "Erase " + x.Name + "'s data?",
 		Paragraphs: []string{
 			"This deletes their profile, email address, the text of their replies, their stories and thank-yous, and stops all email to them. It cannot be undone.",
-			"Their anonymous answers (whether they met, how they rated it) stay in the programme's figures. If they are in a pair, the pair ends and is put on the attention list so their partner can be paired again.",
+			"Their anonymous answers (whether they met, how they rated it) stay in the programme's figures. If they are in a pair, the pair ends: their partner is told kindly and paired again.",
 			"Consider exporting their data first if they asked for a copy.",
 		},
 		Form: &messageForm{Action: r.URL.Path, Hidden: map[string]string{"csrf": mustCSRF(s, r)}, Button: "Erase their data"},
@@ -143,11 +144,18 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 		}
 		return false
 	}
+	// Their live pairs end first, as a stop: the partner is told kindly
+	// and paired again. Then the data goes.
+	sess, _ := s.session(r)
+	stop := lifecycle.Change{Transition: lifecycle.Stop, By: lifecycle.Coordinator(sess.Email), At: s.Clock.Now(), Of: x.ID, Erased: true}
+	if _, err := s.pairs.ApplyToPairsOf(r.Context(), p, x.ID, stop); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if _, err := s.Store.Erase(r.Context(), p.ID, x.ID, theirs, s.Clock.Now()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	sess, _ := s.session(r)
 	s.Log.Info("participant erased", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
 	redirectWithNotice(w, r, "/programmes/"+p.ID, "Their data is erased. Anonymous answers remain in the programme's figures.")
 }

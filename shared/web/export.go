@@ -2,8 +2,8 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/health"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/spreadsheet"
 )
 
 // exports are the CSV files a coordinator can download: status and numbers
@@ -42,20 +43,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		people[x.ID] = x
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // spreadsheet programs read UTF-8 names right only with a BOM
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	for _, row := range rowsOf(in, people) {
-		for i := range row {
-			row[i] = safeCell(row[i])
-		}
-		if err := cw.Write(row); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := writeExport(&buf, rowsOf(in, people)); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -67,14 +55,21 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// safeCell keeps a spreadsheet from running a cell as a formula: a cell
-// that starts with = + - @ tab or carriage return (a name from an HR export,
-// say) is prefixed with a single quote, which spreadsheets read as "text".
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+// writeExport writes rows as a CSV file for spreadsheets: a byte order
+// mark, so they read UTF-8 names right, then cells no spreadsheet runs as
+// formulas in any locale (shared/spreadsheet).
+func writeExport(w io.Writer, rows [][]string) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
 	}
-	return s
+	sw := spreadsheet.NewWriter(w)
+	sw.UseCRLF = true
+	for _, row := range rows {
+		if err := sw.Write(row); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
 }
 
 // slug makes a programme's name safe for a file name.

@@ -1,23 +1,38 @@
 package web
 
-import "testing"
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+)
 
-func TestSafeCellDefusesFormulas(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{`=HYPERLINK("http://evil.example","click")`, `'=HYPERLINK("http://evil.example","click")`},
-		{"+1+1", "'+1+1"},
-		{"-2+3", "'-2+3"},
-		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
-		{"\tcmd", "'\tcmd"},
-		{"\rcmd", "'\rcmd"},
-		{"Ana Silva", "Ana Silva"},
-		{"O'Brien", "O'Brien"},
-		{"a=b", "a=b"},
-		{"", ""},
-		{"2027-03-01", "2027-03-01"},
-	} {
-		if got := safeCell(tt.in); got != tt.want {
-			t.Errorf("safeCell(%q) = %q, want %q", tt.in, got, tt.want)
+// TestExportCellsStayCellsInEveryLocale writes cells that hold a separator
+// before a formula and reads the file as spreadsheets in comma, semicolon,
+// tab and bar locales would: no cell may start a formula.
+func TestExportCellsStayCellsInEveryLocale(t *testing.T) {
+	rows := [][]string{{"pair", "senior", "junior"}}
+	for _, name := range []string{"Smith;=1+2", "Smith; =HYPERLINK(\"http://evil.example\")", "Smith,@SUM(A1)", "Smith\t-1+1", "Smith|+1", `=HYPERLINK("http://evil.example")`, "\tTabbed"} {
+		rows = append(rows, []string{"p1", name, "Ana Silva"})
+	}
+	var buf bytes.Buffer
+	if err := writeExport(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	data := strings.TrimPrefix(buf.String(), "\ufeff")
+	for _, sep := range []rune{',', ';', '\t', '|'} {
+		r := csv.NewReader(strings.NewReader(data))
+		r.Comma, r.FieldsPerRecord, r.LazyQuotes = sep, -1, true
+		got, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("read with %q: %v", sep, err)
+		}
+		for i, row := range got {
+			for j, cell := range row {
+				if c := strings.TrimLeft(cell, " \""); c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+					t.Errorf("read with %q: row %d cell %d %q starts a formula", sep, i+1, j+1, cell)
+				}
+			}
 		}
 	}
 }

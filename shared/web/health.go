@@ -9,9 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-
 	"github.com/upward-mentoring/upward/shared/health"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
@@ -28,10 +27,9 @@ type HealthStore interface {
 	Suppressions(ctx context.Context, emails []string) (map[string]store.Suppression, error)
 	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
-	ChangePair(ctx context.Context, programmeID, id string, from []programme.PairState, upd expression.UpdateBuilder, now time.Time) (programme.Pair, error)
-	ClearAttention(ctx context.Context, programmeID, id string, now time.Time) error
 	PutNote(ctx context.Context, n store.Note) error
-	AddNeverPair(ctx context.Context, programmeID string, n store.NeverPair) error
+	// Pairs change only through their lifecycle.
+	lifecycle.Store
 }
 
 var _ HealthStore = (*store.Store)(nil)

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/upward-mentoring/upward/shared/ids"
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -118,7 +117,7 @@ func (s *Server) sendNote(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.Queue.Enqueue(ctx, sendqueue.Job{Kind: mail.KindNote, ProgrammeID: p.ID, ParticipantID: x.ID, PairID: d.PairID, Ref: note.ID}); err != nil {
+	if err := s.Queue.Enqueue(ctx, sendqueue.Note{ProgrammeID: p.ID, ParticipantID: x.ID, PairID: d.PairID, NoteID: note.ID}); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -1,122 +1,46 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-
-	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
-	"github.com/upward-mentoring/upward/shared/sendqueue"
-	"github.com/upward-mentoring/upward/shared/store"
 )
 
-// pairAction is a coordinator's change to a pair. It applies only from the
-// states in from; asking again once done changes nothing, and says so.
+// pairAction is a coordinator's button for a pair change. What the change
+// does, and from which states, is shared/lifecycle's; here are only its
+// words.
 type pairAction struct {
-	label  string
-	danger bool
-	from   []programme.PairState
-	to     programme.PairState
-	// update builds the change; who and when go into the pair's record.
-	update func(s *Server, r *http.Request, p programme.Programme, pair programme.Pair, who string, now time.Time) expression.UpdateBuilder
-	done   string // "%s" is the pair's names
+	label      string
+	danger     bool
+	transition lifecycle.Transition
+	done       string // "%s" is the pair's names
+	past       string
 }
-
-var live = []programme.PairState{programme.PairActive, programme.PairPaused}
 
 var pairActionOrder = []string{"pause", "resume", "end", "rematch"}
 
 var pairActions = map[string]pairAction{
 	"pause": {
-		label: "Pause", from: []programme.PairState{programme.PairActive}, to: programme.PairPaused,
+		label: "Pause", transition: lifecycle.Pause, past: "paused",
 		done: "%s are paused: check-ins are held until you resume them (the closing survey still goes out).",
-		update: func(_ *Server, _ *http.Request, _ programme.Programme, _ programme.Pair, _ string, now time.Time) expression.UpdateBuilder {
-			// No end date: a coordinator's pause lasts until they resume it.
-			return expression.Set(expression.Name("state"), expression.Value(programme.PairPaused)).
-				Set(expression.Name("paused_at"), expression.Value(now)).
-				Remove(expression.Name("paused_until"))
-		},
 	},
 	"resume": {
-		label: "Resume", from: []programme.PairState{programme.PairPaused}, to: programme.PairActive,
+		label: "Resume", transition: lifecycle.Resume, past: "resumed",
 		done: "%s are active again: check-ins resume from the next one.",
-		update: func(s *Server, r *http.Request, p programme.Programme, pair programme.Pair, _ string, now time.Time) expression.UpdateBuilder {
-			// The stall count starts again from the latest check-in, as when
-			// a pause ends on its own.
-			loc := time.UTC
-			if senior, err := s.Store.GetParticipant(r.Context(), p.ID, pair.SeniorID); err == nil {
-				loc = senior.Loc()
-			}
-			return expression.Set(expression.Name("state"), expression.Value(programme.PairActive)).
-				Set(expression.Name("resumed_at"), expression.Value(now)).
-				Set(expression.Name("resumed_cycle"), expression.Value(schedule.NewPlan(p, pair).LatestDue(loc, now))).
-				Remove(expression.Name("paused_until"))
-		},
 	},
 	"end": {
-		label: "End pair", danger: true, from: live, to: programme.PairEnded,
+		label: "End pair", danger: true, transition: lifecycle.End, past: "ended",
 		done: "%s have ended: no more check-ins go to them.",
-		update: func(_ *Server, _ *http.Request, _ programme.Programme, _ programme.Pair, who string, now time.Time) expression.UpdateBuilder {
-			return ended(programme.PairEnded, fmt.Sprintf("ended by %s on %s", who, now.Format("2 Jan 2006")), "", now)
-		},
 	},
 	"rematch": {
-		label: "End for a rematch", danger: true, from: live, to: programme.PairRematched,
+		label: "End for a rematch", danger: true, transition: lifecycle.Rematch, past: "ended for a rematch",
 		done: "%s have ended for a rematch: both are told, kindly, and wait for a new partner.",
-		update: func(_ *Server, _ *http.Request, p programme.Programme, _ programme.Pair, who string, now time.Time) expression.UpdateBuilder {
-			flag := ""
-			if p.MatchingMode == programme.ModeCohort || p.MatchingMode == "" {
-				// No round will pair them again: keep it on the list until
-				// the coordinator has.
-				flag = "Ended for a rematch; both wait for a new partner"
-			}
-			return ended(programme.PairRematched, rematchReasonPrefix+fmt.Sprintf("%s on %s", who, now.Format("2 Jan 2006")), flag, now)
-		},
 	},
-}
-
-// rematchReasonPrefix starts the end reason of a coordinator's rematch, so
-// that a repeated request can finish what an interrupted one began.
-const rematchReasonPrefix = "ended for a rematch by "
-
-// afterRematch does what a REMATCH reply does besides ending the pair: the
-// two go on the never-pair list and each gets the short, no-fault email
-// that their pair has ended. Both steps are safe to repeat.
-func (s *Server) afterRematch(r *http.Request, p programme.Programme, pair programme.Pair, who string, now time.Time) error {
-	ctx := r.Context()
-	senior, err := s.Store.GetParticipant(ctx, p.ID, pair.SeniorID)
-	if err != nil {
-		return err
-	}
-	junior, err := s.Store.GetParticipant(ctx, p.ID, pair.JuniorID)
-	if err != nil {
-		return err
-	}
-	if err := s.Store.AddNeverPair(ctx, p.ID, store.NeverPair{EmailPair: store.NewEmailPair(senior.Email, junior.Email),
-		AddedBy: who, AddedAt: now, Source: "rematch"}); err != nil {
-		return err
-	}
-	return s.Queue.Enqueue(ctx,
-		sendqueue.Job{Kind: mail.KindPairEnded, ProgrammeID: p.ID, ParticipantID: senior.ID, PairID: pair.ID},
-		sendqueue.Job{Kind: mail.KindPairEnded, ProgrammeID: p.ID, ParticipantID: junior.ID, PairID: pair.ID})
-}
-
-// ended closes a pair. What needed attention has been dealt with, unless
-// flag says what still does.
-func ended(state programme.PairState, reason, flag string, now time.Time) expression.UpdateBuilder {
-	upd := expression.Set(expression.Name("state"), expression.Value(state)).
-		Set(expression.Name("ended_at"), expression.Value(now)).
-		Set(expression.Name("end_reason"), expression.Value(reason))
-	if flag != "" {
-		return upd.Set(expression.Name("attention"), expression.Value(true)).Set(expression.Name("attention_reason"), expression.Value(flag))
-	}
-	return upd.Set(expression.Name("attention"), expression.Value(false)).Remove(expression.Name("attention_reason"))
+	"handled": {transition: lifecycle.Handled, past: "taken off the attention list"},
 }
 
 func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +50,7 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("action")
 	a, known := pairActions[name]
-	if !known && name != "handled" {
+	if !known {
 		s.notFound(w, r, "Action")
 		return
 	}
@@ -137,68 +61,57 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 	sess, _ := s.session(r)
 	now := s.Clock.Now()
 	names := s.pairNames(r, p, pair)
-	if name == "handled" {
-		err := s.Store.ClearAttention(r.Context(), p.ID, pair.ID, now)
-		switch {
-		case errors.Is(err, store.ErrConflict):
-			backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s were not on the attention list.", names))
-		case err != nil:
-			s.serverError(w, r, err)
-		default:
-			s.Log.Info("pair taken off the attention list", "programme", p.ID, "pair", pair.ID, "coordinator", sess.Email)
-			notice := fmt.Sprintf("%s are off the attention list.", names)
-			if pair.State.Live() {
-				notice = fmt.Sprintf("%s are off the attention list and carry on as a pair.", names)
-			}
-			backToAttention(w, r, p.ID, notice)
+	c := lifecycle.Change{Transition: a.transition, By: lifecycle.Coordinator(sess.Email), At: now}
+	if a.transition == lifecycle.Resume {
+		// The stall count starts again from the latest check-in, as when
+		// a pause ends on its own.
+		loc := time.UTC
+		if senior, err := s.Store.GetParticipant(r.Context(), p.ID, pair.SeniorID); err == nil {
+			loc = senior.Loc()
 		}
-		return
+		c.Cycle = schedule.NewPlan(p, pair).LatestDue(loc, now)
 	}
-	for attempt := 0; ; attempt++ {
-		if pair.State == a.to {
-			if name == "rematch" && strings.HasPrefix(pair.EndReason, rematchReasonPrefix) {
-				// Finish what an interrupted request may have left undone.
-				if err := s.afterRematch(r, p, pair, sess.Email, now); err != nil {
-					s.serverError(w, r, err)
-					return
-				}
-			}
-			backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s were already %s.", names, pair.State))
-			return
-		}
-		if !allowed(pair.State, a.from) {
-			s.message(w, r, http.StatusConflict, messageData{
-				Heading:    "Nothing was changed",
-				Paragraphs: []string{fmt.Sprintf("%s are %s, so they cannot be %s.", names, pair.State, actionPast[name])},
+	res, err := s.pairs.Apply(r.Context(), p, pair, c)
+	if err != nil {
+		if res.Outcome == lifecycle.Changed || res.Outcome == lifecycle.AlreadyDone {
+			// The pair changed, but what follows (the emails) did not all
+			// happen: say so, and that trying again finishes it.
+			s.Log.Error("pair changed, its emails not all queued", "programme", p.ID, "pair", pair.ID, "action", name, "err", err)
+			s.message(w, r, http.StatusInternalServerError, messageData{
+				Heading:    "Partly done",
+				Paragraphs: []string{fmt.Sprintf("%s were %s, but not everything that follows could be done. Please do it again in a moment: it finishes what is missing and does nothing twice.", names, a.past)},
 				Link:       &messageLink{URL: "/programmes/" + p.ID + "/attention", Text: "Back to the attention list"},
 			})
 			return
 		}
-		changed, err := s.Store.ChangePair(r.Context(), p.ID, pair.ID, a.from, a.update(s, r, p, pair, sess.Email, now), now)
-		if err == nil {
-			pair = changed
-			break
-		}
-		if !errors.Is(err, store.ErrConflict) || attempt > 0 {
-			s.serverError(w, r, err)
-			return
-		}
-		// Changed meanwhile (another coordinator, the tick): judge again.
-		if pair, ok = s.loadPairOf(w, r, p, pair.ID); !ok {
-			return
-		}
+		s.serverError(w, r, err)
+		return
 	}
-	if name == "rematch" {
-		if err := s.afterRematch(r, p, pair, sess.Email, now); err != nil {
-			s.serverError(w, r, err)
+	switch res.Outcome {
+	case lifecycle.Refused:
+		s.message(w, r, http.StatusConflict, messageData{
+			Heading:    "Nothing was changed",
+			Paragraphs: []string{fmt.Sprintf("%s are %s, so they cannot be %s.", names, res.Pair.State, a.past)},
+			Link:       &messageLink{URL: "/programmes/" + p.ID + "/attention", Text: "Back to the attention list"},
+		})
+	case lifecycle.AlreadyDone:
+		if name == "handled" {
+			backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s were not on the attention list.", names))
 			return
 		}
+		backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s were already %s.", names, res.Pair.State))
+	default:
+		s.Log.Info("pair changed by a coordinator", "programme", p.ID, "pair", pair.ID, "action", name, "coordinator", sess.Email)
+		notice := fmt.Sprintf(a.done, names)
+		if name == "handled" {
+			notice = fmt.Sprintf("%s are off the attention list.", names)
+			if res.Pair.State.Live() {
+				notice = fmt.Sprintf("%s are off the attention list and carry on as a pair.", names)
+			}
+		}
+		backToAttention(w, r, p.ID, notice)
 	}
-	s.Log.Info("pair changed by a coordinator", "programme", p.ID, "pair", pair.ID, "action", name, "coordinator", sess.Email)
-	backToAttention(w, r, p.ID, fmt.Sprintf(a.done, names))
 }
-
-var actionPast = map[string]string{"pause": "paused", "resume": "resumed", "end": "ended", "rematch": "ended for a rematch"}
 
 // pairNames names a pair for notices: "Ana and João".
 func (s *Server) pairNames(r *http.Request, p programme.Programme, pair programme.Pair) string {

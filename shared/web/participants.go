@@ -148,7 +148,7 @@ func (s *Server) enrol(r *http.Request, p programme.Programme, people []programm
 	var jobs []sendqueue.Job
 	for _, x := range append(append([]programme.Participant(nil), res.Created...), res.Updated...) {
 		if x.Status == programme.Invited && x.WelcomeSentAt.IsZero() {
-			jobs = append(jobs, sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: p.ID, ParticipantID: x.ID, Cycle: x.WelcomeRound})
+			jobs = append(jobs, sendqueue.Welcome{ProgrammeID: p.ID, ParticipantID: x.ID, Round: x.WelcomeRound})
 		}
 	}
 	if err := s.Queue.Enqueue(r.Context(), jobs...); err != nil {
@@ -293,7 +293,7 @@ func (s *Server) resendWelcome(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.Queue.Enqueue(r.Context(), sendqueue.Job{Kind: sendqueue.KindWelcome, ProgrammeID: p.ID, ParticipantID: x.ID, Cycle: x.WelcomeRound}); err != nil {
+	if err := s.Queue.Enqueue(r.Context(), sendqueue.Welcome{ProgrammeID: p.ID, ParticipantID: x.ID, Round: x.WelcomeRound}); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -39,7 +40,7 @@ func (s *Server) unsubscribeForm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.message(w, r, http.StatusOK, messageData{
 		Heading:    "Stop emails from this programme?",
-		Paragraphs: []string{"You will receive no more emails from this reverse mentoring programme. If you are in a pair, the coordinator is told that you have stopped, but not why."},
+		Paragraphs: []string{"You will receive no more emails from this reverse mentoring programme. If you are in a pair, your partner is told kindly that your pairing has ended, and the coordinator that you have stopped, but not why."},
 		Form:       &messageForm{Action: "/u/" + tok, Button: "Stop all emails"},
 	})
 }
@@ -70,7 +71,16 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Log.Info("participant unsubscribed", "programme", x.ProgrammeID, "participant", x.ID)
 	}
-	if err := s.Store.StopPairsOf(r.Context(), x.ProgrammeID, x.ID, s.Clock.Now()); err != nil {
+	prog, err := s.Store.GetProgramme(r.Context(), x.ProgrammeID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// Their pairs end as with a STOP reply: the partner is told kindly and
+	// paired again.
+	now := s.Clock.Now()
+	stop := lifecycle.Change{Transition: lifecycle.Stop, By: lifecycle.Participant(x.ID), At: now, Of: x.ID}
+	if _, err := s.pairs.ApplyToPairsOf(r.Context(), prog, x.ID, stop); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

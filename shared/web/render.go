@@ -134,8 +134,15 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, what string) {
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	// A failed page view changed nothing; a failed form may have done part
+	// of its work before failing, so it must not claim otherwise. Every
+	// form is safe to send again.
+	say := "Nothing was changed. Please try again in a moment; if it keeps happening, tell the people who run Upward."
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		say = "It may not all have been done. Please try again in a moment: sending it again finishes what is missing and does nothing twice. If it keeps happening, tell the people who run Upward."
+	}
 	s.message(w, r, http.StatusInternalServerError, messageData{
 		Heading:    "Something went wrong",
-		Paragraphs: []string{"Nothing was changed. Please try again in a moment; if it keeps happening, tell the people who run Upward."},
+		Paragraphs: []string{say},
 	})
 }

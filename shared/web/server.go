@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
@@ -42,7 +43,6 @@ type Store interface {
 	SetStatus(ctx context.Context, programmeID, id string, status programme.Status, note string, now time.Time) (programme.Participant, error)
 	NextWelcomeRound(ctx context.Context, programmeID, id string, now time.Time) (programme.Participant, error)
 
-	StopPairsOf(ctx context.Context, programmeID, participantID string, now time.Time) error
 	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
 	ListAnswers(ctx context.Context, programmeID string) ([]store.Answer, error)
 	ListReplies(ctx context.Context, programmeID, participantID string) ([]store.Reply, error)
@@ -96,6 +96,9 @@ type Deps struct {
 // Server is the coordinator site.
 type Server struct {
 	Deps
+	// pairs changes pairs (the attention list's actions, STOP by link,
+	// erasure).
+	pairs *lifecycle.Service
 	cfg   Config
 	pages *pages
 	mux   *http.ServeMux
@@ -114,7 +117,7 @@ func New(d Deps, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, cfg: cfg, pages: p, mux: http.NewServeMux()}
+	s := &Server{Deps: d, cfg: cfg, pages: p, mux: http.NewServeMux(), pairs: &lifecycle.Service{Store: d.Store, Queue: d.Queue}}
 	s.routes()
 	return s, nil
 }

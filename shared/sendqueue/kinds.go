@@ -1,0 +1,283 @@
+package sendqueue
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/upward-mentoring/upward/shared/token"
+)
+
+// Every kind of email Upward sends.
+const (
+	// To one participant, before they take part.
+	KindWelcome Kind = "welcome"
+	// To both people of a new pair, in one email.
+	KindIntro Kind = "intro"
+	// The pair's schedule, to each person in their own morning.
+	KindCheckIn  Kind = "checkin"
+	KindMidpoint Kind = "midpoint"
+	KindNudge    Kind = "nudge"
+	KindClosing  Kind = "closing"
+	// Answers to a participant's reply.
+	KindAck    Kind = "ack"
+	KindThanks Kind = "thanks"
+	// A pair ended early (rematch, stop): a no-fault note to whoever did
+	// not ask for it.
+	KindPairEnded Kind = "pair_ended"
+	// A rotation round ended the pair: what did you learn, thank your partner.
+	KindRoundEnd Kind = "round_end"
+	// To a coordinator, after a scheduled matching round.
+	KindRoundSummary Kind = "round_summary"
+	// A coordinator's personal note to one participant.
+	KindNote Kind = "note"
+)
+
+// kinds is the one list of kinds: how each is read off the queue, and the
+// kind a reply to it carries in its signed reply address (0: the email
+// has no reply address of Upward's: replies go to a person).
+var kinds = map[Kind]struct {
+	decode func(json.RawMessage) (Job, error)
+	reply  token.Kind
+}{
+	KindWelcome:      {decodeAs[Welcome], token.KindWelcome},
+	KindIntro:        {decodeAs[Intro], 0},
+	KindCheckIn:      {decodeAs[Scheduled], token.KindCheckIn},
+	KindMidpoint:     {decodeAs[Scheduled], token.KindMidpoint},
+	KindNudge:        {decodeAs[Scheduled], token.KindNudge},
+	KindClosing:      {decodeAs[Scheduled], token.KindClosing},
+	KindAck:          {decodeAs[Ack], 0},
+	KindThanks:       {decodeAs[Thanks], 0},
+	KindPairEnded:    {decodeAs[PairEnded], token.KindAck},
+	KindRoundEnd:     {decodeAs[RoundEnd], token.KindRoundEnd},
+	KindRoundSummary: {decodeAs[RoundSummary], 0},
+	KindNote:         {decodeAs[Note], 0},
+}
+
+// ReplyKind is the kind a reply to this email carries in its reply address.
+func (k Kind) ReplyKind() token.Kind { return kinds[k].reply }
+
+// Kinds lists every kind of email, for tests that walk them all.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kinds))
+	for k := range kinds {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Recipient is the participant a job writes to, or "" for emails to a
+// pair (the introduction) or a coordinator. SES tags each email with it, so
+// a bounce or complaint finds the person.
+func Recipient(j Job) string {
+	switch j := j.(type) {
+	case Welcome:
+		return j.ParticipantID
+	case Scheduled:
+		return j.ParticipantID
+	case Ack:
+		return j.ParticipantID
+	case Thanks:
+		return j.ToID
+	case PairEnded:
+		return j.ParticipantID
+	case RoundEnd:
+		return j.ParticipantID
+	case Note:
+		return j.ParticipantID
+	}
+	return ""
+}
+
+// Welcome invites one participant to opt in.
+type Welcome struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	// Round counts resends: each resend is a new email.
+	Round int `json:"round"`
+}
+
+func (Welcome) Kind() Kind          { return KindWelcome }
+func (j Welcome) Programme() string { return j.ProgrammeID }
+func (j Welcome) identity() []string {
+	return []string{j.ProgrammeID, j.ParticipantID, itoa(j.Round)}
+}
+func (j Welcome) check() error {
+	return required(KindWelcome, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID)
+}
+
+// Intro introduces the two people of a pair to each other.
+type Intro struct {
+	ProgrammeID string `json:"programme_id"`
+	PairID      string `json:"pair_id"`
+}
+
+func (Intro) Kind() Kind           { return KindIntro }
+func (j Intro) Programme() string  { return j.ProgrammeID }
+func (j Intro) identity() []string { return []string{j.ProgrammeID, j.PairID} }
+func (j Intro) check() error {
+	return required(KindIntro, "programme_id", j.ProgrammeID, "pair_id", j.PairID)
+}
+
+// Scheduled is an email of a pair's schedule to one person: a check-in,
+// the midpoint survey, a nudge or the closing survey.
+type Scheduled struct {
+	Email         Kind   `json:"email"`
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	PairID        string `json:"pair_id"`
+	// Cycle is the check-in's number in the pair's plan (the closing is
+	// the last).
+	Cycle int `json:"cycle"`
+}
+
+func (j Scheduled) Kind() Kind        { return j.Email }
+func (j Scheduled) Programme() string { return j.ProgrammeID }
+func (j Scheduled) identity() []string {
+	return []string{j.ProgrammeID, j.PairID, j.ParticipantID, itoa(j.Cycle)}
+}
+func (j Scheduled) check() error {
+	switch j.Email {
+	case KindCheckIn, KindMidpoint, KindNudge, KindClosing:
+	default:
+		return fmt.Errorf("scheduled job: %q is not an email of the schedule", j.Email)
+	}
+	if j.Cycle < 1 {
+		return fmt.Errorf("%s job: cycle %d, want 1 or more", j.Email, j.Cycle)
+	}
+	return required(j.Email, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "pair_id", j.PairID)
+}
+
+// AckTopic is what an acknowledgement confirms.
+type AckTopic string
+
+// What a reply can be acknowledged for.
+const (
+	AckPaused         AckTopic = "paused"
+	AckResumed        AckTopic = "resumed"
+	AckStopped        AckTopic = "stopped"
+	AckRematch        AckTopic = "rematch"
+	AckHelp           AckTopic = "help"
+	AckStory          AckTopic = "story"
+	AckStoryWithdrawn AckTopic = "story_withdrawn"
+	AckJoined         AckTopic = "joined"
+	AckDeclined       AckTopic = "declined"
+	AckUnclear        AckTopic = "unclear"
+	AckThanks         AckTopic = "thanks_forwarded"
+)
+
+var ackTopics = map[AckTopic]bool{
+	AckPaused: true, AckResumed: true, AckStopped: true, AckRematch: true, AckHelp: true, AckStory: true,
+	AckStoryWithdrawn: true, AckJoined: true, AckDeclined: true, AckUnclear: true, AckThanks: true,
+}
+
+// Ack answers one reply of a participant: what was done about it.
+type Ack struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	// PairID is the pair the reply was about, if any.
+	PairID string `json:"pair_id,omitempty"`
+	// Reply is the key of the reply answered: one acknowledgement of each
+	// topic per reply.
+	Reply string   `json:"reply"`
+	Topic AckTopic `json:"topic"`
+}
+
+func (Ack) Kind() Kind          { return KindAck }
+func (j Ack) Programme() string { return j.ProgrammeID }
+func (j Ack) identity() []string {
+	return []string{j.ProgrammeID, j.ParticipantID, j.Reply, string(j.Topic)}
+}
+func (j Ack) check() error {
+	if !ackTopics[j.Topic] {
+		return fmt.Errorf("ack job: unknown topic %q", j.Topic)
+	}
+	return required(KindAck, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "reply", j.Reply)
+}
+
+// Thanks forwards a participant's thank-you (stored with their reply) to
+// their partner.
+type Thanks struct {
+	ProgrammeID string `json:"programme_id"`
+	// FromID wrote the thanks in the reply Reply; ToID receives it.
+	FromID string `json:"from_id"`
+	ToID   string `json:"to_id"`
+	PairID string `json:"pair_id"`
+	Reply  string `json:"reply"`
+}
+
+func (Thanks) Kind() Kind          { return KindThanks }
+func (j Thanks) Programme() string { return j.ProgrammeID }
+func (j Thanks) identity() []string {
+	return []string{j.ProgrammeID, j.ToID, j.FromID, j.Reply}
+}
+func (j Thanks) check() error {
+	return required(KindThanks, "programme_id", j.ProgrammeID, "from_id", j.FromID, "to_id", j.ToID, "pair_id", j.PairID, "reply", j.Reply)
+}
+
+// PairEnded tells one person, without blame, that their pair has ended
+// early and what happens next.
+type PairEnded struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	PairID        string `json:"pair_id"`
+}
+
+func (PairEnded) Kind() Kind          { return KindPairEnded }
+func (j PairEnded) Programme() string { return j.ProgrammeID }
+func (j PairEnded) identity() []string {
+	return []string{j.ProgrammeID, j.PairID, j.ParticipantID}
+}
+func (j PairEnded) check() error {
+	return required(KindPairEnded, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "pair_id", j.PairID)
+}
+
+// RoundEnd closes a rotation round's pair for one person.
+type RoundEnd struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	PairID        string `json:"pair_id"`
+	Round         int    `json:"round"`
+}
+
+func (RoundEnd) Kind() Kind          { return KindRoundEnd }
+func (j RoundEnd) Programme() string { return j.ProgrammeID }
+func (j RoundEnd) identity() []string {
+	return []string{j.ProgrammeID, j.PairID, j.ParticipantID, itoa(j.Round)}
+}
+func (j RoundEnd) check() error {
+	return required(KindRoundEnd, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "pair_id", j.PairID)
+}
+
+// RoundSummary tells one coordinator what a scheduled round proposed.
+type RoundSummary struct {
+	ProgrammeID string `json:"programme_id"`
+	ProposalID  string `json:"proposal_id"`
+	Round       int    `json:"round"`
+	Coordinator string `json:"coordinator"`
+}
+
+func (RoundSummary) Kind() Kind          { return KindRoundSummary }
+func (j RoundSummary) Programme() string { return j.ProgrammeID }
+func (j RoundSummary) identity() []string {
+	return []string{j.ProgrammeID, j.ProposalID, j.Coordinator}
+}
+func (j RoundSummary) check() error {
+	return required(KindRoundSummary, "programme_id", j.ProgrammeID, "proposal_id", j.ProposalID, "coordinator", j.Coordinator)
+}
+
+// Note sends a coordinator's personal note to one participant.
+type Note struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	PairID        string `json:"pair_id,omitempty"`
+	NoteID        string `json:"note_id"`
+}
+
+func (Note) Kind() Kind          { return KindNote }
+func (j Note) Programme() string { return j.ProgrammeID }
+func (j Note) identity() []string {
+	return []string{j.ProgrammeID, j.ParticipantID, j.NoteID}
+}
+func (j Note) check() error {
+	return required(KindNote, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "note_id", j.NoteID)
+}

@@ -99,6 +99,10 @@ func cardStart(r []string) int {
 	if !contact || start >= len(r) {
 		return len(r)
 	}
+	// A mailing list's footer is nobody's words, even alone in its run.
+	if start == 0 && separatorOnly.MatchString(strings.TrimSpace(r[0])) && len(r) > 1 && listFooter.MatchString(strings.Join(r[1:min(len(r), 4)], " ")) {
+		return 0
+	}
 	// Something written must stay above a card: a run that is all card
 	// is kept, so a reply is never emptied by this rule.
 	start = max(start, 1)

@@ -140,6 +140,9 @@ def expectation(case_name, case, provenance):
         out["vocabulary"] = ["AI tools", "Social media", "Gen Z workplace expectations", "Remote collaboration", "Podcasting"]
         out["join"] = exp.get("join")
         out["topics"] = exp.get("topics")
+    for k in ("story", "thanks"):
+        if k in exp:
+            out[k] = exp[k]
     out["provenance"] = provenance
     return out
 

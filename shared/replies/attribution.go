@@ -65,8 +65,7 @@ func endsAttribution(t string) bool {
 // by the client), so that a short reply written right above a short
 // attribution ("Yes 4" above "Sam wrote:") is never taken into it.
 func startsLikeAttribution(t string) bool {
-	return attributionStart.MatchString(t) || len(t) >= 40 || (t != "" && t[0] >= '0' && t[0] <= '9') ||
-		strings.HasPrefix(t, "--")
+	return attributionStart.MatchString(t) || len(t) >= 40 || startsWithDate(t) || strings.HasPrefix(t, "--")
 }
 
 // attributionAt looks for an attribution starting at line i, joining up to

@@ -51,7 +51,7 @@ const maxAttributionLines = 4
 // endsAttribution reports whether a line can be the last of an attribution:
 // it ends with a colon that is not a link's, or a framed verb.
 func endsAttribution(t string) bool {
-	if framedVerb.MatchString(t) {
+	if framedLine(t) && framedVerb.MatchString(t) {
 		return true
 	}
 	if !strings.HasSuffix(t, ":") && !strings.HasSuffix(t, "：") {
@@ -87,7 +87,7 @@ func attributionAt(lines []line, i int) (end int, strong bool) {
 		}
 	}
 	if last < 0 {
-		if lines[i].kind == lineText && len(lines[i].t) <= 200 && dateAuthorLine.MatchString(lines[i].t) {
+		if lines[i].kind == lineText && len(lines[i].t) <= 200 && startsWithDigit(lines[i].t) && dateAuthorLine.MatchString(lines[i].t) {
 			return i + 1, false
 		}
 		return i, false
@@ -98,7 +98,7 @@ func attributionAt(lines []line, i int) (end int, strong bool) {
 	// If a later line starts a strong attribution on its own, line i is
 	// the person's ("Thanks" written right above "On … wrote:").
 	for k := i + 1; k <= last; k++ {
-		if !attributionStart.MatchString(lines[k].t) && !dateAuthorLine.MatchString(lines[k].t) && !startsWithDate(lines[k].t) {
+		if !attributionStart.MatchString(lines[k].t) && !startsWithDate(lines[k].t) {
 			continue
 		}
 		if ok, strong := isAttribution(joinLines(lines, k, last), k == last); ok && strong {
@@ -117,7 +117,13 @@ func endsSentence(t string) bool {
 
 var leadingDate = regexp.MustCompile(`^\(?\d{1,4}[./年-]\d{1,2}`)
 
-func startsWithDate(t string) bool { return leadingDate.MatchString(t) }
+func startsWithDate(t string) bool { return startsWithDigit(t) && leadingDate.MatchString(t) }
+
+// framedLine: a line that starts with a run of dashes, as separators and
+// Zoho's attribution do; a cheap test before the patterns that need one.
+func framedLine(t string) bool {
+	return len(t) > 4 && strings.IndexByte("-=_~*", t[0]) >= 0
+}
 
 // joinLines joins wrapped lines with single spaces; an address wrapped
 // right after "<" is joined without one, and "<mailto:…>" parts go.
@@ -140,7 +146,7 @@ func joinLines(lines []line, from, to int) string {
 // isAttribution tests one candidate; single says it is one line, which
 // the weak forms require.
 func isAttribution(s string, single bool) (ok, strong bool) {
-	if framedVerb.MatchString(s) {
+	if framedLine(s) && framedVerb.MatchString(s) {
 		return true, true
 	}
 	switch {

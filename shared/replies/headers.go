@@ -102,7 +102,7 @@ func headerBlockFrom(lines []line, i int) bool {
 // isFramedSeparator: a short title framed by dashes, followed within two
 // lines by a header field or an address.
 func isFramedSeparator(lines []line, i int) bool {
-	if !framedTitle.MatchString(lines[i].t) {
+	if !framedLine(lines[i].t) || !framedTitle.MatchString(lines[i].t) {
 		return false
 	}
 	seen := 0

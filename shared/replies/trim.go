@@ -171,13 +171,14 @@ func lineKindOf(raw, t string) lineKind {
 		return lineSigDelim
 	case len(t) > maxPatternLine:
 		return lineText
-	case separatorLine.MatchString(t), forwardedLine.MatchString(t), framedVerb.MatchString(t):
+	case framedLine(t) && (separatorLine.MatchString(t) || framedVerb.MatchString(t)),
+		len(t) <= 80 && forwardedLine.MatchString(t):
 		return lineCut
 	case len(t) <= 100 && len(strings.Fields(t)) <= 8 && isMobileSignature(t):
 		return lineMobileSig
 	case len(t) >= 40 && disclaimerLine.MatchString(t):
 		return lineDisclaimer
-	case noiseLine.MatchString(t):
+	case (t[0] == '[' || t[0] == '-') && noiseLine.MatchString(t):
 		return lineNoise
 	}
 	return lineText

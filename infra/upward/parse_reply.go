@@ -33,26 +33,33 @@ func init() {
 
 // parseReplyOutput is the JSON the command prints.
 type parseReplyOutput struct {
-	Kind        replies.Kind    `json:"kind"`
-	KindReason  string          `json:"kind_reason,omitempty"`
-	From        string          `json:"from"`
-	FromName    string          `json:"from_name,omitempty"`
-	To          []string        `json:"to"`
-	Cc          []string        `json:"cc,omitempty"`
-	DeliveredTo []string        `json:"delivered_to,omitempty"`
-	MessageID   string          `json:"message_id"`
-	InReplyTo   string          `json:"in_reply_to"`
-	References  []string        `json:"references,omitempty"`
-	Subject     string          `json:"subject"`
-	Date        *time.Time      `json:"date"`
-	Text        string          `json:"text"`
-	Met         *bool           `json:"met"`
-	Rating      *int            `json:"rating"`
-	Command     *string         `json:"command"`
-	Join        *bool           `json:"join"`
-	Topics      []string        `json:"topics"`
-	FreeText    string          `json:"free_text"`
-	Bounce      *replies.Bounce `json:"bounce"`
+	Kind          replies.Kind          `json:"kind"`
+	KindReason    string                `json:"kind_reason,omitempty"`
+	From          string                `json:"from"`
+	FromName      string                `json:"from_name,omitempty"`
+	SenderProblem string                `json:"sender_problem,omitempty"`
+	To            []string              `json:"to"`
+	Cc            []string              `json:"cc,omitempty"`
+	DeliveredTo   []string              `json:"delivered_to,omitempty"`
+	MessageID     string                `json:"message_id"`
+	InReplyTo     string                `json:"in_reply_to"`
+	References    []string              `json:"references,omitempty"`
+	Subject       string                `json:"subject"`
+	Date          *time.Time            `json:"date"`
+	Text          string                `json:"text"`
+	Met           *bool                 `json:"met"`
+	Rating        *int                  `json:"rating"`
+	Command       *string               `json:"command"`
+	Commands      []replies.Instruction `json:"commands"`
+	Story         string                `json:"story,omitempty"`
+	Thanks        string                `json:"thanks,omitempty"`
+	Understood    bool                  `json:"understood"`
+	Read          string                `json:"read"`
+	Language      string                `json:"language,omitempty"`
+	Join          *bool                 `json:"join"`
+	Topics        []string              `json:"topics"`
+	FreeText      string                `json:"free_text"`
+	Bounce        *replies.Bounce       `json:"bounce"`
 }
 
 func parseReply(env *Env, in, contextName, topics string, maxBytes int) error {
@@ -96,13 +103,14 @@ func parseReply(env *Env, in, contextName, topics string, maxBytes int) error {
 	}
 	out := parseReplyOutput{
 		Kind: msg.Kind, KindReason: msg.KindReason,
-		From: msg.From, FromName: msg.FromName,
+		From: msg.From, FromName: msg.FromName, SenderProblem: msg.SenderProblem,
 		To: nonNil(msg.To), Cc: msg.Cc, DeliveredTo: msg.DeliveredTo,
 		MessageID: msg.MessageID, InReplyTo: msg.InReplyTo, References: msg.References,
-		Subject: msg.Subject,
-		Text:    msg.TrimmedText(),
-		Topics:  []string{},
-		Bounce:  msg.Bounce,
+		Subject:  msg.Subject,
+		Text:     msg.TrimmedText(),
+		Topics:   []string{},
+		Commands: []replies.Instruction{},
+		Bounce:   msg.Bounce,
 	}
 	if !msg.Date.IsZero() {
 		out.Date = &msg.Date
@@ -117,6 +125,10 @@ func parseReply(env *Env, in, contextName, topics string, maxBytes int) error {
 			out.Command = &c
 		}
 		out.Topics = nonNil(a.Topics)
+		if a.Commands != nil {
+			out.Commands = a.Commands
+		}
+		out.Story, out.Thanks, out.Understood, out.Read, out.Language = a.Story, a.Thanks, a.Understood(), a.Read, a.Language
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")

@@ -44,6 +44,7 @@ func TestParseReplyStdin(t *testing.T) {
 		"subject": "Re: Check-in", "date": "2026-03-03T10:02:41+01:00",
 		"text": "Yes, 4. We met on Tuesday.", "met": true, "rating": float64(4), "command": nil,
 		"join": nil, "topics": []any{}, "free_text": "We met on Tuesday.", "bounce": nil,
+		"commands": []any{}, "understood": true, "read": "Yes, 4. We met on Tuesday.", "language": "en",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -128,5 +129,33 @@ func TestParseReplyHelp(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+// TestParseReplyCommandsAndSender: every command with its words, the
+// explicit thanks, and a From header that names two people.
+func TestParseReplyCommandsAndSender(t *testing.T) {
+	msg := strings.Replace(checkInReply, "From: Ann Example <ann@example.com>", "From: Ann Example <ann@example.com>, Eve <eve@evil.example>", 1)
+	msg = strings.Replace(msg, "Yes, 4. We met on Tuesday.", "YES 4\r\nSTORY: we built a podcast.\r\n\r\nTHANKS Sam, for your patience.", 1)
+	code, stdout, stderr := runParseReply(t, msg)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var got struct {
+		SenderProblem string `json:"sender_problem"`
+		Commands      []struct {
+			Command string `json:"command"`
+			Text    string `json:"text"`
+		} `json:"commands"`
+		Story  string `json:"story"`
+		Thanks string `json:"thanks"`
+		Met    *bool  `json:"met"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SenderProblem == "" || got.Story != "we built a podcast." || got.Thanks != "Sam, for your patience." ||
+		len(got.Commands) != 2 || got.Met == nil || !*got.Met {
+		t.Errorf("got %+v", got)
 	}
 }

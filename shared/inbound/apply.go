@@ -160,14 +160,18 @@ var withdrawWords = regexp.MustCompile(`(?i)^\s*(withdraw|delete|remove|retirer|
 
 // story stores a success story; replying STORY WITHDRAW takes consent back.
 func (r *reply) story() error {
-	if withdrawWords.MatchString(r.answer.FreeText) {
+	story := r.answer.Story
+	if story == "" {
+		story = r.answer.FreeText
+	}
+	if withdrawWords.MatchString(story) {
 		if _, err := r.h.store.WithdrawStories(r.ctx, r.prog.ID, r.person.ID, r.now); err != nil {
 			return err
 		}
 		r.ack(sendqueue.AckStoryWithdrawn)
 		return nil
 	}
-	text := strings.TrimSpace(r.answer.FreeText)
+	text := strings.TrimSpace(story)
 	if text == "" {
 		r.ack(sendqueue.AckHelp)
 		return nil
@@ -208,8 +212,6 @@ func (r *reply) optIn() error {
 	return nil
 }
 
-var thanksLine = regexp.MustCompile(`(?im)^[^\pL\pN\n]*(thanks|thank you|danke|merci|gracias|grazie|obrigad[oa]|bedankt)\b[\s,:!.-]*(.*)$`)
-
 // checkIn records the answers to a check-in, survey or nudge and, from the
 // closing email, forwards a senior's THANKS to their mentor.
 func (r *reply) checkIn() error {
@@ -239,9 +241,10 @@ func (r *reply) checkIn() error {
 	// A senior thanks their mentor at the programme's end; at the end of a
 	// rotation round either may thank the other.
 	if r.ref.Kind == token.KindClosing && p.SeniorID == r.person.ID || r.ref.Kind == token.KindRoundEnd {
-		if m := thanksLine.FindStringSubmatch(a.FreeText); m != nil && strings.TrimSpace(m[2]) != "" {
+		// Only an explicit THANKS forwards anything (replies.Answer.Thanks).
+		if text := strings.TrimSpace(a.Thanks); text != "" {
 			to := p.Other(r.person.ID)
-			t := store.Thanks{ProgrammeID: r.prog.ID, FromID: r.person.ID, ToID: to, PairID: p.ID, Key: r.key, Text: strings.TrimSpace(m[2]), At: r.now}
+			t := store.Thanks{ProgrammeID: r.prog.ID, FromID: r.person.ID, ToID: to, PairID: p.ID, Key: r.key, Text: text, At: r.now}
 			if err := r.h.store.PutThanks(r.ctx, t); err != nil {
 				return err
 			}

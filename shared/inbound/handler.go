@@ -154,6 +154,11 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if msg.SenderProblem != "" {
+		// Several authors, or a Sender that is someone else: nobody can
+		// tell whose reply it is, so it acts in nobody's name.
+		return h.quarantine(ctx, m, msg, prog.ID, "ambiguous sender: "+msg.SenderProblem)
+	}
 	person, err := h.store.GetParticipant(ctx, ref.ProgrammeID, ref.ParticipantID)
 	if errors.Is(err, store.ErrNotFound) {
 		// Erased at their request: keep nothing of what they send now.

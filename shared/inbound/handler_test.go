@@ -144,6 +144,10 @@ func TestSuspiciousMessagesAreQuarantinedNotRecorded(t *testing.T) {
 	forgedAddr := "reply+" + strings.Repeat("a", 56) + "@" + domain
 	forged := []byte(strings.Replace(string(good), "To: reply+", "To: "+forgedAddr+"\r\nX-Old: reply+", 1))
 	wrongSender := []byte(strings.Replace(string(good), e.junior.Email, "someone.else@example.org", 1))
+	fromLine := "From: " + e.junior.Name + " <" + e.junior.Email + ">"
+	encodedSpoof := []byte(strings.Replace(string(good), fromLine, "From: =?utf-8?q?"+e.junior.Email+"?= <attacker@evil.example>", 1))
+	twoFrom := []byte(strings.Replace(string(good), fromLine, fromLine+", Eve <attacker@evil.example>", 1))
+	otherSender := []byte(strings.Replace(string(good), fromLine, fromLine+"\r\nSender: attacker@evil.example", 1))
 	tests := []struct {
 		name    string
 		raw     []byte
@@ -158,6 +162,9 @@ func TestSuspiciousMessagesAreQuarantinedNotRecorded(t *testing.T) {
 		{"forged token", forged, pass, inbound.Quarantined, "no valid reply token"},
 		{"wrong sender", wrongSender, pass, inbound.Quarantined, "sender is not the participant"},
 		{"garbage", []byte("not an email at all"), pass, inbound.Quarantined, "unreadable"},
+		{"encoded word posing as the participant", encodedSpoof, pass, inbound.Quarantined, "sender is not the participant"},
+		{"two From addresses", twoFrom, pass, inbound.Quarantined, "From header names 2 addresses"},
+		{"Sender disagrees with From", otherSender, pass, inbound.Quarantined, "Sender header"},
 	}
 	for _, tt := range tests {
 		res := e.handle(t, tt.raw, tt.v)
@@ -169,8 +176,8 @@ func TestSuspiciousMessagesAreQuarantinedNotRecorded(t *testing.T) {
 		t.Errorf("suspicious messages recorded %d answers", len(answers))
 	}
 	q, err := e.store.ListQuarantine(ctx)
-	if err != nil || len(q) != 6 {
-		t.Errorf("quarantined = %d (%v), want 6 (the virus is dropped, not kept)", len(q), err)
+	if err != nil || len(q) != 9 {
+		t.Errorf("quarantined = %d (%v), want 9 (the virus is dropped, not kept)", len(q), err)
 	}
 	// SPF failing alone is not enough to distrust a message DKIM vouches for.
 	if res := e.handle(t, good, inbound.Verdicts{SPF: "FAIL", DKIM: "PASS"}); res.Outcome != inbound.Recorded {
@@ -310,5 +317,19 @@ func TestThanksIsForwardedToTheMentorOnly(t *testing.T) {
 	got := stacktest.Emails(t, e.junior.Email)
 	if len(got) != 1 || !strings.Contains(got[0].Body.Text, "you changed how I run my team meetings") || !strings.Contains(got[0].Subject, "Sen") {
 		t.Errorf("thank-you to the mentor = %+v", got)
+	}
+}
+
+// TestProseThanksIsNeverForwarded: "Thanks," in a sentence is not the
+// THANKS command; nothing reaches the partner.
+func TestProseThanksIsNeverForwarded(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	raw := e.raw(t, e.senior, token.KindClosing, 7, "prose-thanks@mail.example.org", "YES 3\r\n\r\nThanks, honestly she was often late.")
+	if res := e.handle(t, raw, pass); res.Outcome != inbound.Recorded {
+		t.Fatalf("%+v", res)
+	}
+	if got := stacktest.Emails(t, e.junior.Email); len(got) != 0 {
+		t.Errorf("prose forwarded to the mentor: %+v", got)
 	}
 }

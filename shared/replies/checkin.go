@@ -155,7 +155,10 @@ var (
 	ratingLabel = regexp.MustCompile(`\b(?:rating|rate|rated|rates|score|scored|grade|graded|valuable|value|bewertung|bewerte|bewertet|bewerten|note|notation|je note|noter|puntuacion|puntaje|calificacion|califico|valoracion|valoro|nota|voto|valutazione|valuto|punteggio|avaliacao|avalio|cijfer|beoordeling|waardering)\b[^\pN\n.!?]{0,20}?([1-5])(?:$|[^\pN/.:,]|[.,](?:\s|$))`)
 	// "I'd give it a 5", "ich gebe eine 4", "je lui donne 4", "le doy un 4",
 	// "gli do 4"… (no bare "do": English "do 2 things").
-	ratingGive = regexp.MustCompile(`\b(?:give|gave|giving|gebe|geben|gab|donne|donnerais|doy|daria|darei|dou|daria|geef|gaf|gli do|le do)\s+(?:(?:it|this|that|them|him|her|the session|the meeting|es|ihm|ihr|dem treffen|lui|le|la|lo|gli|het|er|hem|haar|ele|ela|isso)\s+)?(?:(?:a|an|un|une|una|uno|um|uma|een|eine|einen|ein|solid|solide|strong|clear|full)\s+)*([1-5]|` + numberWords + `)(?:$|[^\pL\pN/.:,]|[.,](?:\s|$))`)
+	ratingGive = regexp.MustCompile(`\b(?:give|gave|giving|say|rate it|gebe|gebe ihm|gebe|geben|gab|donne|donnerais|doy|daria|darei|dou|daria|geef|gaf|gli do|le do)\s+(?:(?:it|this|that|them|him|her|the session|the meeting|es|ihm|ihr|dem treffen|lui|le|la|lo|gli|het|er|hem|haar|ele|ela|isso)\s+)?(?:(?:a|an|un|une|una|uno|um|uma|een|eine|einen|ein|solid|solide|strong|clear|full)\s+)*([1-5]|` + numberWords + `)(?:$|[^\pL\pN/.:,]|[.,](?:\s|$))`)
+	// "Un 4.", "een 4", "eine 5": a grade with its article, opening a
+	// sentence or a clause.
+	ratingArticle = regexp.MustCompile(`(?:^|[.!?,;:]\s*)(?:un|una|uno|une|um|uma|een|eine|ein)\s+([1-5])(?:$|[^\pL\pN/.:,]|[.,](?:\s|$))`)
 	// "4 stars", "4 Sterne", "4 étoiles", "4 estrellas", "4 stelle", "4 sterren".
 	ratingStars = regexp.MustCompile(`(?:^|[^\pN])([1-5])\s*(?:stars?|sterne?|etoiles?|estrellas?|stelle|estrelas?|sterren)\b`)
 	// ★★★★☆ and ⭐⭐⭐⭐.
@@ -192,7 +195,7 @@ func findRating(s string, used *spans) *int {
 		strong = append(strong, value)
 		strongSpans = append(strongSpans, [2]int{m[0], m[1]})
 	}
-	for _, re := range []*regexp.Regexp{ratingOutOf, ratingLabel, ratingGive, ratingStars} {
+	for _, re := range []*regexp.Regexp{ratingOutOf, ratingLabel, ratingGive, ratingStars, ratingArticle} {
 		for _, m := range re.FindAllStringSubmatchIndex(s, 10) {
 			v := ratingValue(s[m[2]:m[3]])
 			if v == 0 || unitAfter.MatchString(s[m[3]:]) && re != ratingOutOf && re != ratingStars {

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -88,14 +90,24 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// FuzzTrimQuoted checks that trimming never grows the text or breaks its
+// encoding, and that words are never lost: when the message starts with a
+// line of the person's own words (first), whatever follows it (rest),
+// the trimmed text is not empty.
 func FuzzTrimQuoted(f *testing.F) {
 	for _, p := range pathologicalTexts(50) {
-		f.Add(p.in)
+		f.Add("Yes", p.in)
 	}
-	f.Add("Yes\n\nOn Tue, 3 Mar 2026 at 09:14, Ann <a@b.c> wrote:\n> q\n")
-	f.Add("Yes\n\nFrom: a\nSent: b\nTo: c\nSubject: d\n\nq")
-	f.Add("> q\nyes\n-- \nsig\n> q\n4")
-	f.Fuzz(func(t *testing.T, text string) {
+	f.Add("Yes", "\nOn Tue, 3 Mar 2026 at 09:14, Ann <a@b.c> wrote:\n> q\n")
+	f.Add("Yes", "\nFrom: a\nSent: b\nTo: c\nSubject: d\n\nq")
+	f.Add("Works for me", " On Thu, Jan 7, 2027 at 2:10 PM, sam@example.com wrote:\n> q")
+	f.Add("Thanks", "Sam wrote:\n> q")
+	f.Add("4", "Sam <sam@example.com> wrote:\n> q")
+	f.Add("Sounds good", "---- On Mon, 11 Jan 2027 11:30:02 +0100 jo@example.com wrote ----\nq")
+	f.Add("Yes", "2027/1/21 Kenji <k@example.jp>\n> q")
+	f.Add("> q", "yes\n-- \nsig\n> q\n4")
+	f.Fuzz(func(t *testing.T, first, rest string) {
+		text := first + "\n" + rest
 		out := TrimQuoted(text)
 		if len(out) > len(text) {
 			t.Fatalf("output of %d bytes from %d", len(out), len(text))
@@ -103,7 +115,29 @@ func FuzzTrimQuoted(f *testing.F) {
 		if utf8.ValidString(text) && !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8 out of valid input: %q", out)
 		}
+		if personsLine(first) && strings.TrimSpace(out) == "" {
+			t.Fatalf("words lost: %q gave an empty text", text)
+		}
 	})
+}
+
+// personsLine tells whether a line is unmistakably the person's own
+// words, whatever follows it: text on its own (not a quote, signature or
+// separator), short, and with nothing that could start an attribution or
+// a header block (a colon, an address, angle brackets, a start word, a
+// date, a framing line).
+func personsLine(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" || len(t) >= 40 || !utf8.ValidString(s) || strings.ContainsAny(s, "\n\r:：@<>\u00a0\u202f\u2007\ufeff") {
+		return false
+	}
+	if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return false
+	}
+	if strings.ContainsAny(t[:1], "-_=*~[|>") || attributionStart.MatchString(t) || startsWithDate(t) {
+		return false
+	}
+	return lineKindOf(s, t) == lineText
 }
 
 func FuzzTrimQuotedHTML(f *testing.F) {

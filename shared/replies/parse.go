@@ -95,6 +95,10 @@ var (
 type Message struct {
 	From     string // the sender's address, as written
 	FromName string // the sender's display name, decoded
+	// SenderProblem says why the From header cannot be trusted to name one
+	// author: it holds several addresses, or a Sender header names someone
+	// else. "" when neither; inbound quarantines such mail.
+	SenderProblem string
 
 	To          []string // addresses only
 	Cc          []string
@@ -304,16 +308,22 @@ func countDelimiterLines(raw []byte, boundaries [][]byte, stop int) int {
 
 func (m *Message) readHeader() error {
 	h := m.header
-	from := decodeHeader(first(h, "From"))
-	if addr, name, ok := firstAddress(from); ok {
-		m.From, m.FromName = addr, name
-	} else if s := first(h, "Sender"); s != "" {
-		if addr, name, ok := firstAddress(decodeHeader(s)); ok {
-			m.From, m.FromName = addr, name
-		}
+	rawFrom := first(h, "From")
+	from := headerAddresses(rawFrom)
+	if len(from) > 0 {
+		m.From, m.FromName = from[0].Address, from[0].Name
+	}
+	sender := headerAddresses(first(h, "Sender"))
+	switch {
+	case m.From == "" && len(sender) > 0:
+		m.From, m.FromName = sender[0].Address, sender[0].Name
+	case len(from) > 1:
+		m.SenderProblem = fmt.Sprintf("the From header names %d addresses", len(from))
+	case len(sender) > 0 && !strings.EqualFold(sender[0].Address, m.From):
+		m.SenderProblem = fmt.Sprintf("the Sender header (%s) disagrees with From (%s)", sender[0].Address, m.From)
 	}
 	if m.From == "" {
-		return fmt.Errorf("%w (From: %.80q)", ErrNoSender, from)
+		return fmt.Errorf("%w (From: %.80q)", ErrNoSender, decodeHeader(rawFrom))
 	}
 	m.To = addresses(decodeHeader(strings.Join(all(h, "To"), ", ")))
 	m.Cc = addresses(decodeHeader(strings.Join(all(h, "Cc"), ", ")))
@@ -396,22 +406,40 @@ func addresses(list string) []string {
 
 var addrSpec = regexp.MustCompile(`[^\s<>"(),;:@]+@[^\s<>"(),;:@]+\.[^\s<>"(),;:@]+`)
 
-func firstAddress(v string) (addr, name string, ok bool) {
-	v = strings.TrimSpace(v)
+// headerAddresses parses an address header as RFC 5322 does: encoded
+// words are decoded only inside display names, never before the address is
+// found, so "=?utf-8?q?jun@example.org?= <attacker@evil.example>" is
+// attacker@evil.example. Raw 8-bit headers are read as UTF-8 or
+// Windows-1252 first. A header the parser rejects still yields the
+// addresses written in it, undecoded.
+func headerAddresses(v string) []*mail.Address {
+	v = strings.TrimSpace(toUTF8(v))
 	if v == "" {
-		return "", "", false
+		return nil
 	}
 	if len(v) > maxAddressHeader {
 		v = v[:maxAddressHeader]
 	}
-	if parsed, err := enmime.ParseAddressList(v); err == nil && len(parsed) > 0 && parsed[0].Address != "" {
-		return parsed[0].Address, parsed[0].Name, true
+	p := mail.AddressParser{WordDecoder: wordDecoder}
+	if list, err := p.ParseList(v); err == nil && len(list) > 0 {
+		return list
 	}
-	if a := addrSpec.FindString(v); a != "" {
-		return a, "", true
+	// Lenient: the addresses in angle brackets are the addresses; bare
+	// ones count only when there are none.
+	var out []*mail.Address
+	for _, a := range angleAddr.FindAllStringSubmatch(v, 10) {
+		out = append(out, &mail.Address{Address: a[1]})
 	}
-	return "", "", false
+	if out != nil {
+		return out
+	}
+	for _, a := range addrSpec.FindAllString(v, 10) {
+		out = append(out, &mail.Address{Address: strings.Trim(a, "<>")})
+	}
+	return out
 }
+
+var angleAddr = regexp.MustCompile(`<([^\s<>"(),;:@]+@[^\s<>"(),;:@]+\.[^\s<>"(),;:@]+)>`)
 
 // Counted repetitions are kept small throughout: RE2 expands them into
 // that many instructions, and the lines here are already bounded.

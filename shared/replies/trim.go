@@ -3,6 +3,8 @@ package replies
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // TrimQuoted returns what the person wrote in a plain-text reply, with the
@@ -64,24 +66,29 @@ func classifyLines(text string) []line {
 	// Non-breaking spaces (French "a écrit :", HTML &nbsp;) are spaces here.
 	text = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ").Replace(text)
 	raws := strings.Split(text, "\n")
-	lines := make([]line, len(raws))
-	for i, r := range raws {
-		lines[i] = line{raw: r, t: strings.TrimSpace(r)}
-		lines[i].kind = lineKindOf(r, lines[i].t)
+	lines := make([]line, 0, len(raws))
+	for _, r := range raws {
+		l := line{raw: r, t: strings.TrimSpace(r)}
+		l.kind = lineKindOf(r, l.t)
+		lines = append(lines, l)
 	}
+	lines = splitInnerAttributions(lines)
 	// Header blocks and attributions need to see the lines that follow.
 	for i := range lines {
 		if lines[i].kind != lineText || len(lines[i].t) > maxPatternLine {
 			continue
 		}
-		if isHeaderBlock(lines, i) {
+		if isHeaderBlock(lines, i) || isFramedSeparator(lines, i) {
 			lines[i].kind = lineCut
 			continue
 		}
 		if end, strong := attributionAt(lines, i); end > i {
-			quoteFollows := nextNonBlank(lines, end) < len(lines) && lines[nextNonBlank(lines, end)].kind == lineQuoted
+			next := nextNonBlank(lines, end)
+			quoteFollows := next < len(lines) && lines[next].kind == lineQuoted
 			switch {
-			case quoteFollows:
+			case quoteFollows, next == len(lines) && (strong || attributionStart.MatchString(lines[i].t)):
+				// Above a quote, or left alone at the end by someone who
+				// deleted the quote under it.
 				for j := i; j < end; j++ {
 					lines[j].kind = lineAttribution
 				}
@@ -90,7 +97,64 @@ func classifyLines(text string) []line {
 			}
 		}
 	}
+	markRewrappedQuotes(lines)
 	return lines
+}
+
+// splitInnerAttributions splits a line that holds the person's words and
+// then an attribution ("Works for me On Thu, … wrote:") into two lines, so
+// the words are kept. It only copies the slice when a line is split.
+func splitInnerAttributions(lines []line) []line {
+	var out []line
+	for i := range lines {
+		at := -1
+		if lines[i].kind == lineText {
+			at = splitInnerAttribution(lines, i)
+		}
+		if at < 0 {
+			if out != nil {
+				out = append(out, lines[i])
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]line, 0, len(lines)+4), lines[:i]...)
+		}
+		head, tail := lines[i].raw[:at], lines[i].raw[at:]
+		out = append(out, line{raw: head, t: strings.TrimSpace(head), kind: lineText},
+			line{raw: tail, t: strings.TrimSpace(tail), kind: lineText})
+	}
+	if out == nil {
+		return lines
+	}
+	return out
+}
+
+// markRewrappedQuotes marks as quoted the end of a quoted line that a
+// client re-wrapped without its ">": an unprefixed line that directly
+// follows a long quoted line cut off mid-sentence, starts in lower case,
+// is shorter than it, and is followed by another quoted line, a blank
+// line or the end. An answer typed between quoted questions follows a
+// question mark or a full stop, or starts with a capital.
+func markRewrappedQuotes(lines []line) {
+	for i := 1; i < len(lines); i++ {
+		if lines[i].kind != lineText || lines[i-1].kind != lineQuoted {
+			continue
+		}
+		q := strings.TrimSpace(strings.TrimLeft(lines[i-1].t, "> "))
+		t := lines[i].t
+		if len(q) < 40 || len(t) >= len(q) || strings.ContainsAny(q[len(q)-1:], ".?!:;)") {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(t)
+		if !unicode.IsLower(r) {
+			continue
+		}
+		if i+1 < len(lines) && lines[i+1].kind != lineQuoted && lines[i+1].kind != lineBlank {
+			continue
+		}
+		lines[i].kind = lineQuoted
+	}
 }
 
 func lineKindOf(raw, t string) lineKind {
@@ -107,24 +171,20 @@ func lineKindOf(raw, t string) lineKind {
 		return lineSigDelim
 	case len(t) > maxPatternLine:
 		return lineText
-	case separatorLine.MatchString(t), forwardedLine.MatchString(t):
+	case framedLine(t) && (separatorLine.MatchString(t) || framedVerb.MatchString(t)),
+		len(t) <= 80 && forwardedLine.MatchString(t):
 		return lineCut
 	case len(t) <= 100 && len(strings.Fields(t)) <= 8 && isMobileSignature(t):
 		return lineMobileSig
 	case len(t) >= 40 && disclaimerLine.MatchString(t):
 		return lineDisclaimer
-	case noiseLine.MatchString(t):
+	case (t[0] == '[' || t[0] == '-') && noiseLine.MatchString(t):
 		return lineNoise
 	}
 	return lineText
 }
 
 var (
-	// "-----Original Message-----" and its translations, Samsung's
-	// "-------- Original message --------", Gmail's forward marker.
-	separatorLine = regexp.MustCompile(`(?i)^[-_=*~ ]{2,}\s*(original message|original e-?mail|ursprüngliche nachricht|originalnachricht|message d'origine|message original|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada|mensagem reencaminhada|oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|originalmeddelande|oprindelig meddelelse|opprinnelig melding|alkuperäinen viesti|wiadomość oryginalna|oryginalna wiadomość|původní zpráva|исходное сообщение|forwarded message|weitergeleitete nachricht|message transféré|reply message)\s*[-_=*~ ]{2,}:?$`)
-	forwardedLine = regexp.MustCompile(`(?i)^([-\s]*below this line is a copy of the message\.?|[-\s]*this is a copy of the message, including all the headers\.?[-\s]*|begin forwarded message|anfang der weitergeleiteten nachricht|début du message (réexpédié|transféré)|inicio del mensaje reenviado|comienzo del mensaje reenviado|inizio messaggio inoltrato|início da mensagem (reencaminhada|encaminhada)|begin doorgestuurd bericht)\s*:?$`)
-
 	mobileSignatures = []*regexp.Regexp{
 		// "Sent from my iPhone", "Sent with Proton Mail", "Envoyé de mon
 		// iPhone", "Enviado desde mi…", "Inviato da iPhone", "Enviado do
@@ -148,173 +208,6 @@ func isMobileSignature(t string) bool {
 		}
 	}
 	return false
-}
-
-var (
-	// The first field of a quoted message's header block, in the clients'
-	// languages; Gmail renders Outlook's bold labels as "*From:*".
-	fromField = regexp.MustCompile(`(?i)^[*_]{0,2}\s*(from|von|de|da|van|fra|från|od|от|lähettäjä|feladó|kimden|από|expéditeur|remitente|mittente|remetente|afzender|absender)\s*[*_]{0,2}\s*:`)
-	// The fields that follow it.
-	headerField = regexp.MustCompile(`(?i)^[*_]{0,2}\s*(sent|date|to|cc|bcc|subject|reply-to|importance|gesendet|datum|an|betreff|kopie|antwort an|envoyé|envoye|à|a|objet|cc|répondre à|enviado|enviada|fecha|para|asunto|responder a|inviato|data|oggetto|rispondi a|assunto|verzonden|verstuurd|aan|onderwerp|beantwoorden|skickat|till|ämne|sendt|til|emne|lähetetty|vastaanottaja|aihe|wysłano|do|temat|odesláno|komu|předmět|отправлено|кому|тема|tarih|kime|konu|gönderildi)\s*[*_]{0,2}\s*:`)
-	// All of it on one line, as some HTML-to-text conversions leave it.
-	inlineHeaderBlock = regexp.MustCompile(`(?i)^[*_]{0,2}\s*(from|von|de|da|van|fra|från|od)\s*[*_]{0,2}\s*:.+?\s[*_]{0,2}(sent|date|gesendet|datum|envoyé|enviado|enviada|fecha|inviato|data|verzonden)\s*[*_]{0,2}\s*:.+?\s[*_]{0,2}(to|an|à|a|para|aan|till|til)\s*[*_]{0,2}\s*:`)
-	separatorOnly     = regexp.MustCompile(`^[-_=~*]{4,}$`)
-)
-
-// isHeaderBlock reports whether a quoted message's header block starts at
-// line i: a From field followed closely by at least two more fields (one
-// after a separator line), or all of it on one line.
-func isHeaderBlock(lines []line, i int) bool {
-	t := lines[i].t
-	if !fromField.MatchString(t) {
-		// Hotmail and some webmails start with Date: or Subject:; then
-		// three fields, one of them From, make a block.
-		return headerField.MatchString(t) && headerBlockFrom(lines, i)
-	}
-	if inlineHeaderBlock.MatchString(t) {
-		return true
-	}
-	need := 2
-	if p := prevNonBlank(lines, i); p >= 0 && separatorOnly.MatchString(lines[p].t) {
-		need = 1
-	}
-	fields, seen := 0, 0
-	for j := i + 1; j < len(lines) && seen < 6; j++ {
-		l := lines[j]
-		if l.kind == lineBlank {
-			continue
-		}
-		seen++
-		if len(l.t) <= maxPatternLine && headerField.MatchString(l.t) {
-			fields++
-			if fields >= need {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// headerBlockFrom reports whether the header field at line i is followed
-// closely by at least two more fields, one of them From.
-func headerBlockFrom(lines []line, i int) bool {
-	fields, from, seen := 1, false, 0
-	for j := i + 1; j < len(lines) && seen < 5; j++ {
-		l := lines[j]
-		if l.kind == lineBlank {
-			continue
-		}
-		seen++
-		if len(l.t) > maxPatternLine {
-			return false
-		}
-		switch {
-		case fromField.MatchString(l.t):
-			from = true
-		case headerField.MatchString(l.t):
-		default:
-			return false
-		}
-		fields++
-		if fields >= 3 && from {
-			return true
-		}
-	}
-	return false
-}
-
-const attributionVerbs = `wrote|writes|schrieb|schreef|a écrit|a ecrit|escribió|escribio|ha scritto|escreveu|skrev|napisał|napisała|napisał\(a\)|napsal|napsala|napsal\(a\)|kirjoitti|yazdı|írta|έγραψε|написал|написала|написал\(а\)|写道|寫道|のメッセージ`
-
-var (
-	// An attribution ends with a verb of writing and a colon, possibly
-	// with the author and date after the verb: "On Tue, 3 Mar 2026 at
-	// 09:14, Ann <a@b> wrote:", "Am 03.03.2026 um 09:14 schrieb Ann
-	// <a@b>:", "Le mar. 3 mars 2026 à 09:14, Ann a écrit :", "El mar, 3
-	// mar 2026 a las 9:14, Ann escribió:", "Il giorno … ha scritto:", "Em …
-	// escreveu:", "Op … schreef Ann:".
-	attributionVerb = regexp.MustCompile(`(?i)(` + attributionVerbs + `)(\s.*)?\s*[:：]\s*$`)
-	// It is strong enough to end a reply without a ">" quote after it when
-	// it starts the way clients start one, or names an address.
-	attributionStart = regexp.MustCompile(`(?i)^[*_\s]{0,3}(on|am|le|el|il|em|op|den|dne|w dniu|på|kl\.|quoting|zitat von|citando|citation de|cytat)\s`)
-	// Horde and webmail: "Quoting Ann <a@b>:".
-	attributionQuoting = regexp.MustCompile(`(?i)^(quoting|zitat von|citando|citation de|cytat|citeren)\s.+@.+[:：]\s*$`)
-	// A bare date or time and an address, as Gmail writes in languages
-	// where the verb is not at the end ("2026年3月3日(火) 9:14 Ann <a@b>:",
-	// "вт, 3 мар. 2026 г. в 09:14, Ann <a@b>:").
-	attributionDated = regexp.MustCompile(`(?i)(\d{1,2}:\d{2}|\b(19|20)\d{2}\b|\d{4}年).*(<[^<>\s@]+@[^<>\s]+>|\S+@\S+\.\pL{2,}).{0,40}[:：]\s*$`)
-	hasDateOrAddress = regexp.MustCompile(`\d|@`)
-	addressLine      = regexp.MustCompile(`\S+@\S+\.\pL{2,}.{0,80}[:：]\s*$`)
-)
-
-// attributionAt looks for an attribution starting at line i, joining up to
-// four wrapped lines (clients wrap long ones at 72–78 columns). It returns
-// the line after it, or i when there is none, and whether it is strong
-// enough to end the reply when no ">" quote follows.
-func attributionAt(lines []line, i int) (end int, strong bool) {
-	const maxLines = 4
-	// Find the line ending the candidate: the first one ending with a colon.
-	last := -1
-	for j := i; j < len(lines) && j < i+maxLines; j++ {
-		if lines[j].kind != lineText || len(lines[j].t) > 500 {
-			break
-		}
-		if strings.HasSuffix(lines[j].t, ":") || strings.HasSuffix(lines[j].t, "：") {
-			last = j
-			break
-		}
-		if j > i && (strings.HasSuffix(lines[j-1].t, ".") || strings.HasSuffix(lines[j-1].t, "!") || strings.HasSuffix(lines[j-1].t, "?")) {
-			break // a sentence ended: not a wrapped header
-		}
-	}
-	if last < 0 {
-		return i, false
-	}
-	// If a later line starts a strong attribution on its own, line i is
-	// the person's ("Thanks" written right above "On … wrote:").
-	for k := i + 1; k <= last; k++ {
-		if !attributionStart.MatchString(lines[k].t) {
-			continue
-		}
-		if ok, strong := isAttribution(joinLines(lines, k, last), k == last); ok && strong {
-			return i, false
-		}
-	}
-	if ok, strong := isAttribution(joinLines(lines, i, last), i == last); ok {
-		return last + 1, strong
-	}
-	return i, false
-}
-
-func joinLines(lines []line, from, to int) string {
-	if from == to {
-		return lines[from].t
-	}
-	parts := make([]string, 0, to-from+1)
-	for j := from; j <= to; j++ {
-		parts = append(parts, lines[j].t)
-	}
-	return strings.Join(parts, " ")
-}
-
-// isAttribution tests one candidate; single says it is one line, which
-// the weak forms require.
-func isAttribution(s string, single bool) (ok, strong bool) {
-	switch {
-	case attributionVerb.MatchString(s):
-		strong := hasDateOrAddress.MatchString(s) && (attributionStart.MatchString(s) || strings.Contains(s, "@"))
-		if strong || (single && len(s) <= 200) {
-			return true, strong
-		}
-	case attributionQuoting.MatchString(s):
-		return true, true
-	case single && len(s) <= 200 && strings.Contains(s, "@") && addressLine.MatchString(s):
-		// mutt's "* Ann <a@b> [2026-03-03 09:14]:" and other forms that
-		// only name the author; taken only above a ">" quote.
-		return true, false
-	case attributionDated.MatchString(s) && !headerField.MatchString(s) && !fromField.MatchString(s):
-		return true, true
-	}
-	return false, false
 }
 
 func nextNonBlank(lines []line, i int) int {
@@ -362,7 +255,9 @@ func keepWritten(lines []line) string {
 		sig  bool
 	)
 	endRun := func() {
-		if r := trimBlankLines(run); len(r) > 0 {
+		r := trimBlankLines(run)
+		r = trimBlankLines(r[:cardStart(r)])
+		if len(r) > 0 {
 			runs = append(runs, r)
 		}
 		run, sig = nil, false

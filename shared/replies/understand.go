@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Context says which email a reply answers, because the same words mean
@@ -40,28 +41,51 @@ type Options struct {
 // Answer is what a reply says. Pointers are nil when the reply does not
 // say, or says both ways: nothing is guessed.
 type Answer struct {
-	Command Command
+	// Command is the first command given other than THANKS (which only
+	// forwards words, see Thanks); Commands has every command in order.
+	Command  Command
+	Commands []Instruction
 	// Check-in answers.
 	Met    *bool
 	Rating *int // 1–5
 	// Welcome answers.
 	Join   *bool    // true to join, false to decline
 	Topics []string // entries of Options.Topics, in vocabulary order
+	// Story is the words after STORY; Thanks is exactly what to forward
+	// to the partner: the words after an explicit THANKS, "" when the
+	// person gave none (a "Thanks," in prose never counts).
+	Story  string
+	Thanks string
 	// FreeText is the reply without the parts understood above (the
-	// command word, a leading yes/no, the rating, the topics), so nothing
-	// the person wrote is lost. A STORY's story is here.
+	// command words, a leading yes/no, the rating, the topics) and without
+	// the greeting and sign-off, so nothing the person wrote is lost.
 	FreeText string
+	// Read is the person's words as read (greeting and sign-off aside) on
+	// one line, at most maxReadRunes long, for an email that says what was
+	// understood; Language is the language they are in ("en", "de", "fr",
+	// "es", "it", "pt", "nl"), "" when it cannot be told.
+	Read     string
+	Language string
+}
+
+// Understood reports whether the reply said anything Upward acts on: a
+// command, an answer, joining or declining, or topics.
+func (a Answer) Understood() bool {
+	return len(a.Commands) > 0 || a.Met != nil || a.Rating != nil || a.Join != nil || len(a.Topics) > 0
 }
 
 // maxUnderstandBytes bounds the text read for answers: they come first,
 // and the rest is kept whole in FreeText.
 const maxUnderstandBytes = 16 << 10
 
+// maxReadRunes bounds Answer.Read.
+const maxReadRunes = 200
+
 // Understand reads the answers and commands in a trimmed reply.
 //
-// A command is the first word of the reply (PAUSE, RESUME, STOP or
-// unsubscribe wording, REMATCH, HELP, STORY; any case) and takes
-// precedence: a reply that gives a command is not read for answers.
+// A greeting at the top and a sign-off at the bottom are set aside first.
+// Commands are read at the start of any line (see commands.go); a STORY's
+// and a THANKS's words are not read for answers, the rest of the reply is.
 func Understand(text string, opts Options) Answer {
 	text = strings.TrimSpace(text)
 	head, tail := text, ""
@@ -72,16 +96,81 @@ func Understand(text string, opts Options) Answer {
 	f := fold(head)
 	var a Answer
 	var used spans
-	if cmd, s, e := findCommand(f.s); cmd != "" {
-		a.Command = cmd
-		used.add(s, e)
-	} else if opts.Context == Welcome {
-		understandWelcome(f.s, opts.Topics, &a, &used)
+	from := greetingEnd(f.s)
+	to := max(signOffStart(f, head, from), from)
+	used.add(0, from)
+	used.add(to, len(f.s))
+
+	// What is read for answers: the words between greeting and sign-off,
+	// without the commands and the words that go with them.
+	masked := []byte(f.s)
+	blank := func(s, e int) {
+		for i := s; i < e; i++ {
+			if masked[i] != '\n' {
+				masked[i] = ' '
+			}
+		}
+	}
+	blank(0, from)
+	blank(to, len(masked))
+	found := findCommands(f, head, from, to)
+	for i, c := range found {
+		used.add(c.spanStart, c.wordEnd)
+		blank(c.spanStart, c.wordEnd)
+		in := Instruction{Command: c.cmd}
+		if c.cmd == CommandStory || c.cmd == CommandThanks {
+			next := -1
+			if i+1 < len(found) {
+				next = found[i+1].lineStart
+				if found[i+1].lineStart == c.lineStart {
+					next = found[i+1].wordStart
+				}
+			}
+			ts, te := commandText(f.s, c, next, to)
+			blank(c.wordEnd, te)
+			in.Text = originalText(head, f, ts, te)
+		}
+		a.Commands = append(a.Commands, in)
+		switch {
+		case c.cmd == CommandThanks:
+			if a.Thanks == "" {
+				a.Thanks = in.Text
+			}
+		case a.Command == "":
+			a.Command = c.cmd
+		}
+		if c.cmd == CommandStory && a.Story == "" {
+			a.Story = in.Text
+		}
+	}
+	if opts.Context == Welcome {
+		understandWelcome(string(masked), opts.Topics, &a, &used)
 	} else {
-		understandCheckIn(f.s, &a, &used)
+		understandCheckIn(string(masked), &a, &used)
 	}
 	a.FreeText = freeText(head, f, used) + tail
+	a.Language = detectLanguage(f.s)
+	a.Read = readLine(head, f, from, to)
 	return a
+}
+
+// originalText returns the original words behind the folded range, tidied.
+func originalText(orig string, f folded, start, end int) string {
+	if start >= end {
+		return ""
+	}
+	s, e := f.span(start, end)
+	return strings.TrimSpace(orig[s:e])
+}
+
+// readLine is the person's words on one line, shortened.
+func readLine(orig string, f folded, from, to int) string {
+	s := collapseSpace(originalText(orig, f, from, to))
+	if utf8.RuneCountInString(s) <= maxReadRunes {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:maxReadRunes-1])) + "…"
 }
 
 // spans are byte ranges of the folded text that were understood.
@@ -91,56 +180,6 @@ func (s *spans) add(start, end int) {
 	if start < end {
 		*s = append(*s, [2]int{start, end})
 	}
-}
-
-var (
-	commandWord = regexp.MustCompile(`^[^\pL\pN]*((?:please|pls|plz|bitte|por favor|per favore|s'il vous plait|svp|alsjeblieft|graag)[\s,:!]+)?([\pL-]+)`)
-	// Unsubscribe wording anywhere on the first line.
-	unsubscribeWording = regexp.MustCompile(`\b(unsubscribe|opt me out|opt out|remove me|take me off|stop (sending|emailing|these)|abmelden|austragen|abbestellen|desinscri\w*|desabonne\w*|desinscription|dar(me)? de baja|darme de baja|cancelar (la )?suscripcion|disiscrivi\w*|cancellami|annulla (l')?iscrizione|descadastr\w*|cancelar (a )?inscricao|afmelden|uitschrijven)\b`)
-	negation           = regexp.MustCompile(`\b(not|don't|dont|do not|never|no|nicht|kein\w*|nie|pas|ne|n'|nunca|non|mai|nao|niet|geen|nooit)\b`)
-)
-
-var commandWords = map[string]Command{
-	"pause": CommandPause, "pausieren": CommandPause, "pauser": CommandPause, "pausa": CommandPause,
-	"pauze": CommandPause, "pauzeer": CommandPause, "pauzeren": CommandPause,
-	"resume": CommandResume, "unpause": CommandResume, "fortsetzen": CommandResume, "reprendre": CommandResume,
-	"reanudar": CommandResume, "riprendere": CommandResume, "riprendi": CommandResume, "retomar": CommandResume,
-	"hervat": CommandResume, "hervatten": CommandResume,
-	"stop": CommandStop, "stopp": CommandStop, "unsubscribe": CommandStop, "stoppen": CommandStop,
-	"rematch": CommandRematch,
-	"help":    CommandHelp, "hilfe": CommandHelp, "aide": CommandHelp, "ayuda": CommandHelp, "aiuto": CommandHelp,
-	"ajuda": CommandHelp, "hulp": CommandHelp,
-	"story": CommandStory, "geschichte": CommandStory, "histoire": CommandStory, "historia": CommandStory,
-	"storia": CommandStory, "verhaal": CommandStory,
-}
-
-// findCommand reads a command from the first non-empty line of folded
-// text and returns it with the span it took.
-func findCommand(s string) (Command, int, int) {
-	lineStart := 0
-	for lineStart < len(s) && (s[lineStart] == '\n' || s[lineStart] == ' ' || s[lineStart] == '\t') {
-		lineStart++
-	}
-	lineEnd := strings.IndexByte(s[lineStart:], '\n')
-	if lineEnd < 0 {
-		lineEnd = len(s)
-	} else {
-		lineEnd += lineStart
-	}
-	firstLine := s[lineStart:lineEnd]
-	if m := commandWord.FindStringSubmatchIndex(firstLine); m != nil {
-		word := strings.ReplaceAll(firstLine[m[4]:m[5]], "-", "")
-		if c, ok := commandWords[word]; ok {
-			return c, lineStart + m[0], lineStart + m[1]
-		}
-	}
-	if len(strings.Fields(firstLine)) <= 12 && !negation.MatchString(firstLine) {
-		if unsubscribeWording.MatchString(firstLine) {
-			// The person's own sentence stays in the free text.
-			return CommandStop, 0, 0
-		}
-	}
-	return "", 0, 0
 }
 
 // freeText is text without the understood spans, tidied line by line; a

@@ -11,7 +11,7 @@ import (
 var (
 	// Joining, at the start ("JOIN", "Yes please") or in so many words.
 	joinStart   = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(join|joining|` + yesWords + `|count me in|i'm in|im in|i am in|ich bin dabei|je participe|me apunto|ci sto|eu participo|ik doe mee)\b`)
-	joinPhrases = regexp.MustCompile(`\b(count me in|i'm in|i am in|sign me up|happy to (join|participate|take part|be part)|(i'd|i would|would) (love|like) to (join|participate|take part|be part)|i accept|i agree|i('ll| will) join|(want|wish|like|love) to (join|participate|take part)|i('d| would) be happy to|ich bin dabei|ich mache mit|mache gerne mit|gerne dabei|ich nehme (gerne )?teil|je participe|avec plaisir|je m'inscris|je suis partant|je suis partante|me apunto|cuenten conmigo|cuenta conmigo|acepto|me gustaria participar|ci sto|partecipo|volentieri|aderisco|aceito|conte comigo|eu participo|quero participar|ik doe mee|doe mee|ik wil graag meedoen|meedoen)\b`)
+	joinPhrases = regexp.MustCompile(`\b(count me in|i'm in|i am in|sign me up|happy to (join|participate|take part|be part)|(i'd|i would|would) (love|like) to (join|participate|take part|be part)|i accept|i agree|i('ll| will) join|(want|wish|like|love) to (join|participate|take part)|i('d| would) be happy to|ich bin dabei|ich mache mit|mache gerne mit|gerne dabei|ich nehme (gerne )?teil|je participe|avec plaisir|je m'inscris|je suis partant|je suis partante|me apunto|cuenten conmigo|cuenta conmigo|acepto|me gustaria participar|ci sto|partecipo|volentieri|aderisco|aceito|conte comigo|eu participo|quero participar|ik doe mee|doe mee|ik wil graag meedoen|meedoen|(ravie?|heureux|heureuse|content|contente|enchante|enchantee) de participer|je (souhaite|veux|voudrais) participer|j'aimerais participer|gerne teilnehmen|(mochte|wurde) (gerne |gern )?teilnehmen|bin gerne dabei|ja,? gerne|me (encantaria|gustaria|encanta) participar|quiero participar|con mucho gusto|mi piacerebbe partecipare|partecipo (volentieri|con piacere)|voglio partecipare|(gostaria|quero) de participar|adoraria participar|com prazer|ik doe graag mee|ik wil graag deelnemen|graag deelnemen|glad to (join|take part|participate))\b`)
 	// Declining: "no thanks", "not for me", "I decline", and translations.
 	declinePhrases = regexp.MustCompile(`\b(no,? thank you|no,? thanks?|not for me|i decline|i'll decline|i will decline|i must decline|i have to decline|not interested|i('ll| will) pass|i('ll| will) sit (this|it) out|count me out|i'm out|i am out|nein,? danke|kein interesse|nicht fur mich|ich verzichte|ich lehne ab|non,? merci|pas pour moi|pas interess(e|ee)|je decline|je refuse|je ne (souhaite|veux) pas|no,? gracias|no me interesa|no es para mi|paso|no,? grazie|non mi interessa|non fa per me|rinuncio|nao,? obrigad[oa]|nao tenho interesse|nao e para mim|nee,? (bedankt|dank je|dank u)|geen interesse|niets voor mij|niet voor mij)\b`)
 	declineStart   = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(decline|` + noWords + `)\b`)
@@ -244,7 +244,7 @@ func matchTopicNumbers(s string, toks []token, taken []bool, n int, found []bool
 		if lineEnd >= 0 {
 			rest = rest[:lineEnd]
 		}
-		if politeAfter.MatchString(rest) || listNumberBefore(s, toks[i].start, toks[last].end) ||
+		if politeAfter.MatchString(rest) || listNumberBefore(s, toks[i].start, toks[last].end) || topicWordBefore.MatchString(s[max(0, toks[i].start-24):toks[i].start]) ||
 			afterJoinWord(s, toks[i].start) || onlyTopicsFollow(s, toks, taken, last) {
 			for k := i; k <= last; k++ {
 				if v := atoi(toks[k].word); v >= 1 && v <= n {
@@ -256,6 +256,10 @@ func matchTopicNumbers(s string, toks []token, taken []bool, n int, found []bool
 		i = last + 1
 	}
 }
+
+// topicWordBefore: "topics 2 and 4", "les thèmes 1 et 3 m'intéressent",
+// "Themen 1 und 5".
+var topicWordBefore = regexp.MustCompile(`\b(topics?|themes?|themen|thema|sujets?|temas?|argomenti|argomento|temi|tema|assuntos?|onderwerpen|onderwerp|numbers?|nummern|numeros?|numeri|nummers?|nos?|nrs?)[\s.:#]*$`)
 
 // joinThenNumbers: "JOIN 1, 3" — numbers right after a leading join word,
 // the form the welcome email suggests.

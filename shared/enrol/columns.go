@@ -18,7 +18,8 @@ type Column struct {
 // Columns are the columns Upward understands, in the order of the example.
 var Columns = []Column{
 	{"email", true, "Work email address; identifies the person, so re-uploading updates them.", "ana.silva@example.org"},
-	{"name", true, "Full name as it should appear in emails.", "Ana Silva"},
+	{"name", true, "Full name.", "Ana Silva"},
+	{"preferred_name", false, "What emails call the person (\"Hi Kate,\"); empty: the first word of the name.", "Ana"},
 	{"role", true, "senior (the leader being mentored) or junior (the mentor).", "junior"},
 	{"title", false, "Job title.", "Data Analyst"},
 	{"department", false, "Department; matching prefers pairs across departments.", "Finance"},
@@ -27,6 +28,7 @@ var Columns = []Column{
 	{"manager_email", false, "Email of the person's manager; used to keep pairs outside each other's reporting line.", "joao.costa@example.org"},
 	{"time_zone", false, "IANA time zone; emails arrive in the person's morning.", "Europe/Lisbon"},
 	{"languages", false, "Languages spoken, separated by | (or ; in a comma-separated file).", "Portuguese|English"},
+	{"language", false, "The language of the person's emails: en, de, fr, es, it, pt or nl. Empty: the first of their languages Upward writes, else the programme's language.", "pt"},
 	{"level", false, "Seniority grade as a whole number, higher = more senior; used for a real seniority gap.", "3"},
 	{"topics", false, "Topics the person wants to learn (seniors) or can share (juniors), separated by |. Usually given later by replying to the welcome email.", "AI tools|Social media"},
 	{"capacity", false, "Juniors only: how many seniors they may mentor (default: the programme's setting).", "1"},
@@ -46,8 +48,9 @@ var aliases = map[string]string{
 	"job_title": "title",
 	"manager":   "manager_email", "manager_e_mail": "manager_email", "line_manager_email": "manager_email",
 	"timezone": "time_zone", "tz": "time_zone",
-	"language": "languages",
-	"grade":    "level", "seniority": "level",
+	"first_name": "preferred_name", "known_as": "preferred_name", "nickname": "preferred_name",
+	"email_language": "language", "preferred_language": "language", "locale": "language",
+	"grade": "level", "seniority": "level",
 	"topic": "topics",
 }
 
@@ -115,7 +118,7 @@ func distance(a, b string) int {
 func ExampleCSV() string {
 	var names, sample1, sample2 []string
 	second := map[string]string{
-		"email": "joao.costa@example.org", "name": "João Costa", "role": "senior", "title": "Chief Operating Officer",
+		"email": "joao.costa@example.org", "name": "João Costa", "preferred_name": "", "language": "", "role": "senior", "title": "Chief Operating Officer",
 		"department": "Operations", "division": "Group", "location": "Porto", "manager_email": "",
 		"time_zone": "Europe/Lisbon", "languages": "Portuguese|English", "level": "9", "topics": "", "capacity": "",
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 )
 
@@ -260,6 +261,10 @@ func readRow(cols, rec []string, line int) (programme.Participant, Errors) {
 			p.Email = v
 		case "name":
 			p.Name = v
+		case "preferred_name":
+			p.PreferredName = v
+		case "language":
+			p.Language = lang.Tag(v)
 		case "role":
 			r, ok := programme.ParseRole(v)
 			if !ok {

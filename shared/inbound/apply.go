@@ -90,7 +90,7 @@ func (r *reply) pause() error {
 		return err
 	}
 	if live {
-		if _, err := r.change(p, lifecycle.Change{Transition: lifecycle.Pause, Until: r.now.Add(PauseFor)}); err != nil {
+		if _, err := r.change(p, lifecycle.Change{Transition: lifecycle.Pause, Until: r.now.Add(programme.PauseByReply)}); err != nil {
 			return err
 		}
 	} else if r.person.Status == programme.OptedIn || r.person.Status == programme.Invited {

@@ -121,9 +121,6 @@ func New(s Store, q sendqueue.Queue, signer *token.Signer, clk clock.Clock, log 
 		pairs: &lifecycle.Service{Store: s, Queue: q}}, nil
 }
 
-// PauseFor is how long PAUSE pauses a pair.
-const PauseFor = 30 * 24 * time.Hour
-
 // Handle records one inbound message. It is safe to run twice on the same
 // message: every step is idempotent and the reply itself is written last,
 // so a replay either finds it recorded or finishes what a crash left.

@@ -234,7 +234,7 @@ func TestCommandsByReply(t *testing.T) {
 	}{
 		{"pause", "PAUSE please, busy month", func(t *testing.T, e *env) {
 			p, _ := e.store.GetPair(ctx, e.prog.ID, e.pair.ID)
-			if p.State != programme.PairPaused || !p.PausedUntil.Equal(t0.Add(inbound.PauseFor)) || !p.PausedAt.Equal(t0) {
+			if p.State != programme.PairPaused || !p.PausedUntil.Equal(t0.Add(programme.PauseByReply)) || !p.PausedAt.Equal(t0) {
 				t.Errorf("pair %s from %v until %v, want paused from now for 30 days", p.State, p.PausedAt, p.PausedUntil)
 			}
 		}, "paused for 30 days"},

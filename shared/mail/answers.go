@@ -11,28 +11,38 @@ import (
 
 type ackData struct {
 	common
+	programmeWords
 	What    sendqueue.AckTopic
 	Person  programme.Participant
 	Partner *programme.Participant
-	Until   string
-	Message string
+	// BodyKey is the message that answers; Help the lines of a HELP answer.
+	BodyKey string
+	Help    []string
+	Topics  []string
+	Until   time.Time
+	// PauseDays is how long PAUSE pauses.
+	PauseDays int
+	NextRound time.Time
+	TooLate   bool
+	Message   string
 }
 
-var ackSubjects = map[sendqueue.AckTopic]string{
-	"paused": "Paused for 30 days", "resumed": "Check-ins resume", "stopped": "You won't get more emails",
-	"rematch": "We'll find you a new partner", "help": "How to reply", "story": "Thank you for your story",
-	"story_withdrawn": "Your stories are withdrawn", "joined": "You're in", "declined": "Thanks for letting us know",
-	"unclear": "Would you like to join?", "thanks_forwarded": "Your thanks is on its way",
+// ackKeys are the acknowledgement topics with their own message.
+var ackKeys = map[sendqueue.AckTopic]string{
+	sendqueue.AckPaused: "ack.paused", sendqueue.AckResumed: "ack.resumed", sendqueue.AckStopped: "ack.stopped",
+	sendqueue.AckRematch: "ack.rematch", sendqueue.AckHelp: "ack.help", sendqueue.AckStory: "ack.story",
+	sendqueue.AckStoryWithdrawn: "ack.story_withdrawn", sendqueue.AckJoined: "ack.joined", sendqueue.AckDeclined: "ack.declined",
+	sendqueue.AckUnclear: "ack.unclear", sendqueue.AckThanks: "ack.thanks_forwarded", sendqueue.AckLanguage: "ack.language",
 }
 
-// composeAck answers a reply's command in a few lines. It goes even to
-// someone who just stopped (the one confirmation they expect), but never to
-// a suppressed address.
+// composeAck answers a reply's command in a few lines, in the person's
+// language (after LANGUAGE, the new one). It goes even to someone who just
+// stopped (the one confirmation they expect), but never to a suppressed
+// address.
 func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, func(context.Context, time.Time) error, error) {
-	what := j.Topic
-	subject, known := ackSubjects[what]
+	key, known := ackKeys[j.Topic]
 	if !known {
-		return Email{}, nil, fmt.Errorf("no acknowledgement written for %q", what)
+		return Email{}, nil, fmt.Errorf("no acknowledgement written for %q", j.Topic)
 	}
 	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
@@ -47,30 +57,72 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 		}
 		return Email{}, nil, fmt.Errorf("%s is suppressed: %w", person.ID, ErrSkipped)
 	}
-	data := ackData{common: common{Programme: prog}, What: what, Person: person}
-	data.Subject = subject + " — " + prog.Name
+	l := person.EmailLanguage(prog)
+	now := d.clock.Now()
+	data := ackData{common: d.newCommon(prog, l), What: j.Topic, Person: person, BodyKey: key + ".body", PauseDays: int(programme.PauseByReply / (24 * time.Hour))}
+	if data.programmeWords, err = d.programmeWords(prog, l); err != nil {
+		return Email{}, nil, err
+	}
+	data.Topics = localTopics(prog, data.Texts, person.Topics)
+	var pair *programme.Pair
 	if j.PairID != "" {
-		if pair, err := d.data.GetPair(ctx, j.ProgrammeID, j.PairID); err == nil {
-			if partner, err := d.data.GetParticipant(ctx, j.ProgrammeID, pair.Other(person.ID)); err == nil {
+		if p, err := d.data.GetPair(ctx, j.ProgrammeID, j.PairID); err == nil {
+			pair = &p
+			if partner, err := d.data.GetParticipant(ctx, j.ProgrammeID, p.Other(person.ID)); err == nil {
 				data.Partner = &partner
 			}
-			if !pair.PausedUntil.IsZero() {
-				data.Until = pair.PausedUntil.In(person.Loc()).Format("Monday 2 January")
-			}
+			data.Until = p.PausedUntil
 		}
 	}
-	if data.Until == "" {
-		data.Until = d.clock.Now().Add(30 * 24 * time.Hour).In(person.Loc()).Format("Monday 2 January")
+	if data.Until.IsZero() {
+		data.Until = now.Add(programme.PauseByReply)
+	}
+	data.Until = data.Until.In(person.Loc())
+	if next, ok := prog.NextRound(now); ok {
+		data.NextRound = next.In(person.Loc())
+	} else {
+		data.TooLate = prog.End().Sub(now) < programme.MinPairRunway
+	}
+	if j.Topic == sendqueue.AckPaused && (pair == nil || !pair.State.Live()) {
+		data.BodyKey = "ack.paused_unpaired.body"
+		key = "ack.paused_unpaired"
+	}
+	if j.Topic == sendqueue.AckHelp {
+		data.Help = helpFor(person, pair)
+	}
+	if data.Subject, err = d.r.say(data, key+".subject"); err != nil {
+		return Email{}, nil, err
 	}
 	text, html, err := d.r.render(sendqueue.KindAck, data)
 	if err != nil {
 		return Email{}, nil, err
 	}
-	return Email{From: d.from(prog), To: []string{person.Email}, Subject: data.Subject, Text: text, HTML: html,
+	return Email{From: d.from(prog), To: []string{person.Email}, Subject: data.Subject + " — " + prog.Name, Text: text, HTML: html, Lang: l,
 		Headers: map[string]string{"Auto-Submitted": "auto-replied"}}, noAfter, nil
 }
 
-// composeThanks forwards a senior's thank-you to their mentor.
+// helpFor lists what someone can reply where they are: before joining,
+// joining; in a pair, the pair's answers and commands; paused, resuming.
+func helpFor(person programme.Participant, pair *programme.Pair) []string {
+	live := pair != nil && pair.State.Live()
+	var out []string
+	switch {
+	case live && pair.State == programme.PairPaused:
+		out = append(out, "help.yes_no", "help.resume", "help.rematch", "help.story")
+	case live:
+		out = append(out, "help.yes_no", "help.pause", "help.rematch", "help.story")
+	case person.Status == programme.Invited || person.Status == programme.Declined:
+		out = append(out, "help.join", "help.decline")
+	case person.Status == programme.Paused || person.Status == programme.Stopped:
+		out = append(out, "help.resume")
+	default:
+		out = append(out, "help.pause", "help.story")
+	}
+	return append(out, "help.language", "help.stop", "help.help")
+}
+
+// composeThanks forwards a thank-you to the partner, in the partner's
+// language around the writer's own words.
 func (d *Deliverer) composeThanks(ctx context.Context, j sendqueue.Thanks) (Email, func(context.Context, time.Time) error, error) {
 	t, err := d.data.GetThanks(ctx, j.ProgrammeID, j.FromID, j.Reply)
 	if err != nil {
@@ -87,11 +139,14 @@ func (d *Deliverer) composeThanks(ctx context.Context, j sendqueue.Thanks) (Emai
 	if err := d.mailable(ctx, to); err != nil {
 		return Email{}, nil, err
 	}
-	data := ackData{common: common{Programme: prog}, Person: to, Partner: &from, Message: t.Text}
-	data.Subject = fmt.Sprintf("A thank-you from %s", from.Name)
+	l := to.EmailLanguage(prog)
+	data := ackData{common: d.newCommon(prog, l), Person: to, Partner: &from, Message: t.Text}
+	if data.Subject, err = d.r.say(data, "thanks.subject"); err != nil {
+		return Email{}, nil, err
+	}
 	text, html, err := d.r.render(sendqueue.KindThanks, data)
 	if err != nil {
 		return Email{}, nil, err
 	}
-	return Email{From: d.from(prog), To: []string{to.Email}, Subject: data.Subject, Text: text, HTML: html}, noAfter, nil
+	return Email{From: d.from(prog), To: []string{to.Email}, Subject: data.Subject, Text: text, HTML: html, Lang: l}, noAfter, nil
 }

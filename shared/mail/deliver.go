@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -24,6 +25,7 @@ type Data interface {
 	MarkSent(ctx context.Context, key, messageID string, at time.Time) error
 	ReleaseSend(ctx context.Context, key string) error
 	MarkWelcomeSent(ctx context.Context, programmeID, id string, at time.Time) error
+	RecordQuestionAsked(ctx context.Context, programmeID, id string, question int, restart bool) error
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	IsSuppressed(ctx context.Context, email string) (bool, error)
 	GetThanks(ctx context.Context, programmeID, fromID, key string) (store.Thanks, error)
@@ -67,8 +69,7 @@ func NewDeliverer(data Data, sender Sender, signer *token.Signer, clk clock.Cloc
 	if s.FromAddress == "" || s.MailDomain == "" || s.BaseURL == "" {
 		return nil, errors.New("mail: FromAddress, MailDomain and BaseURL are required")
 	}
-	r, err := newRenderer(sendqueue.KindWelcome, sendqueue.KindIntro, sendqueue.KindCheckIn, sendqueue.KindNudge, sendqueue.KindClosing,
-		sendqueue.KindAck, sendqueue.KindThanks, sendqueue.KindRoundEnd, sendqueue.KindPairEnded, sendqueue.KindRoundSummary, sendqueue.KindNote)
+	r, err := newRenderer()
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +137,8 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 	switch j := j.(type) {
 	case sendqueue.Welcome:
 		return d.composeWelcome(ctx, j)
+	case sendqueue.Prepare:
+		return d.composePrepare(ctx, j)
 	case sendqueue.Intro:
 		return d.composeIntro(ctx, j)
 	case sendqueue.Scheduled:
@@ -160,13 +163,6 @@ func (d *Deliverer) from(p programme.Programme) string {
 	return (&mail.Address{Name: p.Name, Address: d.settings.FromAddress}).String()
 }
 
-func (d *Deliverer) link(path string) string {
-	if strings.HasPrefix(path, "/") {
-		return d.settings.BaseURL + path
-	}
-	return path
-}
-
 // common is the data every email template uses.
 type common struct {
 	Subject        string
@@ -174,6 +170,49 @@ type common struct {
 	UnsubscribeURL string
 	// ForCoordinator drops the participant's privacy note from the footer.
 	ForCoordinator bool
+	// Lang is the language the email is written in; Texts are the
+	// programme's own words in it.
+	Lang  lang.Tag
+	Texts programme.Texts
+}
+
+func (c common) language() lang.Tag { return c.Lang }
+
+// newCommon is the common data of an email to someone reading l.
+func (d *Deliverer) newCommon(p programme.Programme, l lang.Tag) common {
+	return common{Programme: p, Lang: l, Texts: d.texts(p, l)}
+}
+
+// programmeWords are the programme's settings in words, in l.
+type programmeWords struct {
+	MeetingEvery, MeetingMode, CheckInEvery, Duration string
+	Start, End                                        time.Time
+}
+
+func (d *Deliverer) programmeWords(p programme.Programme, l lang.Tag) (programmeWords, error) {
+	w := programmeWords{Start: p.Start(), End: p.End()}
+	var err error
+	say := func(key string, data any) string {
+		if err != nil {
+			return ""
+		}
+		var s string
+		s, err = d.r.words.Text(l, key, data)
+		return s
+	}
+	w.MeetingEvery = say("cadence."+string(p.MeetingCadence), nil)
+	w.CheckInEvery = say("cadence."+string(p.CheckInCadence), nil)
+	w.MeetingMode = say("mode."+string(p.MeetingMode), nil)
+	days := int(p.End().Sub(p.Start()).Hours()/24) + 1
+	switch {
+	case days >= 56:
+		w.Duration = say("duration.months", (days+15)/30)
+	case days >= 14:
+		w.Duration = say("duration.weeks", (days+3)/7)
+	default:
+		w.Duration = say("duration.days", days)
+	}
+	return w, err
 }
 
 func (d *Deliverer) unsubscribeURL(ref token.Ref) (string, error) {
@@ -193,5 +232,3 @@ func listHeaders(unsubscribeURL string) map[string]string {
 		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 	}
 }
-
-func dateLabel(t time.Time) string { return t.Format("Monday 2 January 2006") }

@@ -77,7 +77,7 @@ func uniq(name string) string { return name + "-" + ids.New()[:8] + "@example.or
 func TestWelcomeIsSentOnceWithSignedReplyAddress(t *testing.T) {
 	t.Parallel()
 	addr := uniq("ana")
-	f := setup(t, programme.Participant{Email: addr, Name: "Ana <script>alert(1)</script>", Role: programme.Junior})
+	f := setup(t, programme.Participant{Email: addr, Name: "Ana Silva", PreferredName: "Ana <script>alert(1)</script>", Role: programme.Junior})
 	ses := &mail.SES{Client: stacktest.SES(t)}
 	d := f.deliverer(t, ses)
 	ana := f.people[addr]
@@ -119,7 +119,7 @@ func TestWelcomeIsSentOnceWithSignedReplyAddress(t *testing.T) {
 			t.Errorf("text body lacks %q:\n%s", want, e.Body.Text)
 		}
 	}
-	if strings.Contains(e.Body.HTML, "<script>") || !strings.Contains(e.Body.HTML, "Ana &lt;script&gt;") {
+	if strings.Contains(e.Body.HTML, "<script>") || !strings.Contains(e.Body.HTML, "Hi Ana &lt;script&gt;") || !strings.Contains(e.Body.HTML, "Bridges &lt;2026&gt;") {
 		t.Errorf("HTML body does not escape the name:\n%s", e.Body.HTML)
 	}
 	if !strings.Contains(e.Body.HTML, "<li>AI tools</li>") {

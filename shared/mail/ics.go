@@ -8,16 +8,84 @@ import (
 	"unicode/utf8"
 
 	"github.com/upward-mentoring/upward/shared/programme"
-	"github.com/upward-mentoring/upward/shared/schedule"
 )
 
-// meetingInvite proposes the programme's cadence as a recurring meeting a
-// week after the introduction, at 10:00 in the senior's time zone (their
-// diary is the harder one). It is published, not sent as a request, so it
-// lands in either calendar as a suggestion they can move.
-func meetingInvite(prog programme.Programme, pair programme.Pair, senior, junior programme.Participant) ([]byte, error) {
-	first := schedule.Morning(pair.Start().AddDate(0, 0, 7), senior.Loc()).In(senior.Loc())
-	first = time.Date(first.Year(), first.Month(), first.Day(), 10, 0, 0, 0, senior.Loc())
+// Working hours: a first meeting is proposed inside both people's working
+// day when there is such a time.
+const (
+	dayStart = 9 * 60  // 09:00, in minutes
+	dayEnd   = 18 * 60 // 18:00
+	// slotStep is fine enough for half-hour and quarter-hour time zones
+	// (Kolkata, Kathmandu).
+	slotStep = 15 * time.Minute
+)
+
+// slot is a proposed first meeting, as each of the two reads it.
+type slot struct {
+	Senior, Junior time.Time // the same instant in each one's zone
+	// Fair: inside both working days (weekday, 09:00–18:00).
+	Fair bool
+}
+
+// meetingSlot proposes the first meeting a week after the pair starts: the
+// first weekday with a time inside both people's working day, as close to
+// 10:00 for the senior as it can be (their diary is the harder one). When
+// their days never overlap, it is the time that asks least of either: the
+// smallest stretch outside working hours for whichever of the two it
+// stretches more.
+func meetingSlot(prog programme.Programme, pair programme.Pair, senior, junior programme.Participant) slot {
+	sLoc, jLoc := senior.Loc(), junior.Loc()
+	length := time.Duration(max(prog.MeetingMinutes, 15)) * time.Minute
+	from := pair.Start().AddDate(0, 0, 7)
+	day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, sLoc)
+	var best slot
+	bestCost, bestNear := -1, 0
+	for d := 0; d < 7; d++ {
+		start := day.AddDate(0, 0, d)
+		if start.Weekday() == time.Saturday || start.Weekday() == time.Sunday {
+			continue
+		}
+		// Every start on the senior's weekday, in steps.
+		for t := start; t.Before(start.AddDate(0, 0, 1)); t = t.Add(slotStep) {
+			cost := max(outside(t.In(sLoc), length), outside(t.In(jLoc), length))
+			local := t.In(sLoc)
+			near := abs(local.Hour()*60 + local.Minute() - 10*60)
+			if bestCost < 0 || cost < bestCost || cost == bestCost && near < bestNear {
+				best, bestCost, bestNear = slot{Senior: t.In(sLoc), Junior: t.In(jLoc), Fair: cost == 0}, cost, near
+			}
+		}
+		if bestCost == 0 {
+			break // the first day with a fair time
+		}
+	}
+	return best
+}
+
+// outside is how far a meeting from t for length falls outside a working
+// day, in minutes; a weekend day counts as wholly outside.
+func outside(t time.Time, length time.Duration) int {
+	if t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+		return 24 * 60
+	}
+	begin := t.Hour()*60 + t.Minute()
+	end := begin + int(length/time.Minute)
+	return max(dayStart-begin, 0) + max(end-dayEnd, 0)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// meetingInvite is the proposed first meeting as a calendar file,
+// recurring at the programme's meeting cadence until its last day. It is
+// published, not sent as a request, so it lands in either calendar as a
+// suggestion the two can move. summary and description are in the
+// reader's language.
+func meetingInvite(prog programme.Programme, pair programme.Pair, senior, junior programme.Participant, at slot, summary, description string) ([]byte, error) {
+	first := at.Senior
 	weeks := prog.MeetingCadence.Days() / 7
 	until := prog.End().Add(24*time.Hour - time.Second)
 
@@ -31,8 +99,8 @@ func meetingInvite(prog programme.Programme, pair programme.Pair, senior, junior
 	c.line("DTSTAMP:" + utc(pair.ApprovedAt))
 	c.line("DTSTART:" + utc(first))
 	c.line("DTEND:" + utc(first.Add(time.Duration(prog.MeetingMinutes)*time.Minute)))
-	c.line("SUMMARY:" + text(fmt.Sprintf("Reverse mentoring: %s and %s", senior.Name, junior.Name)))
-	c.line("DESCRIPTION:" + text(fmt.Sprintf("%s\n\nSuggested agenda for the first meeting: agree your mutual objectives; how often, how long and how you'll meet; your confidentiality agreement; what each of you hopes to learn.", prog.PurposeStatement)))
+	c.line("SUMMARY:" + text(summary))
+	c.line("DESCRIPTION:" + text(description))
 	c.line(fmt.Sprintf("RRULE:FREQ=WEEKLY;INTERVAL=%d;UNTIL=%s", max(weeks, 1), utc(until)))
 	c.line("ATTENDEE;CN=" + quotedParam(senior.Name) + ":mailto:" + senior.Email)
 	c.line("ATTENDEE;CN=" + quotedParam(junior.Name) + ":mailto:" + junior.Email)

@@ -21,7 +21,8 @@ func TestInviteNamesAreQuotedParameters(t *testing.T) {
 	pair := programme.Pair{ID: "p1", StartDate: "2027-01-18", ApprovedAt: time.Date(2027, 1, 18, 9, 0, 0, 0, time.UTC)}
 	senior := programme.Participant{Name: `Smith, Ana; "Boss": X\Y`, Email: "ana@example.org", TimeZone: "Europe/Lisbon"}
 	junior := programme.Participant{Name: "Jun Ng\x07", Email: "jun@example.org"}
-	b, err := meetingInvite(prog, pair, senior, junior)
+	summary := "Reverse mentoring: " + senior.Name + " and " + junior.Name
+	b, err := meetingInvite(prog, pair, senior, junior, meetingSlot(prog, pair, senior, junior), summary, "agenda")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -39,13 +38,16 @@ func (d *Deliverer) composeNote(ctx context.Context, j sendqueue.Note) (Email, f
 	if err := d.mailable(ctx, person); err != nil {
 		return Email{}, nil, err
 	}
-	data := noteData{common: common{Programme: prog}, Person: person, Coordinator: n.From, Text: n.Text, Paragraphs: paragraphs(n.Text)}
-	data.Subject = fmt.Sprintf("A note from the coordinator of %s", prog.Name)
+	l := person.EmailLanguage(prog)
+	data := noteData{common: d.newCommon(prog, l), Person: person, Coordinator: n.From, Text: n.Text, Paragraphs: paragraphs(n.Text)}
+	if data.Subject, err = d.r.say(data, "note.subject"); err != nil {
+		return Email{}, nil, err
+	}
 	text, html, err := d.r.render(sendqueue.KindNote, data)
 	if err != nil {
 		return Email{}, nil, err
 	}
-	return Email{From: d.from(prog), To: []string{person.Email}, ReplyTo: []string{n.From}, Subject: data.Subject, Text: text, HTML: html}, noAfter, nil
+	return Email{From: d.from(prog), To: []string{person.Email}, ReplyTo: []string{n.From}, Subject: data.Subject, Text: text, HTML: html, Lang: l}, noAfter, nil
 }
 
 // paragraphs splits text at blank lines, for the HTML body.

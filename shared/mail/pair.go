@@ -86,19 +86,28 @@ func (d *Deliverer) mailable(ctx context.Context, people ...programme.Participan
 
 type introData struct {
 	common
+	programmeWords
 	Pair           programme.Pair
 	Senior, Junior programme.Participant
-	SeniorTopics   string
-	JuniorTopics   string
-	MeetingCadence string
-	MeetingMode    string
-	CheckInCadence string
-	Resources      []programme.Resource
+	// Reader is the one person this copy is for, when each reads their own
+	// language; nil when one email in one language goes to both.
+	Reader       *programme.Participant
+	SeniorTopics []string
+	JuniorTopics []string
+	SharedTopics []string
+	// Why are the messages that say what the two can give each other.
+	Why       []string
+	Slot      slot
+	SlotKey   string
+	Resources []programme.Resource
 }
 
-// composeIntro is one email to both people, with both in To and Reply-To so
-// they answer each other directly and their conversation never reaches
-// Upward.
+// composeIntro introduces a pair, with Reply-To both people so they answer
+// each other directly and their conversation never reaches Upward. When
+// both read the same language it is one email to both, sent by the
+// senior's job (the junior's sends nothing); otherwise each gets a copy in
+// their own language, so nobody reads half an email in a language they may
+// not know, and a reply from either still reaches both.
 func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Intro) (Email, func(context.Context, time.Time) error, error) {
 	pc, err := d.loadPair(ctx, sendqueue.KindIntro, j.ProgrammeID, j.PairID)
 	if err != nil {
@@ -107,37 +116,123 @@ func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Intro) (Email,
 	if err := d.mailable(ctx, pc.senior, pc.junior); err != nil {
 		return Email{}, nil, err
 	}
-	data := introData{
-		common: common{Programme: pc.prog}, Pair: pc.pair, Senior: pc.senior, Junior: pc.junior,
-		SeniorTopics: strings.Join(pc.senior.Topics, ", "), JuniorTopics: strings.Join(pc.junior.Topics, ", "),
-		MeetingCadence: cadencePhrase(pc.prog.MeetingCadence), MeetingMode: strings.ToLower(pc.prog.MeetingMode.Label()),
-		CheckInCadence: pc.prog.CheckInCadence.Label(), Resources: d.resources(pc.prog),
+	sl, jl := pc.senior.EmailLanguage(pc.prog), pc.junior.EmailLanguage(pc.prog)
+	l, reader := sl, (*programme.Participant)(nil)
+	switch j.ParticipantID {
+	case pc.senior.ID:
+		if sl != jl {
+			reader = &pc.senior
+		}
+	case pc.junior.ID:
+		if sl == jl {
+			return Email{}, nil, fmt.Errorf("the senior's introduction, in %s, is for both: %w", sl, ErrSkipped)
+		}
+		l, reader = jl, &pc.junior
+	default:
+		return Email{}, nil, fmt.Errorf("participant %s is not in pair %s: %w", j.ParticipantID, pc.pair.ID, ErrSkipped)
 	}
-	data.Subject = fmt.Sprintf("Meet your reverse mentoring partner: %s and %s", pc.senior.Name, pc.junior.Name)
+	data := introData{common: d.newCommon(pc.prog, l), Pair: pc.pair, Senior: pc.senior, Junior: pc.junior, Reader: reader}
+	if data.programmeWords, err = d.programmeWords(pc.prog, l); err != nil {
+		return Email{}, nil, err
+	}
+	data.SeniorTopics = localTopics(pc.prog, data.Texts, pc.senior.Topics)
+	data.JuniorTopics = localTopics(pc.prog, data.Texts, pc.junior.Topics)
+	data.SharedTopics = localTopics(pc.prog, data.Texts, sharedTopics(pc.senior.Topics, pc.junior.Topics))
+	data.Why = whyMatched(pc.senior, pc.junior, data.SharedTopics)
+	data.Resources = data.Texts.Resources
+	data.Slot = meetingSlot(pc.prog, pc.pair, pc.senior, pc.junior)
+	switch {
+	case !data.Slot.Fair:
+		data.SlotKey = "intro.slot_unfair"
+	case data.Slot.Senior.Format("15:04 2006-01-02") == data.Slot.Junior.Format("15:04 2006-01-02"):
+		data.SlotKey = "intro.slot_same"
+	default:
+		data.SlotKey = "intro.slot_both"
+	}
+	if data.Subject, err = d.r.say(data, "intro.subject"); err != nil {
+		return Email{}, nil, err
+	}
 	text, html, err := d.r.render(sendqueue.KindIntro, data)
 	if err != nil {
 		return Email{}, nil, err
 	}
-	invite, err := meetingInvite(pc.prog, pc.pair, pc.senior, pc.junior)
+	summary, err := d.r.say(data, "intro.ics_summary")
 	if err != nil {
 		return Email{}, nil, err
 	}
-	to := []string{pc.senior.Email, pc.junior.Email}
+	description, err := d.r.say(data, "intro.ics_description")
+	if err != nil {
+		return Email{}, nil, err
+	}
+	invite, err := meetingInvite(pc.prog, pc.pair, pc.senior, pc.junior, data.Slot, summary, data.Texts.PurposeStatement+"\n\n"+description)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	both := []string{pc.senior.Email, pc.junior.Email}
+	to := both
+	if reader != nil {
+		to = []string{reader.Email}
+	}
 	return Email{
-		From: d.from(pc.prog), To: to, ReplyTo: to, Subject: data.Subject, Text: text, HTML: html,
+		From: d.from(pc.prog), To: to, ReplyTo: both, Subject: data.Subject, Text: text, HTML: html, Lang: l,
 		Attachments: []Attachment{{Name: "first-meeting.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: invite}},
 	}, noAfter, nil
 }
 
-func noAfter(context.Context, time.Time) error { return nil }
+// whyMatched says, for the two people, what they can give each other:
+// topics one wants and the other shares, different parts of the
+// organisation, different places. It never speaks of grades or of anything
+// only the coordinator's review should see.
+func whyMatched(senior, junior programme.Participant, shared []string) []string {
+	var why []string
+	if len(shared) > 0 {
+		why = append(why, "intro.why_topics")
+	}
+	if senior.Department != "" && junior.Department != "" && !strings.EqualFold(senior.Department, junior.Department) {
+		why = append(why, "intro.why_departments")
+	}
+	if senior.Location != "" && junior.Location != "" && !strings.EqualFold(senior.Location, junior.Location) {
+		why = append(why, "intro.why_locations")
+	}
+	if len(why) == 0 {
+		why = append(why, "intro.why_general")
+	}
+	return why
+}
 
-func (d *Deliverer) resources(p programme.Programme) []programme.Resource {
-	var out []programme.Resource
-	for _, r := range p.Resources {
-		out = append(out, programme.Resource{Title: r.Title, URL: d.link(r.URL)})
+// sharedTopics are the topics a senior wants that their junior shares.
+func sharedTopics(wants, shares []string) []string {
+	var out []string
+	for _, w := range wants {
+		for _, s := range shares {
+			if strings.EqualFold(w, s) {
+				out = append(out, w)
+				break
+			}
+		}
 	}
 	return out
 }
+
+// localTopics shows a person's topics (stored as the programme's default
+// wording) in the reader's language; a topic outside the vocabulary (in the
+// person's own words) is shown as written.
+func localTopics(p programme.Programme, t programme.Texts, topics []string) []string {
+	out := make([]string, 0, len(topics))
+	for _, topic := range topics {
+		name := topic
+		for i, v := range p.Topics {
+			if strings.EqualFold(v, topic) && i < len(t.Topics) {
+				name = t.Topics[i]
+				break
+			}
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+func noAfter(context.Context, time.Time) error { return nil }
 
 // personJob is an email to one person of a pair.
 type personJob struct {
@@ -149,21 +244,28 @@ type personJob struct {
 
 type personData struct {
 	common
-	Kind   sendqueue.Kind
-	Person programme.Participant
+	programmeWords
+	Kind     sendqueue.Kind
+	Midpoint bool
+	Person   programme.Participant
 	// Partner is empty when the partner's data was erased (a pair ended
 	// by an erasure).
 	Partner  programme.Participant
 	IsSenior bool
 	Cycle    int
-	Since    string
+	Since    time.Time
 	Question string
-	// NextRound is when a rolling programme next matches (pair_ended).
-	NextRound string
+	// Tip is a short guide sent with the first check-ins.
+	Tip *tip
+	// NextRound is when the next scheduled round pairs people again (zero:
+	// none); NextKey says what happens next after a pair ended.
+	NextRound time.Time
+	NextKey   string
 }
 
-// composeForPerson renders a check-in, midpoint survey, nudge or closing
-// survey for one person, with their own signed reply address.
+// composeForPerson renders a check-in, midpoint survey, nudge, closing
+// survey, round end or pair-ended note for one person, with their own
+// signed reply address, in their language.
 func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, func(context.Context, time.Time) error, error) {
 	pc, err := d.loadPair(ctx, j.kind, j.programmeID, j.pairID)
 	if err != nil {
@@ -184,12 +286,13 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, f
 	if err := d.mailable(ctx, person); err != nil {
 		return Email{}, nil, err
 	}
+	now := d.clock.Now()
 	plan := schedule.NewPlan(pc.prog, pc.pair)
 	since := pc.pair.Start()
 	switch {
 	case j.kind == sendqueue.KindRoundEnd:
 		// "since" is the last check-in.
-		if k := plan.LatestDue(person.Loc(), d.clock.Now()); k > 0 {
+		if k := plan.LatestDue(person.Loc(), now); k > 0 {
 			since = plan.Date(k)
 		}
 	case j.cycle > 1:
@@ -206,37 +309,51 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, f
 	if err != nil {
 		return Email{}, nil, err
 	}
+	l := person.EmailLanguage(pc.prog)
 	data := personData{
-		common: common{Programme: pc.prog, UnsubscribeURL: unsub}, Kind: j.kind, Person: person, Partner: partner,
-		IsSenior: person.Role == programme.Senior, Cycle: j.cycle, Since: since.Format("Monday 2 January"),
-		Question: question(person.Role == programme.Senior, j.cycle),
+		common: d.newCommon(pc.prog, l), Kind: j.kind, Midpoint: j.kind == sendqueue.KindMidpoint, Person: person, Partner: partner,
+		IsSenior: person.Role == programme.Senior, Cycle: j.cycle, Since: since,
 	}
-	template := sendqueue.KindCheckIn
+	data.UnsubscribeURL = unsub
+	if data.programmeWords, err = d.programmeWords(pc.prog, l); err != nil {
+		return Email{}, nil, err
+	}
+	after := noAfter
+	if next, ok := pc.prog.NextRound(now); ok {
+		data.NextRound = next
+	}
+	template, subject := sendqueue.KindCheckIn, "checkin.subject"
 	switch j.kind {
-	case sendqueue.KindMidpoint:
-		data.Subject = fmt.Sprintf("Halfway through %s: how is it going with %s?", pc.prog.Name, partner.Name)
+	case sendqueue.KindCheckIn, sendqueue.KindMidpoint:
+		if data.Midpoint {
+			subject = "checkin.subject_midpoint"
+		}
+		q, err := d.question(ctx, pc.prog, person, j.cycle, l)
+		if err != nil {
+			return Email{}, nil, err
+		}
+		data.Question = q.text
+		after = q.asked
+		if data.Tip, err = d.tipFor(person.Role, j.cycle, l); err != nil {
+			return Email{}, nil, err
+		}
 	case sendqueue.KindNudge:
-		template = sendqueue.KindNudge
-		data.Subject = fmt.Sprintf("Time to catch up with %s?", partner.Name)
+		template, subject = sendqueue.KindNudge, "nudge.subject"
 	case sendqueue.KindClosing:
-		template = sendqueue.KindClosing
-		data.Subject = fmt.Sprintf("%s ends today: a last check-in and a thank-you", pc.prog.Name)
+		template, subject = sendqueue.KindClosing, "closing.subject"
 	case sendqueue.KindRoundEnd:
-		template = sendqueue.KindRoundEnd
-		data.Subject = fmt.Sprintf("Your pairing with %s ends today: thank you", partner.Name)
+		template, subject = sendqueue.KindRoundEnd, "round_end.subject"
 	case sendqueue.KindPairEnded:
-		template = sendqueue.KindPairEnded
-		data.Subject = "Your pairing has ended"
-		if partner.Name != "" {
-			data.Subject = fmt.Sprintf("Your pairing with %s has ended", partner.Name)
+		template, subject = sendqueue.KindPairEnded, "pair_ended.subject"
+		if partner.Name == "" {
+			subject = "pair_ended.subject_anonymous"
 		}
-		if at, ok := pc.prog.NextRound(d.clock.Now()); ok {
-			data.NextRound = at.In(person.Loc()).Format("Monday 2 January")
-		}
-	case sendqueue.KindCheckIn:
-		data.Subject = fmt.Sprintf("Check-in: did you and %s meet since %s?", partner.Name, data.Since)
+		data.NextKey = nextAfterEnd(pc.prog, now)
 	default:
 		return Email{}, nil, fmt.Errorf("no email to one person of a pair for kind %q", j.kind)
+	}
+	if data.Subject, err = d.r.say(data, subject); err != nil {
+		return Email{}, nil, err
 	}
 	text, html, err := d.r.render(template, data)
 	if err != nil {
@@ -244,6 +361,19 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, f
 	}
 	return Email{
 		From: d.from(pc.prog), To: []string{person.Email}, ReplyTo: []string{replyTo},
-		Subject: data.Subject, Text: text, HTML: html, Headers: listHeaders(unsub),
-	}, noAfter, nil
+		Subject: data.Subject, Text: text, HTML: html, Lang: l, Headers: listHeaders(unsub),
+	}, after, nil
+}
+
+// nextAfterEnd says what happens to someone whose pair ended early: the
+// next round pairs them; else, with enough of the programme left, the
+// coordinator looks for a partner; else the programme is nearly over.
+func nextAfterEnd(p programme.Programme, now time.Time) string {
+	if _, ok := p.NextRound(now); ok {
+		return "pair_ended.next_round"
+	}
+	if p.End().Sub(now) >= programme.MinPairRunway {
+		return "pair_ended.coordinator"
+	}
+	return "pair_ended.too_late"
 }

@@ -1,49 +1,76 @@
 package mail
 
-// Reflection questions rotate through a pair's check-ins, one per email,
-// without repeating until the list is used up. Seniors are asked about their
-// assumptions and about receiving feedback from someone junior; juniors
-// about whether they benefit too — the questions the programme literature
-// recommends.
-var (
-	seniorQuestions = []string{
-		"What assumptions do you hold about younger or less experienced colleagues, and did anything this time challenge one?",
-		"How comfortable are you receiving feedback from someone junior? What makes it easier or harder?",
-		"What have you applied from your conversations so far?",
-		"What did you hear that you would not have heard through the usual channels?",
-		"When did you last change your mind because of something your mentor said?",
-		"Which of your team's habits would look different through your mentor's eyes?",
-		"What question did you avoid asking, and why?",
-		"What would your team notice if you acted on what you learned?",
-		"Where did you notice yourself giving advice when you meant to listen?",
-		"What is one thing about your work your mentor found surprising?",
-		"Which decision coming up would benefit from a junior colleague's view?",
-		"What do you want to learn in the time that is left?",
-	}
-	juniorQuestions = []string{
-		"Are you benefiting from this too? What have you learned about how the organisation works?",
-		"What surprised you about your partner's job or the decisions they face?",
-		"What was hard to say, and how did you say it?",
-		"What did your partner do that made it easier to be candid?",
-		"Which of your skills or habits turned out to be most useful to your partner?",
-		"What have you learned about leading from seeing a leader up close?",
-		"What would you like your partner to try before you next meet?",
-		"What part of the organisation do you understand better now?",
-		"What topic have you not brought up yet that you would like to?",
-		"How has this changed how you see your own career?",
-		"What feedback would you give your partner about how they listen?",
-		"What do you want to get from the time that is left?",
-	}
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/lang"
+	"github.com/upward-mentoring/upward/shared/programme"
 )
 
-// question picks the reflection question of check-in cycle k (1-based).
-func question(senior bool, k int) string {
-	qs := juniorQuestions
-	if senior {
-		qs = seniorQuestions
+// Reflection questions (messages/*.yaml, questions.<role>.qNN) go one per
+// check-in. Seniors are asked about their assumptions and about receiving
+// feedback from someone junior; juniors whether they benefit too — the
+// questions the programme literature recommends. They rotate per person,
+// across all their partners: a question is not asked again while an unasked
+// one remains, so a rotation programme's new pair does not start over.
+const questionsPerRole = 12
+
+type question struct {
+	text string
+	// asked records that it went out, once the email is sent.
+	asked func(context.Context, time.Time) error
+}
+
+func (d *Deliverer) question(ctx context.Context, prog programme.Programme, person programme.Participant, cycle int, l lang.Tag) (question, error) {
+	asked := map[int]bool{}
+	for _, i := range person.QuestionsAsked {
+		asked[i] = true
 	}
-	if k < 1 {
-		k = 1
+	idx, restart := -1, false
+	for i := 0; i < questionsPerRole; i++ {
+		if !asked[i] {
+			idx = i
+			break
+		}
 	}
-	return qs[(k-1)%len(qs)]
+	if idx < 0 {
+		// All asked: a new round of them, in the same order.
+		idx, restart = (max(cycle, 1)-1)%questionsPerRole, true
+	}
+	text, err := d.r.words.Text(l, fmt.Sprintf("questions.%s.q%02d", person.Role, idx+1), nil)
+	if err != nil {
+		return question{}, err
+	}
+	return question{text: text, asked: func(ctx context.Context, _ time.Time) error {
+		return d.data.RecordQuestionAsked(ctx, prog.ID, person.ID, idx, restart)
+	}}, nil
+}
+
+// tip is a short guide, sent with one of the first check-ins.
+type tip struct{ Title, Body string }
+
+// tips are the guides of a role's first three check-ins: feedback across
+// levels first (the part each side finds hardest), then listening, then
+// how to shape a session.
+var tips = map[programme.Role][]string{
+	programme.Senior: {"tips.receiving_feedback", "tips.listening", "tips.structuring"},
+	programme.Junior: {"tips.feedback_up", "tips.listening", "tips.structuring"},
+}
+
+func (d *Deliverer) tipFor(role programme.Role, cycle int, l lang.Tag) (*tip, error) {
+	keys := tips[role]
+	if cycle < 1 || cycle > len(keys) {
+		return nil, nil
+	}
+	title, err := d.r.words.Text(l, keys[cycle-1]+".title", nil)
+	if err != nil {
+		return nil, err
+	}
+	body, err := d.r.words.Text(l, keys[cycle-1]+".body", nil)
+	if err != nil {
+		return nil, err
+	}
+	return &tip{Title: title, Body: body}, nil
 }

@@ -8,32 +8,65 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
 
-//go:embed templates
+//go:embed templates messages
 var templateFiles embed.FS
 
-var funcs = map[string]any{
-	"inc":  func(i int) int { return i + 1 },
-	"join": strings.Join,
+// loadWords reads the emails' words in every language.
+func loadWords() (*lang.Catalog, error) {
+	return lang.LoadCatalog(templateFiles, "messages")
 }
+
+// speaker is an email's data: it says which language it is written in.
+type speaker interface{ language() lang.Tag }
 
 // renderer turns an email's data into its text and HTML bodies. Each kind
-// of email is a pair of templates: <kind>.txt and <kind>.html.
+// of email is a pair of templates, <kind>.txt and <kind>.html, that lay
+// out the words of messages/<language>.yaml: {{t . "key"}} is a message in
+// the email's language.
 type renderer struct {
-	text map[sendqueue.Kind]*texttemplate.Template
-	html map[sendqueue.Kind]*htmltemplate.Template
+	words *lang.Catalog
+	text  map[sendqueue.Kind]*texttemplate.Template
+	html  map[sendqueue.Kind]*htmltemplate.Template
 }
 
-func newRenderer(kinds ...sendqueue.Kind) (*renderer, error) {
-	r := &renderer{text: map[sendqueue.Kind]*texttemplate.Template{}, html: map[sendqueue.Kind]*htmltemplate.Template{}}
-	for _, k := range kinds {
-		t, err := texttemplate.New(string(k)).Funcs(funcs).ParseFS(templateFiles, "templates/common.txt", "templates/"+string(k)+".txt")
+// templateKinds are the emails with templates of their own; the midpoint
+// survey is a check-in.
+var templateKinds = []sendqueue.Kind{sendqueue.KindWelcome, sendqueue.KindPrepare, sendqueue.KindIntro, sendqueue.KindCheckIn, sendqueue.KindNudge,
+	sendqueue.KindClosing, sendqueue.KindAck, sendqueue.KindThanks, sendqueue.KindRoundEnd, sendqueue.KindPairEnded,
+	sendqueue.KindRoundSummary, sendqueue.KindNote}
+
+func newRenderer() (*renderer, error) {
+	words, err := loadWords()
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{words: words, text: map[sendqueue.Kind]*texttemplate.Template{}, html: map[sendqueue.Kind]*htmltemplate.Template{}}
+	say := func(data any, key string) (string, error) {
+		sp, ok := data.(speaker)
+		if !ok {
+			return "", fmt.Errorf("%T does not say its language", data)
+		}
+		return words.Text(sp.language(), key, data)
+	}
+	sayHTML := func(data any, key string) (htmltemplate.HTML, error) {
+		sp, ok := data.(speaker)
+		if !ok {
+			return "", fmt.Errorf("%T does not say its language", data)
+		}
+		return words.HTML(sp.language(), key, data)
+	}
+	textFuncs := texttemplate.FuncMap{"t": say, "upper": strings.ToUpper, "inc": func(i int) int { return i + 1 }}
+	htmlFuncs := htmltemplate.FuncMap{"t": sayHTML, "inc": func(i int) int { return i + 1 }}
+	for _, k := range templateKinds {
+		t, err := texttemplate.New(string(k)).Funcs(textFuncs).Option("missingkey=error").ParseFS(templateFiles, "templates/common.txt", "templates/"+string(k)+".txt")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s.txt: %w", k, err)
 		}
-		h, err := htmltemplate.New(string(k)).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+string(k)+".html")
+		h, err := htmltemplate.New(string(k)).Funcs(htmlFuncs).Option("missingkey=error").ParseFS(templateFiles, "templates/layout.html", "templates/"+string(k)+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s.html: %w", k, err)
 		}
@@ -54,4 +87,9 @@ func (r *renderer) render(kind sendqueue.Kind, data any) (text, html string, err
 		return "", "", fmt.Errorf("render %s html: %w", kind, err)
 	}
 	return strings.TrimSpace(tb.String()) + "\n", hb.String(), nil
+}
+
+// say is one message as plain text, for subjects and calendar files.
+func (r *renderer) say(data speaker, key string) (string, error) {
+	return r.words.Text(data.language(), key, data)
 }

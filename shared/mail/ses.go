@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+
+	"github.com/upward-mentoring/upward/shared/lang"
 	"golang.org/x/time/rate"
 )
 
@@ -30,6 +32,8 @@ type Email struct {
 	Text    string
 	HTML    string
 	Headers map[string]string
+	// Lang is the language the email is written in (Content-Language).
+	Lang lang.Tag
 	// Attachments such as the .ics invitation.
 	Attachments []Attachment
 	// Tags come back on SES's bounce and complaint events, so feedback can
@@ -68,8 +72,15 @@ func (s *SES) Send(ctx context.Context, e Email) (string, error) {
 			Html: &types.Content{Data: aws.String(e.HTML), Charset: aws.String("UTF-8")},
 		},
 	}
-	for _, name := range sortedKeys(e.Headers) {
-		msg.Headers = append(msg.Headers, types.MessageHeader{Name: aws.String(name), Value: aws.String(e.Headers[name])})
+	headers := e.Headers
+	if e.Lang != "" {
+		headers = map[string]string{"Content-Language": string(e.Lang)}
+		for k, v := range e.Headers {
+			headers[k] = v
+		}
+	}
+	for _, name := range sortedKeys(headers) {
+		msg.Headers = append(msg.Headers, types.MessageHeader{Name: aws.String(name), Value: aws.String(headers[name])})
 	}
 	for _, a := range e.Attachments {
 		msg.Attachments = append(msg.Attachments, types.Attachment{

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -13,15 +14,11 @@ import (
 
 type welcomeData struct {
 	common
-	Person         programme.Participant
-	IsSenior       bool
-	Start, End     string
-	Duration       string
-	MeetingCadence string
-	MeetingMode    string
-	CheckInCadence string
-	ExampleTopics  string
-	Resources      []programme.Resource
+	programmeWords
+	Person        programme.Participant
+	IsSenior      bool
+	ExampleTopics string
+	Resources     []programme.Resource
 }
 
 func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Email, func(context.Context, time.Time) error, error) {
@@ -32,7 +29,6 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Em
 	if err := d.mailable(ctx, person); err != nil {
 		return Email{}, nil, err
 	}
-
 	ref := token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, Kind: sendqueue.KindWelcome.ReplyKind(), Cycle: j.Round}
 	replyTo, err := d.signer.ReplyAddress(ref, d.settings.MailDomain)
 	if err != nil {
@@ -42,20 +38,17 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Em
 	if err != nil {
 		return Email{}, nil, err
 	}
-	data := welcomeData{
-		common:         common{Programme: prog, UnsubscribeURL: unsub},
-		Person:         person,
-		IsSenior:       person.Role == programme.Senior,
-		Start:          dateLabel(prog.Start()),
-		End:            dateLabel(prog.End()),
-		Duration:       prog.DurationLabel(),
-		MeetingCadence: cadencePhrase(prog.MeetingCadence),
-		MeetingMode:    strings.ToLower(prog.MeetingMode.Label()),
-		CheckInCadence: prog.CheckInCadence.Label(),
-		ExampleTopics:  exampleTopics(prog.Topics),
+	l := person.EmailLanguage(prog)
+	data := welcomeData{common: d.newCommon(prog, l), Person: person, IsSenior: person.Role == programme.Senior}
+	data.UnsubscribeURL = unsub
+	if data.programmeWords, err = d.programmeWords(prog, l); err != nil {
+		return Email{}, nil, err
 	}
-	data.Resources = d.resources(prog)
-	data.Subject = fmt.Sprintf("You're invited: %s — reply JOIN to take part", prog.Name)
+	data.ExampleTopics = exampleTopics(data.Texts.Topics)
+	data.Resources = data.Texts.Resources
+	if data.Subject, err = d.r.say(data, "welcome.subject"); err != nil {
+		return Email{}, nil, err
+	}
 	text, html, err := d.r.render(sendqueue.KindWelcome, data)
 	if err != nil {
 		return Email{}, nil, err
@@ -67,6 +60,7 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Em
 		Subject: data.Subject,
 		Text:    text,
 		HTML:    html,
+		Lang:    l,
 		Headers: listHeaders(unsub),
 	}
 	after := func(ctx context.Context, at time.Time) error {
@@ -75,23 +69,12 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Em
 	return e, after, nil
 }
 
-func cadencePhrase(c programme.Cadence) string {
-	switch c {
-	case programme.Weekly:
-		return "every week"
-	case programme.Biweekly:
-		return "every two weeks"
-	case programme.Monthly:
-		return "once a month"
-	}
-	return string(c)
-}
-
-// exampleTopics shows how to answer with the programme's own vocabulary.
+// exampleTopics shows how to answer with the programme's own vocabulary:
+// two numbers and a name, so people see both work.
 func exampleTopics(topics []string) string {
 	switch len(topics) {
 	case 0:
-		return "and the topics you care about"
+		return ""
 	case 1:
 		return "1"
 	case 2:
@@ -99,3 +82,55 @@ func exampleTopics(topics []string) string {
 	}
 	return "1, 3, " + strings.ToLower(topics[len(topics)-1])
 }
+
+type prepareData struct {
+	common
+	programmeWords
+	Person     programme.Participant
+	GuideURL   string
+	GuideTitle string
+}
+
+// composePrepare readies a senior before their first introduction: the
+// fear of looking uninformed, protecting the first meetings, tension.
+func (d *Deliverer) composePrepare(ctx context.Context, j sendqueue.Prepare) (Email, func(context.Context, time.Time) error, error) {
+	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	if person.Role != programme.Senior {
+		return Email{}, nil, fmt.Errorf("%s is not a senior: %w", person.ID, ErrSkipped)
+	}
+	if err := d.mailable(ctx, person); err != nil {
+		return Email{}, nil, err
+	}
+	ref := token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, Kind: sendqueue.KindPrepare.ReplyKind()}
+	replyTo, err := d.signer.ReplyAddress(ref, d.settings.MailDomain)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	unsub, err := d.unsubscribeURL(ref)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	l := person.EmailLanguage(prog)
+	data := prepareData{common: d.newCommon(prog, l), Person: person, GuideURL: d.guideLink("/guides/senior", l)}
+	data.UnsubscribeURL = unsub
+	if data.programmeWords, err = d.programmeWords(prog, l); err != nil {
+		return Email{}, nil, err
+	}
+	if data.GuideTitle, err = d.r.words.Text(l, "defaults.resource_senior", nil); err != nil {
+		return Email{}, nil, err
+	}
+	if data.Subject, err = d.r.say(data, "prepare.subject"); err != nil {
+		return Email{}, nil, err
+	}
+	text, html, err := d.r.render(sendqueue.KindPrepare, data)
+	if err != nil {
+		return Email{}, nil, err
+	}
+	return Email{From: d.from(prog), To: []string{person.Email}, ReplyTo: []string{replyTo}, Subject: data.Subject,
+		Text: text, HTML: html, Lang: l, Headers: listHeaders(unsub)}, noAfter, nil
+}
+
+var _ = lang.EN

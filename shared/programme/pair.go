@@ -35,6 +35,10 @@ func (s PairState) Label() string {
 	return string(s)
 }
 
+// PauseByReply is how long a PAUSE by reply pauses a pair: long enough for
+// a busy month, short enough that the pair is not forgotten.
+const PauseByReply = 30 * 24 * time.Hour
+
 // Live reports whether the pair still receives programme email.
 func (s PairState) Live() bool { return s == PairActive || s == PairPaused }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/upward-mentoring/upward/shared/lang"
 )
 
 // Role is which side of the reverse mentoring a participant is on.
@@ -88,27 +90,37 @@ func (s Status) Mailable() bool { return s != Bounced && s != Stopped }
 
 // Participant is one person enrolled in a programme.
 type Participant struct {
-	ID           string            `dynamodbav:"id"`
-	ProgrammeID  string            `dynamodbav:"programme_id"`
-	Email        string            `dynamodbav:"email"` // lower-cased
-	Name         string            `dynamodbav:"name"`
-	Role         Role              `dynamodbav:"role"`
-	Title        string            `dynamodbav:"title,omitempty"`
-	Department   string            `dynamodbav:"department,omitempty"`
-	Division     string            `dynamodbav:"division,omitempty"`
-	Location     string            `dynamodbav:"location,omitempty"`
-	ManagerEmail string            `dynamodbav:"manager_email,omitempty"`
-	TimeZone     string            `dynamodbav:"time_zone,omitempty"`
-	Level        int               `dynamodbav:"level,omitempty"` // seniority grade, higher = more senior; 0 = unknown
-	Languages    []string          `dynamodbav:"languages,omitempty"`
-	Capacity     int               `dynamodbav:"capacity,omitempty"`   // juniors: seniors they may mentor; 0 = the programme's default
-	Attributes   map[string]string `dynamodbav:"attributes,omitempty"` // attr_* and diversity_* columns, by name without prefix
+	ID          string `dynamodbav:"id"`
+	ProgrammeID string `dynamodbav:"programme_id"`
+	Email       string `dynamodbav:"email"` // lower-cased
+	Name        string `dynamodbav:"name"`
+	// PreferredName is what emails call them ("Hi Kate,"); empty: the
+	// first word of Name.
+	PreferredName string   `dynamodbav:"preferred_name,omitempty"`
+	Role          Role     `dynamodbav:"role"`
+	Title         string   `dynamodbav:"title,omitempty"`
+	Department    string   `dynamodbav:"department,omitempty"`
+	Division      string   `dynamodbav:"division,omitempty"`
+	Location      string   `dynamodbav:"location,omitempty"`
+	ManagerEmail  string   `dynamodbav:"manager_email,omitempty"`
+	TimeZone      string   `dynamodbav:"time_zone,omitempty"`
+	Level         int      `dynamodbav:"level,omitempty"` // seniority grade, higher = more senior; 0 = unknown
+	Languages     []string `dynamodbav:"languages,omitempty"`
+	// Language is the language they chose for emails (enrolment, or
+	// LANGUAGE by reply); empty: chosen from Languages, else the
+	// programme's (see EmailLanguage).
+	Language   lang.Tag          `dynamodbav:"language,omitempty"`
+	Capacity   int               `dynamodbav:"capacity,omitempty"`   // juniors: seniors they may mentor; 0 = the programme's default
+	Attributes map[string]string `dynamodbav:"attributes,omitempty"` // attr_* and diversity_* columns, by name without prefix
 
 	Status        Status    `dynamodbav:"status"`
 	StatusNote    string    `dynamodbav:"status_note,omitempty"`
 	Topics        []string  `dynamodbav:"topics,omitempty"` // chosen when opting in
 	WelcomeRound  int       `dynamodbav:"welcome_round"`    // bumped by "resend welcome"
 	WelcomeSentAt time.Time `dynamodbav:"welcome_sent_at,omitempty"`
+	// QuestionsAsked are the reflection questions already asked, so they
+	// rotate across all of a person's partners.
+	QuestionsAsked []int `dynamodbav:"questions_asked,numberset,omitempty"`
 	// MailProblem says why mail to this person stopped (a hard bounce, a
 	// complaint), for the coordinator's attention list.
 	MailProblem   string    `dynamodbav:"mail_problem,omitempty"`
@@ -201,10 +213,17 @@ func (p *Participant) Validate() FieldErrors {
 	if p.Role != Senior && p.Role != Junior {
 		errs.Add("role", "Role must be senior or junior.")
 	}
+	if p.Language != "" {
+		if t, ok := lang.Parse(string(p.Language)); ok {
+			p.Language = t
+		} else {
+			errs.Add("language", fmt.Sprintf("Upward writes emails in %s; %q is not one of them. Leave it empty to choose from the person's languages.", languageNames(), p.Language))
+		}
+	}
 	for _, f := range []struct {
 		name string
 		v    *string
-	}{{"title", &p.Title}, {"department", &p.Department}, {"division", &p.Division}, {"location", &p.Location}} {
+	}{{"preferred_name", &p.PreferredName}, {"title", &p.Title}, {"department", &p.Department}, {"division", &p.Division}, {"location", &p.Location}} {
 		*f.v = strings.Join(strings.Fields(*f.v), " ")
 		if utf8.RuneCountInString(*f.v) > MaxFieldLen {
 			errs.Add(f.name, fmt.Sprintf("%s is longer than %d characters.", f.name, MaxFieldLen))
@@ -240,6 +259,23 @@ func (p *Participant) Validate() FieldErrors {
 	return errs
 }
 
+// Greeting is how emails address them: their preferred name, else the
+// first word of their name.
+func (p Participant) Greeting() string {
+	if p.PreferredName != "" {
+		return p.PreferredName
+	}
+	if f := strings.Fields(p.Name); len(f) > 0 {
+		return f[0]
+	}
+	return p.Name
+}
+
+// EmailLanguage is the language Upward writes to them in.
+func (p Participant) EmailLanguage(prog Programme) lang.Tag {
+	return lang.Choose(string(p.Language), p.Languages, prog.Language)
+}
+
 // Location returns the participant's time zone, UTC when unknown.
 func (p Participant) Loc() *time.Location {
 	if p.TimeZone == "" {
@@ -250,4 +286,13 @@ func (p Participant) Loc() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// languageNames lists the languages Upward writes, for error messages.
+func languageNames() string {
+	var names []string
+	for _, t := range lang.All {
+		names = append(names, t.English()+" ("+string(t)+")")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/upward-mentoring/upward/shared/lang"
 )
 
 // Purpose is why a programme exists; every email refers back to it.
@@ -196,12 +198,35 @@ type Programme struct {
 	AutoApprove bool `dynamodbav:"auto_approve"`
 	// ReplyRetentionDays is how long the text of replies is kept.
 	ReplyRetentionDays int `dynamodbav:"reply_retention_days"`
+	// Language is the programme's default language: the language of its
+	// own texts above, and of the emails to people who speak none of the
+	// languages Upward writes.
+	Language lang.Tag `dynamodbav:"language,omitempty"`
+	// Translations are the programme's texts in other languages, by
+	// language; what is missing is shown in the default language.
+	Translations map[lang.Tag]Texts `dynamodbav:"translations,omitempty"`
 
 	CreatedBy string    `dynamodbav:"created_by"`
 	CreatedAt time.Time `dynamodbav:"created_at"`
 	UpdatedAt time.Time `dynamodbav:"updated_at"`
 	// Version guards edits against lost updates (optimistic locking).
 	Version int `dynamodbav:"version"`
+}
+
+// Texts are the words of a programme that people read in their language:
+// its purpose, its confidentiality agreement, its topics (in the same order
+// as the default language's, so "1, 3" names the same topics in every
+// language) and its resources.
+type Texts struct {
+	PurposeStatement string     `dynamodbav:"purpose_statement,omitempty"`
+	Confidentiality  string     `dynamodbav:"confidentiality,omitempty"`
+	Topics           []string   `dynamodbav:"topics,omitempty"`
+	Resources        []Resource `dynamodbav:"resources,omitempty"`
+}
+
+// Empty reports whether nothing is translated.
+func (t Texts) Empty() bool {
+	return t.PurposeStatement == "" && t.Confidentiality == "" && len(t.Topics) == 0 && len(t.Resources) == 0
 }
 
 // DefaultTopics is a vocabulary drawn from the reverse mentoring literature.
@@ -254,6 +279,7 @@ func New(today time.Time) Programme {
 		Weights:            DefaultWeights,
 		JuniorCapacity:     1,
 		ReplyRetentionDays: DefaultReplyRetentionDays,
+		Language:           lang.Default,
 		MatchingMode:       ModeCohort,
 		RoundCadence:       Weekly,
 		RotationMonths:     3,
@@ -426,7 +452,55 @@ func (p *Programme) Validate() FieldErrors {
 	if p.JuniorCapacity < 1 || p.JuniorCapacity > MaxCapacity {
 		errs.Add("junior_capacity", fmt.Sprintf("A junior can mentor from 1 to %d seniors.", MaxCapacity))
 	}
+	if p.Language == "" {
+		p.Language = lang.Default
+	}
+	if !p.Language.Valid() {
+		errs.Add("language", "Choose one of the languages Upward writes.")
+	}
+	p.validateTranslations(errs)
 	return errs
+}
+
+// validateTranslations checks each language's texts like the default ones,
+// and that a translated topic list names the same topics in the same order.
+func (p *Programme) validateTranslations(errs FieldErrors) {
+	for l, tr := range p.Translations {
+		field := "translation_" + string(l)
+		if !l.Valid() || l == p.Language {
+			delete(p.Translations, l)
+			continue
+		}
+		tr.PurposeStatement = strings.TrimSpace(tr.PurposeStatement)
+		tr.Confidentiality = strings.TrimSpace(tr.Confidentiality)
+		tr.Topics = cleanTopics(tr.Topics)
+		if utf8.RuneCountInString(tr.PurposeStatement) > MaxTextLen || utf8.RuneCountInString(tr.Confidentiality) > MaxTextLen {
+			errs.Add(field, fmt.Sprintf("%s: keep each text under %d characters.", l.English(), MaxTextLen))
+		}
+		if len(tr.Topics) > 0 && len(tr.Topics) != len(p.Topics) {
+			errs.Add(field, fmt.Sprintf("%s: list the same %d topics as the programme, in the same order, so that topic numbers mean the same in every language (%d given).", l.English(), len(p.Topics), len(tr.Topics)))
+		}
+		for _, t := range tr.Topics {
+			if utf8.RuneCountInString(t) > MaxTopicLen {
+				errs.Add(field, fmt.Sprintf("%s: %q is too long: keep topics under %d characters.", l.English(), t, MaxTopicLen))
+				break
+			}
+		}
+		if len(tr.Resources) > 0 && len(tr.Resources) != len(p.Resources) {
+			errs.Add(field, fmt.Sprintf("%s: give a title for each of the programme's %d resources, in the same order (%d given).", l.English(), len(p.Resources), len(tr.Resources)))
+		}
+		for i, r := range tr.Resources {
+			if msg := checkResource(r); msg != "" {
+				errs.Add(field, fmt.Sprintf("%s, resource %d: %s", l.English(), i+1, msg))
+				break
+			}
+		}
+		if tr.Empty() {
+			delete(p.Translations, l)
+			continue
+		}
+		p.Translations[l] = tr
+	}
 }
 
 func checkResource(r Resource) string {

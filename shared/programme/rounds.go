@@ -6,9 +6,9 @@ import "time"
 // check-ins in Europe and after the Americas' working day.
 const RoundHour = 6
 
-// minRoundRunway is the least time a new round's pairs should have before
+// MinPairRunway is the least time a new pair should have before
 // the programme ends for a round to be worth starting.
-const minRoundRunway = 28 * 24 * time.Hour
+const MinPairRunway = 28 * 24 * time.Hour
 
 // RoundSlot returns when scheduled round k (0 = the programme's first day)
 // runs, and whether the programme has such a round at all.
@@ -26,7 +26,7 @@ func (p Programme) RoundSlot(k int) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	if at.Add(minRoundRunway).After(p.End().Add(24 * time.Hour)) {
+	if at.Add(MinPairRunway).After(p.End().Add(24 * time.Hour)) {
 		return time.Time{}, false
 	}
 	return at, true

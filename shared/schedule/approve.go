@@ -64,7 +64,12 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 		if err := s.RecordPair(ctx, prog.ID, p.ID, emails[0], emails[1], now); err != nil {
 			return nil, err
 		}
-		jobs = append(jobs, sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID})
+		// The senior's preparation goes before their first introduction
+		// (the ledger sends it once per programme), then the introduction,
+		// one job per person (shared/mail decides one email or two).
+		jobs = append(jobs, sendqueue.Prepare{ProgrammeID: prog.ID, ParticipantID: p.SeniorID},
+			sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: p.SeniorID},
+			sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: p.JuniorID})
 		started = append(started, p)
 	}
 	if err := q.Enqueue(ctx, jobs...); err != nil {

@@ -11,6 +11,9 @@ import (
 const (
 	// To one participant, before they take part.
 	KindWelcome Kind = "welcome"
+	// To a senior, once, before their first introduction: how to get the
+	// most from being mentored by someone junior.
+	KindPrepare Kind = "prepare"
 	// To both people of a new pair, in one email.
 	KindIntro Kind = "intro"
 	// The pair's schedule, to each person in their own morning.
@@ -40,6 +43,7 @@ var kinds = map[Kind]struct {
 	reply  token.Kind
 }{
 	KindWelcome:      {decodeAs[Welcome], token.KindWelcome},
+	KindPrepare:      {decodeAs[Prepare], token.KindAck},
 	KindIntro:        {decodeAs[Intro], 0},
 	KindCheckIn:      {decodeAs[Scheduled], token.KindCheckIn},
 	KindMidpoint:     {decodeAs[Scheduled], token.KindMidpoint},
@@ -71,6 +75,10 @@ func Kinds() []Kind {
 func Recipient(j Job) string {
 	switch j := j.(type) {
 	case Welcome:
+		return j.ParticipantID
+	case Prepare:
+		return j.ParticipantID
+	case Intro:
 		return j.ParticipantID
 	case Scheduled:
 		return j.ParticipantID
@@ -105,17 +113,34 @@ func (j Welcome) check() error {
 	return required(KindWelcome, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID)
 }
 
-// Intro introduces the two people of a pair to each other.
+// Prepare readies a senior for their first introduction.
+type Prepare struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+}
+
+func (Prepare) Kind() Kind           { return KindPrepare }
+func (j Prepare) Programme() string  { return j.ProgrammeID }
+func (j Prepare) identity() []string { return []string{j.ProgrammeID, j.ParticipantID} }
+func (j Prepare) check() error {
+	return required(KindPrepare, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID)
+}
+
+// Intro introduces the two people of a pair to each other. Each person has
+// a job: when both read the same language, the senior's job sends one
+// email to both and the junior's sends nothing; otherwise each gets their
+// own copy in their own language.
 type Intro struct {
-	ProgrammeID string `json:"programme_id"`
-	PairID      string `json:"pair_id"`
+	ProgrammeID   string `json:"programme_id"`
+	PairID        string `json:"pair_id"`
+	ParticipantID string `json:"participant_id"`
 }
 
 func (Intro) Kind() Kind           { return KindIntro }
 func (j Intro) Programme() string  { return j.ProgrammeID }
-func (j Intro) identity() []string { return []string{j.ProgrammeID, j.PairID} }
+func (j Intro) identity() []string { return []string{j.ProgrammeID, j.PairID, j.ParticipantID} }
 func (j Intro) check() error {
-	return required(KindIntro, "programme_id", j.ProgrammeID, "pair_id", j.PairID)
+	return required(KindIntro, "programme_id", j.ProgrammeID, "pair_id", j.PairID, "participant_id", j.ParticipantID)
 }
 
 // Scheduled is an email of a pair's schedule to one person: a check-in,
@@ -163,11 +188,12 @@ const (
 	AckDeclined       AckTopic = "declined"
 	AckUnclear        AckTopic = "unclear"
 	AckThanks         AckTopic = "thanks_forwarded"
+	AckLanguage       AckTopic = "language"
 )
 
 var ackTopics = map[AckTopic]bool{
 	AckPaused: true, AckResumed: true, AckStopped: true, AckRematch: true, AckHelp: true, AckStory: true,
-	AckStoryWithdrawn: true, AckJoined: true, AckDeclined: true, AckUnclear: true, AckThanks: true,
+	AckStoryWithdrawn: true, AckJoined: true, AckDeclined: true, AckUnclear: true, AckThanks: true, AckLanguage: true,
 }
 
 // Ack answers one reply of a participant: what was done about it.

@@ -39,7 +39,8 @@ func (r *recorder) count(key string) int {
 // oneOfEach is a valid job of every kind.
 var oneOfEach = []Job{
 	Welcome{ProgrammeID: "p", ParticipantID: "a", Round: 2},
-	Intro{ProgrammeID: "p", PairID: "x"},
+	Prepare{ProgrammeID: "p", ParticipantID: "a"},
+	Intro{ProgrammeID: "p", PairID: "x", ParticipantID: "a"},
 	Scheduled{Email: KindCheckIn, ProgrammeID: "p", ParticipantID: "a", PairID: "x", Cycle: 3},
 	Scheduled{Email: KindMidpoint, ProgrammeID: "p", ParticipantID: "a", PairID: "x", Cycle: 4},
 	Scheduled{Email: KindNudge, ProgrammeID: "p", ParticipantID: "a", PairID: "x", Cycle: 5},
@@ -96,7 +97,7 @@ func TestUnreadableJobsAreRefused(t *testing.T) {
 		"unknown topic":   `{"kind":"ack","job":{"programme_id":"p","participant_id":"a","reply":"k","topic":"pasued"}}`,
 		"kind mismatch":   `{"kind":"checkin","job":{"email":"closing","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
 		"not a schedule":  `{"kind":"checkin","job":{"email":"welcome","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
-		"trailing object": `{"kind":"intro","job":{"programme_id":"p","pair_id":"x"}}{}`,
+		"trailing object": `{"kind":"intro","job":{"programme_id":"p","pair_id":"x","participant_id":"a"}}{}`,
 	} {
 		if _, err := Decode(body); !errors.Is(err, ErrUnreadable) {
 			t.Errorf("%s: Decode(%s) = %v, want ErrUnreadable", name, body, err)

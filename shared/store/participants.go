@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 )
 
@@ -248,6 +250,30 @@ func (s *Store) MarkWelcomeSent(ctx context.Context, programmeID, id string, at 
 	upd := expression.Set(expression.Name("welcome_sent_at"), expression.Value(at))
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
 		return fmt.Errorf("mark welcome sent for %s: %w", id, err)
+	}
+	return nil
+}
+
+// RecordQuestionAsked adds a reflection question to those asked of someone
+// (a set: recording it twice is the same as once); restart starts a new
+// round of questions with this one.
+func (s *Store) RecordQuestionAsked(ctx context.Context, programmeID, id string, question int, restart bool) error {
+	asked := &types.AttributeValueMemberNS{Value: []string{strconv.Itoa(question)}}
+	upd := expression.Add(expression.Name("questions_asked"), expression.Value(asked))
+	if restart {
+		upd = expression.Set(expression.Name("questions_asked"), expression.Value(asked))
+	}
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("record question asked of %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetLanguage records the language someone chose for their emails.
+func (s *Store) SetLanguage(ctx context.Context, programmeID, id string, l lang.Tag, now time.Time) error {
+	upd := expression.Set(expression.Name("language"), expression.Value(l)).Set(expression.Name("updated_at"), expression.Value(now))
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("set language of %s: %w", id, err)
 	}
 	return nil
 }

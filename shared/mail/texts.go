@@ -1,0 +1,107 @@
+package mail
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/upward-mentoring/upward/shared/lang"
+	"github.com/upward-mentoring/upward/shared/programme"
+)
+
+// texts are a programme's own words in one language: the coordinator's
+// translation where there is one, else Upward's own translation of a text
+// the programme kept from Upward's defaults, else the programme's default
+// language. Each paragraph is whole in one language, never mixed.
+func (d *Deliverer) texts(p programme.Programme, l lang.Tag) programme.Texts {
+	out := programme.Texts{PurposeStatement: p.PurposeStatement, Confidentiality: p.Confidentiality, Topics: p.Topics, Resources: p.Resources}
+	if l == p.Language.Or(lang.Default) {
+		out.Resources = d.localResources(p.Resources, nil, l)
+		return out
+	}
+	tr := p.Translations[l]
+	builtIn := func(english, key string) string {
+		if english != "" && p.Language.Or(lang.Default) == lang.EN {
+			if s, _ := d.r.words.Source(lang.EN, key); s == english {
+				if t, ok := d.r.words.Source(l, key); ok && t != "" {
+					return t
+				}
+			}
+		}
+		return ""
+	}
+	switch {
+	case tr.PurposeStatement != "":
+		out.PurposeStatement = tr.PurposeStatement
+	default:
+		for _, key := range []string{"defaults.purpose_digital", "defaults.purpose_generational", "defaults.purpose_inclusion"} {
+			if t := builtIn(p.PurposeStatement, key); t != "" {
+				out.PurposeStatement = t
+			}
+		}
+	}
+	switch {
+	case tr.Confidentiality != "":
+		out.Confidentiality = tr.Confidentiality
+	default:
+		if t := builtIn(p.Confidentiality, "defaults.confidentiality"); t != "" {
+			out.Confidentiality = t
+		}
+	}
+	switch {
+	case len(tr.Topics) == len(p.Topics):
+		out.Topics = tr.Topics
+	default:
+		out.Topics = make([]string, len(p.Topics))
+		for i, topic := range p.Topics {
+			out.Topics[i] = topic
+			for _, key := range defaultTopicKeys {
+				if t := builtIn(topic, key); t != "" {
+					out.Topics[i] = t
+				}
+			}
+		}
+	}
+	out.Resources = d.localResources(p.Resources, tr.Resources, l)
+	if len(tr.Resources) != len(p.Resources) {
+		for i, r := range out.Resources {
+			for _, key := range defaultResourceKeys {
+				if t := builtIn(p.Resources[i].Title, key); t != "" {
+					out.Resources[i].Title = t
+				}
+			}
+			_ = r
+		}
+	}
+	return out
+}
+
+var defaultTopicKeys = []string{"defaults.topic_ai", "defaults.topic_social", "defaults.topic_newjoiner", "defaults.topic_hybrid",
+	"defaults.topic_inclusion", "defaults.topic_collaboration", "defaults.topic_customers", "defaults.topic_careers"}
+
+var defaultResourceKeys = []string{"defaults.resource_senior", "defaults.resource_junior", "defaults.resource_listening", "defaults.resource_feedback"}
+
+// localResources are the programme's resources with absolute links; a
+// translation's titles and links replace the default's, and the guides
+// this deployment serves open in the reader's language.
+func (d *Deliverer) localResources(base, translated []programme.Resource, l lang.Tag) []programme.Resource {
+	out := make([]programme.Resource, len(base))
+	for i, r := range base {
+		if len(translated) == len(base) {
+			r = translated[i]
+		}
+		out[i] = programme.Resource{Title: r.Title, URL: d.guideLink(r.URL, l)}
+	}
+	return out
+}
+
+// guideLink makes a resource link absolute; a link to one of Upward's own
+// guides asks for it in the reader's language.
+func (d *Deliverer) guideLink(u string, l lang.Tag) string {
+	if !strings.HasPrefix(u, "/") {
+		return u
+	}
+	if strings.HasPrefix(u, "/guides/") && !strings.Contains(u, "?") {
+		u += "?lang=" + url.QueryEscape(string(l))
+	}
+	return d.settings.BaseURL + u
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
 	"github.com/upward-mentoring/upward/infra/localstack"
@@ -32,6 +33,8 @@ func kindOf(subject string) string {
 		return "welcome"
 	case strings.HasPrefix(subject, "Meet your reverse mentoring partner"):
 		return "intro"
+	case strings.HasPrefix(subject, "Before you meet your mentor"):
+		return "prepare"
 	case strings.HasPrefix(subject, "Check-in:"):
 		return "checkin"
 	case strings.HasPrefix(subject, "Halfway"):
@@ -167,7 +170,7 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if !paused && len(w.got["sam@example.org"]) == 2 { // the introduction and check-in 1
+		if !paused && count(w.got["sam@example.org"], "checkin") == 1 {
 			paused = true
 			pause := lifecycle.Change{Transition: lifecycle.Pause, By: lifecycle.Participant(samLee.SeniorID), At: at, Until: at.AddDate(0, 0, 30)}
 			if _, err := (&lifecycle.Service{Store: w.st.Store, Queue: w.st.Queue}).Apply(ctx, w.prog, samLee, pause); err != nil {
@@ -177,11 +180,12 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 	})
 
 	want := map[string][]received{
+		// Seniors are prepared for being mentored before the introduction.
 		// Lisbon is UTC+0 in winter: approval on Wednesday, then every
 		// other Monday at 09:00, the senior nudged at cycle 3 (which was the
 		// midpoint), the junior at cycle 4, and the closing on Friday 26 March.
 		"joao@example.org": {
-			{"intro", "Wed 2026-12-30 12h"},
+			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"},
 			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-02-01 09h"}, {"nudge", "Mon 2027-02-15 09h"},
 			{"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
 		},
@@ -192,7 +196,7 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 		},
 		// Tokyo and New York: the same days, each in their own morning.
 		"tom@example.org": {
-			{"intro", "Wed 2026-12-30 21h"},
+			{"prepare", "Wed 2026-12-30 21h"}, {"intro", "Wed 2026-12-30 21h"},
 			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-02-01 09h"}, {"midpoint", "Mon 2027-02-15 09h"},
 			{"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
 		},
@@ -205,7 +209,7 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 		// 1 and 15 February are held, the schedule resumes on 1 March, and the
 		// pause does not count towards stalling.
 		"sam@example.org": {
-			{"intro", "Wed 2026-12-30 12h"},
+			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"},
 			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
 		},
 		"lee@example.org": {
@@ -213,8 +217,13 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
 		},
 	}
+	// Emails due in the same hour are sent in parallel, in any order: each
+	// person's emails compare by hour, then kind.
+	byTime := cmpopts.SortSlices(func(a, b received) bool {
+		return a.Local < b.Local || a.Local == b.Local && a.Kind < b.Kind
+	})
 	for addr, seq := range want {
-		if diff := cmp.Diff(seq, w.got[addr]); diff != "" {
+		if diff := cmp.Diff(seq, w.got[addr], byTime); diff != "" {
 			t.Errorf("emails to %s (-want +got):\n%s", addr, diff)
 		}
 	}
@@ -245,7 +254,7 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 	sent := 0
 	for _, seq := range w.got {
 		for _, r := range seq {
-			if r.Kind != "intro" {
+			if r.Kind != "intro" && r.Kind != "prepare" {
 				sent++
 			}
 		}
@@ -280,14 +289,30 @@ func TestIntroductionGoesToBothWithAnInvite(t *testing.T) {
 	if fmt.Sprint(to) != "[ana@example.org joao@example.org]" || fmt.Sprint(e.ReplyTo) != fmt.Sprint([]string{"joao@example.org", "ana@example.org"}) {
 		t.Errorf("intro to %v reply-to %v: want both, replying to each other", e.Destination.To, e.ReplyTo)
 	}
-	for _, want := range []string{"João", "Ana", "Different departments", w.prog.PurposeStatement, "mutual objectives", "confidentiality", "both drive this relationship"} {
+	for _, want := range []string{"João", "Ana", "WHY YOU WERE MATCHED", w.prog.PurposeStatement, "Share your goals", "confidentiality", "both drive this relationship"} {
 		if !strings.Contains(e.Body.Text, want) {
 			t.Errorf("intro lacks %q", want)
 		}
 	}
+	// The coordinator's reasons (grades, scores) are for the review page:
+	// the two are told what they can give each other.
+	if strings.Contains(e.Body.Text, "Different departments") {
+		t.Errorf("intro shows the coordinator's reasons:\n%s", e.Body.Text)
+	}
 	if len(e.Attachments) != 1 || !strings.Contains(e.Attachments[0].ContentType, "text/calendar") {
 		t.Fatalf("attachments = %+v, want one calendar file", e.Attachments)
 	}
+}
+
+// count is how many emails of kind someone received.
+func count(rs []received, kind string) int {
+	n := 0
+	for _, r := range rs {
+		if r.Kind == kind {
+			n++
+		}
+	}
+	return n
 }
 
 type localEmail = localstack.Email

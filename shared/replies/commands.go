@@ -3,6 +3,8 @@ package replies
 import (
 	"regexp"
 	"strings"
+
+	"github.com/upward-mentoring/upward/shared/lang"
 )
 
 // Commands are read at the start of any line of the person's words (never
@@ -60,7 +62,27 @@ var commandWords = map[string]Command{
 	"ajuda": CommandHelp, "hulp": CommandHelp,
 	"story": CommandStory, "geschichte": CommandStory, "histoire": CommandStory, "historia": CommandStory,
 	"storia": CommandStory, "verhaal": CommandStory,
+	// The emails' own words for a rematch in each language. They are also
+	// everyday verbs ("Changer de créneau ?"), so strictWords holds them to
+	// capitals, a colon or a line of their own, even on the first line.
+	"wechseln": CommandRematch, "partnerwechsel": CommandRematch, "changer": CommandRematch, "cambiar": CommandRematch,
+	"cambiare": CommandRematch, "trocar": CommandRematch, "wisselen": CommandRematch,
+	"language": CommandLanguage, "sprache": CommandLanguage, "langue": CommandLanguage, "idioma": CommandLanguage,
+	"lingua": CommandLanguage, "taal": CommandLanguage,
 }
+
+// strictWords are command words that are also ordinary words at the start
+// of a sentence: they count only when unmistakable.
+var strictWords = map[string]bool{
+	"wechseln": true, "changer": true, "cambiar": true, "cambiare": true, "trocar": true, "wisselen": true,
+	"language": true, "sprache": true, "langue": true, "idioma": true, "lingua": true, "taal": true,
+}
+
+// languageRequest is a line that asks, in words, for emails in another
+// language: "In French, please", "Auf Deutsch bitte", "En español, por
+// favor", "Em português", "In het Nederlands graag".
+var languageRequest = regexp.MustCompile(`^[^\pL
+]*(?:(?:please|bitte|por favor|per favore|s'il vous plait|svp|graag)[ 	,]+)?(?:(?:please )?(?:write|send|email)(?: (?:to )?me)?(?: the emails)? )?(?:in het|in|auf|en|em)[ 	]+([\pL]+)[ 	,.!]*(?:please|bitte|por favor|per favore|s'il vous plait|svp|graag|alsjeblieft)?[ 	.!]*$`)
 
 // thanksWords open an explicit THANKS; the two-word forms are matched by
 // their first word and checked for the second.
@@ -72,11 +94,13 @@ var thanksWords = map[string]*regexp.Regexp{
 // foundCommand is a command located in folded text: the command word's
 // span, where its words start, and the line it is on.
 type foundCommand struct {
-	cmd                  Command
-	spanStart            int // a leading "please" is part of the command
-	wordStart, wordEnd   int
-	textStart            int
-	lineStart, lineEnd   int
+	cmd                Command
+	spanStart          int // a leading "please" is part of the command
+	wordStart, wordEnd int
+	textStart          int
+	lineStart, lineEnd int
+	// argStart, argEnd: a LANGUAGE request's language, when asked in words.
+	argStart, argEnd     int
 	shoutedOrColon, only bool
 }
 
@@ -100,6 +124,9 @@ func findCommands(f folded, orig string, from, to int) []foundCommand {
 		}
 		if c, ok := commandOnLine(f, orig, ls, le, first); ok {
 			out = append(out, c)
+		} else if m := languageRequest.FindStringSubmatchIndex(line); m != nil && isLanguageName(line[m[2]:m[3]]) {
+			out = append(out, foundCommand{cmd: CommandLanguage, spanStart: ls, wordStart: ls, wordEnd: ls, textStart: ls, lineStart: ls, lineEnd: le,
+				argStart: ls + m[2], argEnd: ls + m[3]})
 		} else if first && len(strings.Fields(line)) <= 12 && !negation.MatchString(line) && unsubscribeWording.MatchString(line) {
 			// The person's own sentence stays in the free text.
 			out = append(out, foundCommand{cmd: CommandStop, spanStart: ls, wordStart: ls, wordEnd: ls, textStart: le, lineStart: ls, lineEnd: le})
@@ -143,7 +170,18 @@ func commandOnLine(f folded, orig string, ls, le int, first bool) (foundCommand,
 			c.cmd = CommandThanks
 		} else if cmd, ok := commandWords[word]; ok {
 			only := onlyPoliteness.MatchString(rest)
-			if !(caps || colon || (leading && (first || only))) {
+			if strictWords[word] {
+				// Alone, or with a language after LANGUAGE.
+				only = only || cmd == CommandLanguage && len(strings.Fields(rest)) == 1 && isLanguageName(strings.Trim(rest, " \t.,!:"))
+				if !(caps || colon || (leading && only)) {
+					return c, false
+				}
+				// "Idioma: no sé" is a sentence; "LANGUAGE Klingon" is a
+				// request Upward answers, even for a language it lacks.
+				if cmd == CommandLanguage && !caps && !isLanguageName(firstWord(commandSeparator.ReplaceAllString(rest, ""))) {
+					return c, false
+				}
+			} else if !(caps || colon || (leading && (first || only))) {
 				return c, false
 			}
 			c.cmd = cmd
@@ -195,4 +233,18 @@ func commandText(s string, c foundCommand, next, end int) (int, int) {
 		stop = start + i
 	}
 	return start, stop
+}
+
+// isLanguageName reports whether a folded word names a language Upward
+// writes.
+func isLanguageName(word string) bool {
+	_, ok := lang.Parse(word)
+	return ok
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return strings.Trim(f[0], ".,!:;")
+	}
+	return ""
 }

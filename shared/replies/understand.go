@@ -30,6 +30,9 @@ const (
 	CommandRematch Command = "rematch"
 	CommandHelp    Command = "help"
 	CommandStory   Command = "story"
+	// CommandLanguage chooses the language of the person's emails; its
+	// Instruction.Text is the language as they wrote it ("Français", "de").
+	CommandLanguage Command = "language"
 )
 
 // Options tell Understand what the reply answers.
@@ -118,6 +121,14 @@ func Understand(text string, opts Options) Answer {
 		used.add(c.spanStart, c.wordEnd)
 		blank(c.spanStart, c.wordEnd)
 		in := Instruction{Command: c.cmd}
+		if c.cmd == CommandLanguage {
+			ts, te := c.textStart, c.lineEnd
+			if c.argStart < c.argEnd {
+				ts, te = c.argStart, c.argEnd
+			}
+			blank(c.wordEnd, c.lineEnd)
+			in.Text = originalText(head, f, ts, te)
+		}
 		if c.cmd == CommandStory || c.cmd == CommandThanks {
 			next := -1
 			if i+1 < len(found) {

@@ -1,0 +1,131 @@
+package mail
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upward-mentoring/upward/shared/lang"
+	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/replies"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
+)
+
+// Every reply an email suggests, in every language, is read by the reply
+// parser as exactly what the email promises. The emails take their reply
+// words from the catalog (words.*), so checking the words checks every
+// email; the last part checks that the emails do show them.
+func TestEverySuggestedReplyIsUnderstood(t *testing.T) {
+	r, err := newRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Deliverer{r: r, settings: Settings{BaseURL: "https://upward.test"}}
+	prog := programme.New(time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC))
+	yes, no := true, false
+	for _, l := range lang.All {
+		w := func(word string) string { return r.words.Word(l, word) }
+		topics := d.texts(prog, l).Topics
+		welcome := replies.Options{Context: replies.Welcome, Topics: topics}
+		checkin := replies.Options{Context: replies.CheckIn}
+		type want struct {
+			command replies.Command
+			text    string // the command's words
+			met     *bool
+			rating  int
+			join    *bool
+			topics  []string
+			thanks  string
+		}
+		cases := []struct {
+			reply string
+			opts  replies.Options
+			want  want
+		}{
+			{w("join") + " 1, 3", welcome, want{join: &yes, topics: []string{topics[0], topics[2]}}},
+			{w("join") + " " + exampleTopics(topics), welcome, want{join: &yes, topics: []string{topics[0], topics[2], topics[len(topics)-1]}}},
+			{w("decline"), welcome, want{join: &no}},
+			{w("help"), welcome, want{command: replies.CommandHelp}},
+			{w("language") + " " + lang.DE.Name(), welcome, want{command: replies.CommandLanguage, text: lang.DE.Name()}},
+			{w("yes") + " 4", checkin, want{met: &yes, rating: 4}},
+			{w("yes") + " 5", checkin, want{met: &yes, rating: 5}},
+			{w("no"), checkin, want{met: &no}},
+			{w("pause"), checkin, want{command: replies.CommandPause}},
+			{w("resume"), checkin, want{command: replies.CommandResume}},
+			{w("rematch"), checkin, want{command: replies.CommandRematch}},
+			{w("stop"), checkin, want{command: replies.CommandStop}},
+			{w("help"), checkin, want{command: replies.CommandHelp}},
+			{w("language") + " " + lang.FR.Name(), checkin, want{command: replies.CommandLanguage, text: lang.FR.Name()}},
+			{w("story") + " We rebuilt the onboarding together.", checkin, want{command: replies.CommandStory, text: "We rebuilt the onboarding together."}},
+			{w("withdraw"), checkin, want{command: replies.CommandStory, text: strings.TrimSpace(strings.TrimPrefix(w("withdraw"), w("story")))}},
+			// The closing survey: the answer, then a line of thanks.
+			{w("yes") + " 5\n" + w("thanks") + " You changed how I run meetings.", checkin,
+				want{met: &yes, rating: 5, thanks: "You changed how I run meetings."}},
+		}
+		for _, c := range cases {
+			a := replies.Understand(c.reply, c.opts)
+			got := want{command: a.Command, met: a.Met, join: a.Join, topics: a.Topics, thanks: a.Thanks}
+			if a.Rating != nil {
+				got.rating = *a.Rating
+			}
+			for _, in := range a.Commands {
+				if in.Command == a.Command {
+					got.text = in.Text
+					break
+				}
+			}
+			g := describe(got.command, got.text, got.met, got.rating, got.join, got.topics, got.thanks)
+			e := describe(c.want.command, c.want.text, c.want.met, c.want.rating, c.want.join, c.want.topics, c.want.thanks)
+			if g != e {
+				t.Errorf("%s: %q is read as\n\t%s\nthe email promises\n\t%s", l, c.reply, g, e)
+			}
+		}
+		if _, ok := lang.Parse(lang.DE.Name()); !ok {
+			t.Errorf("the LANGUAGE example %q is not a language", lang.DE.Name())
+		}
+		// The emails show the words as the parser reads them (once the
+		// language's emails are written).
+		if !slices.Contains(translated, l) {
+			continue
+		}
+		for name, f := range fixtures(d, l) {
+			text, _, err := r.render(f.kind, f.data)
+			if err != nil {
+				t.Fatalf("%s %s: %v", l, name, err)
+			}
+			for kind, words := range suggests {
+				if f.kind != kind || (kind == sendqueue.KindPairEnded && !strings.HasPrefix(name, string(kind))) {
+					continue
+				}
+				for _, word := range words {
+					if !strings.Contains(text, w(word)) {
+						t.Errorf("%s %s does not suggest %s (%q)", l, name, word, w(word))
+					}
+				}
+			}
+		}
+	}
+}
+
+// suggests are the reply words each email shows.
+var suggests = map[sendqueue.Kind][]string{
+	sendqueue.KindWelcome:   {"join", "decline", "help", "language"},
+	sendqueue.KindCheckIn:   {"yes", "no", "pause", "rematch", "stop", "help"},
+	sendqueue.KindNudge:     {"yes", "pause", "rematch", "stop", "help"},
+	sendqueue.KindClosing:   {"yes", "no", "story"},
+	sendqueue.KindRoundEnd:  {"yes", "no", "thanks"},
+	sendqueue.KindPairEnded: {"stop", "help"},
+}
+
+// describe writes what a reply was read as, comparably.
+func describe(command replies.Command, text string, met *bool, rating int, join *bool, topics []string, thanks string) string {
+	b := func(p *bool) string {
+		if p == nil {
+			return "-"
+		}
+		return fmt.Sprint(*p)
+	}
+	return fmt.Sprintf("command=%q text=%q met=%s rating=%d join=%s topics=%q thanks=%q", command, text, b(met), rating, b(join), topics, thanks)
+}

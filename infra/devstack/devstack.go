@@ -205,7 +205,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if o.DataDir != "" {
 		inboundDir = filepath.Join(o.DataDir, "inbound")
 	}
-	handler, err := inbound.New(st.Store, st.Queue, st.Signer, st.Clock, o.Log, inbound.Settings{MailDomain: o.MailDomain})
+	handler, err := inbound.New(st.Store, st.Queue, st.Signer, st.Clock, o.Log, inbound.Settings{MailDomain: o.MailDomain, Local: true})
 	if err != nil {
 		l.Close()
 		return nil, err

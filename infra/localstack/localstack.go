@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,7 @@ type Service struct {
 	done    chan struct{}
 	mu      sync.Mutex
 	waitErr error
+	stopped bool
 	logs    *tail
 }
 
@@ -149,17 +151,29 @@ func startOnce(ctx context.Context, name string, port int, logw io.Writer, args 
 	cmd.Stdout = out
 	cmd.Stderr = out
 	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
 	s := &Service{Name: name, Port: port, URL: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, done: make(chan struct{}), logs: t}
+	// The kernel sends Pdeathsig when the *thread* that started the process
+	// exits, not the process; Go may retire threads, which once killed an
+	// emulator in the middle of a test run. The goroutine that starts the
+	// emulator keeps its thread, locked, until the emulator has exited.
+	started := make(chan error, 1)
 	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
 		err := cmd.Wait()
 		s.mu.Lock()
 		s.waitErr = err
 		s.mu.Unlock()
 		close(s.done)
 	}()
+	if err := <-started; err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
 	if err := s.waitReady(ctx, 20*time.Second); err != nil {
 		s.Stop()
 		return nil, err
@@ -188,6 +202,25 @@ func (s *Service) waitReady(ctx context.Context, limit time.Duration) error {
 	return fmt.Errorf("%s did not answer on %s within %s\n%s", s.Name, s.URL, limit, s.logs)
 }
 
+// Died says how the emulator ended when it exited by itself rather than
+// by Stop ("" while it runs, or after Stop), for a test run to report.
+func (s *Service) Died() string {
+	if s == nil {
+		return ""
+	}
+	select {
+	case <-s.done:
+	default:
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return ""
+	}
+	return fmt.Sprintf("%s exited during the tests: %v\n%s", s.Name, s.waitErr, s.logs)
+}
+
 // Stop ends the emulator and waits for it to exit.
 func (s *Service) Stop() {
 	if s == nil || s.cmd == nil || s.cmd.Process == nil {
@@ -198,6 +231,9 @@ func (s *Service) Stop() {
 		return
 	default:
 	}
+	s.mu.Lock()
+	s.stopped = true
+	s.mu.Unlock()
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-s.done:

@@ -36,6 +36,12 @@ var (
 func Main(m *testing.M) {
 	code := m.Run()
 	mu.Lock()
+	for _, svc := range []*localstack.Service{dyn, ses} {
+		if died := svc.Died(); died != "" {
+			fmt.Fprintln(os.Stderr, died)
+			code = 1
+		}
+	}
 	dyn.Stop()
 	ses.Stop()
 	mu.Unlock()

@@ -29,10 +29,14 @@ const (
 	ConcernAddress ConcernKind = "address"
 	// ConcernQuarantine: a reply for the programme was quarantined.
 	ConcernQuarantine ConcernKind = "quarantine"
+	// ConcernUnclear: someone replied, but their latest reply could not be
+	// read for an answer or a command. They were told how to answer; the
+	// coordinator sees only that they tried, never what they wrote.
+	ConcernUnclear ConcernKind = "unclear"
 )
 
 // ConcernKinds lists the kinds in the order the attention list shows them.
-var ConcernKinds = []ConcernKind{ConcernStalled, ConcernUnresponsive, ConcernRematch, ConcernFlagged, ConcernAddress, ConcernQuarantine}
+var ConcernKinds = []ConcernKind{ConcernStalled, ConcernUnresponsive, ConcernRematch, ConcernFlagged, ConcernAddress, ConcernQuarantine, ConcernUnclear}
 
 // UnresponsiveAfter is how many unanswered check-ins in a row make someone
 // unresponsive.
@@ -102,6 +106,12 @@ func Concerns(in Input, ex Extras) []Concern {
 		}
 		out = append(out, Concern{Kind: ConcernQuarantine, ParticipantID: byEmail[strings.ToLower(strings.TrimSpace(q.From))],
 			Status: "Quarantined: " + q.Reason, Since: q.ReceivedAt, Urgent: true})
+	}
+	for _, p := range in.Participants {
+		if !p.UnclearAt.IsZero() && p.Status.Mailable() {
+			out = append(out, Concern{Kind: ConcernUnclear, ParticipantID: p.ID,
+				Status: "Replied, but the reply could not be read for an answer; they were told how to answer.", Since: p.UnclearAt})
+		}
 	}
 	rank := map[ConcernKind]int{}
 	for i, k := range ConcernKinds {

@@ -157,3 +157,18 @@ func TestPairRecordsForTheExports(t *testing.T) {
 		t.Errorf("p4 cycles (-want +got):\n%s", diff)
 	}
 }
+
+func TestSomeoneWhoseReplyCouldNotBeReadIsListedWithoutTheirWords(t *testing.T) {
+	in := seeded()
+	at := in.Now.Add(-time.Hour)
+	in.Participants[0].UnclearAt = at
+	var found []Concern
+	for _, c := range Concerns(in, Extras{}) {
+		if c.Kind == ConcernUnclear {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 || found[0].ParticipantID != in.Participants[0].ID || !found[0].Since.Equal(at) {
+		t.Fatalf("unclear concerns = %+v, want one for %s", found, in.Participants[0].ID)
+	}
+}

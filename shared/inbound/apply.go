@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/replies"
@@ -39,34 +40,135 @@ func (r *reply) change(p programme.Pair, c lifecycle.Change) (lifecycle.Result, 
 	return r.h.pairs.Apply(r.ctx, r.prog, p, c)
 }
 
-// apply records the answers and carries out the command, then queues the
-// acknowledgements. Each step is idempotent.
+// apply records the answers and carries out every command, in the order
+// written, then queues the acknowledgements. A reply may answer and
+// command at once ("YES 4", then a line "STORY …"): both count. Each step
+// is idempotent.
 func (r *reply) apply() error {
-	var err error
-	switch r.answer.Command {
-	case replies.CommandPause:
-		err = r.pause()
-	case replies.CommandResume:
-		err = r.resume()
-	case replies.CommandStop:
-		err = r.stop()
-	case replies.CommandRematch:
-		err = r.rematch()
-	case replies.CommandHelp:
-		r.ack(sendqueue.AckHelp)
-	case replies.CommandStory:
-		err = r.story()
-	default:
-		if r.ref.Kind == token.KindWelcome {
-			err = r.optIn()
-		} else {
-			err = r.checkIn()
+	a := r.answer
+	if r.ref.Kind == token.KindWelcome {
+		if err := r.optIn(); err != nil {
+			return err
+		}
+	} else if err := r.checkIn(); err != nil {
+		return err
+	}
+	done := map[replies.Command]bool{}
+	for _, in := range a.Commands {
+		if done[in.Command] && in.Command != replies.CommandStory {
+			continue // "PAUSE … PAUSE": once is enough
+		}
+		done[in.Command] = true
+		var err error
+		switch in.Command {
+		case replies.CommandPause:
+			err = r.pause()
+		case replies.CommandResume:
+			err = r.resume()
+		case replies.CommandStop:
+			err = r.stop()
+		case replies.CommandRematch:
+			err = r.rematch()
+		case replies.CommandHelp:
+			r.ack(sendqueue.AckHelp)
+		case replies.CommandStory:
+			err = r.story(in.Text)
+		case replies.CommandLanguage:
+			err = r.language(in.Text)
+		case replies.CommandThanks:
+			// Forwarded by checkIn, from the closing and round-end emails
+			// only; an empty one is answered with how to write it.
+			if strings.TrimSpace(a.Thanks) == "" {
+				r.ack(sendqueue.AckThanksEmpty)
+			}
+		}
+		if err != nil {
+			return err
 		}
 	}
+	if err := r.unclear(); err != nil {
+		return err
+	}
+	jobs, err := r.limit(r.jobs)
 	if err != nil {
 		return err
 	}
-	return r.h.queue.Enqueue(r.ctx, r.jobs...)
+	return r.h.queue.Enqueue(r.ctx, jobs...)
+}
+
+// unclear answers a reply Upward could not read (kindly: the words are
+// kept, privately) and marks the person for the coordinator, status only;
+// an understood reply clears the mark.
+func (r *reply) unclear() error {
+	a := r.answer
+	if a.Understood() {
+		if !r.person.UnclearAt.IsZero() {
+			return r.h.store.MarkUnclear(r.ctx, r.prog.ID, r.person.ID, time.Time{})
+		}
+		return nil
+	}
+	topic := sendqueue.AckUnclearCheckIn
+	if r.ref.Kind == token.KindWelcome {
+		topic = sendqueue.AckUnclear
+	}
+	r.jobs = append(r.jobs, sendqueue.Ack{ProgrammeID: r.prog.ID, ParticipantID: r.person.ID, PairID: r.ref.PairID, Reply: r.key, Topic: topic,
+		Language: lang.Tag(a.Language)})
+	return r.h.store.MarkUnclear(r.ctx, r.prog.ID, r.person.ID, r.now)
+}
+
+// Daily budgets of the emails that answer a participant's replies, counted
+// in distinct replies: a loop with an auto-responder or a flood of mail
+// cannot make Upward send more than this to anyone, or to their partner.
+const (
+	AcksPerDay   = 10
+	ThanksPerDay = 3
+)
+
+// limit keeps the jobs within the person's daily budgets: acknowledgements
+// answer at most AcksPerDay replies a day, forwarded thanks at most
+// ThanksPerDay. What is over budget is logged, not sent; the reply itself
+// is recorded all the same.
+func (r *reply) limit(jobs []sendqueue.Job) ([]sendqueue.Job, error) {
+	var out []sendqueue.Job
+	allowed := map[string]bool{}
+	for _, j := range jobs {
+		kind, limit := "ack", AcksPerDay
+		if j.Kind() == sendqueue.KindThanks {
+			kind, limit = "thanks", ThanksPerDay
+		}
+		ok, seen := allowed[kind]
+		if !seen {
+			var err error
+			if ok, err = r.h.store.SpendMailBudget(r.ctx, r.prog.ID, r.person.ID, kind, r.key, limit, r.now); err != nil {
+				return nil, err
+			}
+			allowed[kind] = ok
+		}
+		if !ok {
+			r.h.log.Warn("reply answered too often today: email not sent", "programme", r.prog.ID, "participant", r.person.ID, "kind", j.Kind(), "limit", limit)
+			continue
+		}
+		out = append(out, j)
+	}
+	return out, nil
+}
+
+// language changes the language of the person's emails; the answer comes
+// in the new language (or says which languages there are).
+func (r *reply) language(asked string) error {
+	l, ok := lang.Parse(asked)
+	if !ok {
+		r.ack(sendqueue.AckLanguageUnknown)
+		return nil
+	}
+	if r.person.Language != l {
+		if err := r.h.store.SetLanguage(r.ctx, r.prog.ID, r.person.ID, l, r.now); err != nil {
+			return err
+		}
+		r.person.Language = l
+	}
+	r.ack(sendqueue.AckLanguage)
+	return nil
 }
 
 // livePair is the pair the reply is about, if it is still running.
@@ -159,19 +261,15 @@ func (r *reply) rematch() error {
 var withdrawWords = regexp.MustCompile(`(?i)^\s*(withdraw|delete|remove|retirer|zur(ü|u)ckziehen|retirar|ritirare|intrekken)\b`)
 
 // story stores a success story; replying STORY WITHDRAW takes consent back.
-func (r *reply) story() error {
-	story := r.answer.Story
-	if story == "" {
-		story = r.answer.FreeText
-	}
-	if withdrawWords.MatchString(story) {
+func (r *reply) story(text string) error {
+	if withdrawWords.MatchString(text) {
 		if _, err := r.h.store.WithdrawStories(r.ctx, r.prog.ID, r.person.ID, r.now); err != nil {
 			return err
 		}
 		r.ack(sendqueue.AckStoryWithdrawn)
 		return nil
 	}
-	text := strings.TrimSpace(story)
+	text = strings.TrimSpace(text)
 	if text == "" {
 		r.ack(sendqueue.AckHelp)
 		return nil
@@ -182,7 +280,6 @@ func (r *reply) story() error {
 	r.ack(sendqueue.AckStory)
 	return nil
 }
-
 func (r *reply) optIn() error {
 	a := r.answer
 	switch {
@@ -205,10 +302,9 @@ func (r *reply) optIn() error {
 			}
 		}
 		r.ack(sendqueue.AckDeclined)
-	default:
-		// Not understood: keep the text, change nothing, and ask plainly.
-		r.ack(sendqueue.AckUnclear)
 	}
+	// Anything else is a command, or not understood (see unclear): the
+	// text is kept and nothing changes.
 	return nil
 }
 
@@ -216,6 +312,11 @@ func (r *reply) optIn() error {
 // closing email, forwards a senior's THANKS to their mentor.
 func (r *reply) checkIn() error {
 	a := r.answer
+	if r.ref.Kind == token.KindAck {
+		// A reply to a note that asked nothing (a pair ended, a
+		// preparation): commands count, there are no answers to record.
+		return nil
+	}
 	p, _, err := r.livePair()
 	if err != nil {
 		return err

@@ -10,13 +10,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/lifecycle"
+	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/replies"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
@@ -37,8 +40,11 @@ type Message struct {
 	// Recipients are the envelope recipients, which SES vouches for;
 	// the To header is only what the sender wrote.
 	Recipients []string
-	Verdicts   Verdicts
-	Raw        []byte
+	// EnvelopeFrom is the SMTP MAIL FROM address, whose domain SPF
+	// vouches for.
+	EnvelopeFrom string
+	Verdicts     Verdicts
+	Raw          []byte
 	// Location is where the raw message is kept, for the quarantine view.
 	Location   string
 	ReceivedAt time.Time
@@ -79,6 +85,9 @@ type Store interface {
 	WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error)
 	PutThanks(ctx context.Context, t store.Thanks) error
 	Quarantine(ctx context.Context, q store.Quarantined, keepFor time.Duration) error
+	MarkUnclear(ctx context.Context, programmeID, id string, at time.Time) error
+	SetLanguage(ctx context.Context, programmeID, id string, l lang.Tag, now time.Time) error
+	SpendMailBudget(ctx context.Context, programmeID, participantID, kind, replyKey string, limit int, now time.Time) (bool, error)
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
 }
@@ -93,6 +102,11 @@ type Settings struct {
 	// QuarantineFor is how long quarantined entries stay listed (0: 30 days).
 	QuarantineFor time.Duration
 	Limits        replies.Limits
+	// Local is `upward dev`'s delivery (its SMTP server, an uploaded file):
+	// no SES judged the message, and the reply token may be read from the
+	// To header. Never set in AWS, where only SES's verdicts and envelope
+	// recipients are trusted.
+	Local bool
 }
 
 // Handler records replies.
@@ -133,12 +147,12 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 		log.Warn("inbound message dropped: virus verdict FAIL")
 		return Result{Outcome: Dropped, Reason: "virus scan failed"}, nil
 	}
-	if reason := verdictProblem(m.Verdicts); reason != "" {
-		return h.quarantine(ctx, m, nil, "", reason)
-	}
 	msg, err := replies.Parse(m.Raw, h.settings.Limits)
 	if err != nil {
 		return h.quarantine(ctx, m, nil, "", "unreadable message: "+err.Error())
+	}
+	if reason := h.verdictProblem(m, msg.From); reason != "" {
+		return h.quarantine(ctx, m, msg, "", reason)
 	}
 	ref, ok := h.findRef(m, msg)
 	if !ok {
@@ -195,9 +209,18 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	text := msg.TrimmedText()
 	opts := replies.Options{Context: replies.CheckIn}
 	if ref.Kind == token.KindWelcome {
-		opts = replies.Options{Context: replies.Welcome, Topics: prog.Topics}
+		// The topics as the welcome showed them, in the person's language;
+		// the answer names them as the programme stores them.
+		shown, err := mail.Topics(prog, person.EmailLanguage(prog))
+		if err != nil {
+			return Result{}, err
+		}
+		opts = replies.Options{Context: replies.Welcome, Topics: shown}
 	}
 	a := replies.Understand(text, opts)
+	if opts.Context == replies.Welcome {
+		a.Topics = storedTopics(prog, opts.Topics, a.Topics)
+	}
 	res.Answer, res.Command = a, a.Command
 	r := reply{h: h, ctx: ctx, now: m.ReceivedAt, prog: prog, person: person, ref: ref, key: key, answer: a, text: text}
 	if err := r.apply(); err != nil {
@@ -206,7 +229,7 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	rec := store.Reply{
 		ProgrammeID: prog.ID, ParticipantID: person.ID, PairID: ref.PairID, Key: key, ReceivedAt: m.ReceivedAt,
 		Context: ref.Kind.String(), Cycle: ref.Cycle, Command: string(a.Command), Met: a.Met, Rating: a.Rating,
-		Text: text, Expires: m.ReceivedAt.Add(h.retention(prog)),
+		Text: text, Read: a.Read, Language: a.Language, Expires: m.ReceivedAt.Add(h.retention(prog)),
 	}
 	if opts.Context == replies.Welcome {
 		rec.Join, rec.Topics = a.Join, a.Topics
@@ -219,6 +242,21 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	return res, nil
 }
 
+// storedTopics maps topics named in a reply (as the person's language
+// shows them) to the programme's own wording, by position.
+func storedTopics(p programme.Programme, shown, named []string) []string {
+	var out []string
+	for _, n := range named {
+		for i, s := range shown {
+			if s == n && i < len(p.Topics) {
+				out = append(out, p.Topics[i])
+				break
+			}
+		}
+	}
+	return out
+}
+
 // retention is how long this programme keeps reply text.
 func (h *Handler) retention(p programme.Programme) time.Duration {
 	if p.ReplyRetentionDays > 0 {
@@ -227,24 +265,69 @@ func (h *Handler) retention(p programme.Programme) time.Duration {
 	return h.settings.Retention
 }
 
-// verdictProblem says why SES's verdicts make a message untrustworthy:
-// spam, a DMARC failure, or neither SPF nor DKIM passing.
-func verdictProblem(v Verdicts) string {
+// verdictProblem says why a message cannot be trusted to come from its
+// From address. Upward acts on a reply only when SES found no spam and no
+// virus, and the From address's domain vouches for it: DMARC passed (SPF
+// or DKIM passed, aligned with From), or, where the domain publishes no
+// DMARC policy (GRAY), SPF passed for an envelope sender of the same
+// domain. Anything SES could not judge (GRAY, PROCESSING_FAILED) is
+// quarantined, never acted on.
+func (h *Handler) verdictProblem(m Message, from string) string {
+	v := m.Verdicts
+	if h.settings.Local && v == (Verdicts{}) {
+		return ""
+	}
 	switch {
 	case v.Spam == "FAIL":
 		return "SES judged it spam"
+	case v.Spam != "PASS":
+		return fmt.Sprintf("SES could not judge whether it is spam (%s)", orNone(v.Spam))
+	case v.Virus != "PASS":
+		return fmt.Sprintf("SES could not scan it for viruses (%s)", orNone(v.Virus))
 	case v.DMARC == "FAIL":
 		return "DMARC failed: the sender's domain does not vouch for it"
-	case v.SPF == "FAIL" && v.DKIM == "FAIL":
-		return "both SPF and DKIM failed"
+	case v.DMARC == "PASS":
+		return ""
+	case v.DMARC != "GRAY":
+		return fmt.Sprintf("SES could not check DMARC (%s)", orNone(v.DMARC))
+	case v.SPF != "PASS":
+		return fmt.Sprintf("the sender's domain publishes no DMARC policy and SPF did not pass (%s)", orNone(v.SPF))
+	case !aligned(domainOf(m.EnvelopeFrom), domainOf(from)):
+		return "the sender's domain publishes no DMARC policy and SPF passed for another domain"
 	}
 	return ""
 }
 
-// findRef verifies the first recipient that carries a reply token: the
-// envelope's (vouched for by SES), then the headers' for local delivery.
+func orNone(s string) string {
+	if s == "" {
+		return "no verdict"
+	}
+	return s
+}
+
+func domainOf(addr string) string {
+	addr = strings.ToLower(strings.Trim(strings.TrimSpace(addr), "<>"))
+	if at := strings.LastIndexByte(addr, '@'); at >= 0 {
+		return addr[at+1:]
+	}
+	return ""
+}
+
+// aligned is DMARC's relaxed alignment, without the public suffix list:
+// the same domain, or one a subdomain of the other.
+func aligned(a, b string) bool {
+	return a != "" && b != "" && (a == b || strings.HasSuffix(a, "."+b) || strings.HasSuffix(b, "."+a))
+}
+
+// findRef verifies the first recipient that carries a reply token. In AWS
+// only the envelope recipients count: SES vouches for them, while the To
+// and Cc headers say whatever the sender wrote. Locally (`upward dev`) the
+// headers count too, as an uploaded file has no envelope.
 func (h *Handler) findRef(m Message, msg *replies.Message) (token.Ref, bool) {
-	candidates := append(append(append([]string{}, m.Recipients...), msg.DeliveredTo...), append(msg.To, msg.Cc...)...)
+	candidates := append([]string{}, m.Recipients...)
+	if h.settings.Local {
+		candidates = append(append(candidates, msg.DeliveredTo...), append(msg.To, msg.Cc...)...)
+	}
 	for _, addr := range candidates {
 		ref, err := h.signer.ParseReplyAddress(addr, h.settings.MailDomain)
 		if err == nil {

@@ -60,12 +60,13 @@ func (b Bucket) message(ctx context.Context, ses events.SimpleEmailService) (Mes
 	}
 	r := ses.Receipt
 	return Message{
-		ID:         ses.Mail.MessageID,
-		Recipients: r.Recipients,
-		Verdicts:   Verdicts{Spam: r.SpamVerdict.Status, Virus: r.VirusVerdict.Status, SPF: r.SPFVerdict.Status, DKIM: r.DKIMVerdict.Status, DMARC: r.DMARCVerdict.Status},
-		Raw:        raw,
-		Location:   "s3://" + b.Name + "/" + key,
-		ReceivedAt: r.Timestamp,
+		ID:           ses.Mail.MessageID,
+		Recipients:   r.Recipients,
+		EnvelopeFrom: ses.Mail.Source,
+		Verdicts:     Verdicts{Spam: r.SpamVerdict.Status, Virus: r.VirusVerdict.Status, SPF: r.SPFVerdict.Status, DKIM: r.DKIMVerdict.Status, DMARC: r.DMARCVerdict.Status},
+		Raw:          raw,
+		Location:     "s3://" + b.Name + "/" + key,
+		ReceivedAt:   r.Timestamp,
 	}, nil
 }
 

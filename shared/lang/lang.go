@@ -6,6 +6,7 @@ package lang
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ type info struct {
 	aliases  []string // how people write it in enrolment files and replies
 	weekdays [7]string
 	months   [12]string
-	// date lays out a weekday, day and month: "%[1]s %[2]d %[3]s";
+	// date lays out a weekday, day and month: "%[1]s %[2]s %[3]s";
 	// longDate adds the year as %[4]d.
 	date, longDate string
 }
@@ -50,56 +51,56 @@ var langs = map[Tag]info{
 		aliases:  []string{"english", "englisch", "anglais", "ingles", "inglese", "engels", "eng"},
 		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-		date:     "%[1]s %[2]d %[3]s",
-		longDate: "%[1]s %[2]d %[3]s %[4]d",
+		date:     "%[1]s %[2]s %[3]s",
+		longDate: "%[1]s %[2]s %[3]s %[4]d",
 	},
 	DE: {
 		name: "Deutsch", english: "German",
 		aliases:  []string{"german", "deutsch", "allemand", "aleman", "tedesco", "alemao", "duits", "deu", "ger"},
 		weekdays: [7]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
 		months:   [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
-		date:     "%[1]s, %[2]d. %[3]s",
-		longDate: "%[1]s, %[2]d. %[3]s %[4]d",
+		date:     "%[1]s, %[2]s. %[3]s",
+		longDate: "%[1]s, %[2]s. %[3]s %[4]d",
 	},
 	FR: {
 		name: "Français", english: "French",
 		aliases:  []string{"french", "francais", "franzosisch", "frances", "francese", "frans", "fra", "fre"},
 		weekdays: [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
 		months:   [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-		date:     "%[1]s %[2]d %[3]s",
-		longDate: "%[1]s %[2]d %[3]s %[4]d",
+		date:     "%[1]s %[2]s %[3]s",
+		longDate: "%[1]s %[2]s %[3]s %[4]d",
 	},
 	ES: {
 		name: "Español", english: "Spanish",
 		aliases:  []string{"spanish", "espanol", "castellano", "spanisch", "espagnol", "spagnolo", "espanhol", "spaans", "spa"},
 		weekdays: [7]string{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
 		months:   [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-		date:     "%[1]s %[2]d de %[3]s",
-		longDate: "%[1]s %[2]d de %[3]s de %[4]d",
+		date:     "%[1]s %[2]s de %[3]s",
+		longDate: "%[1]s %[2]s de %[3]s de %[4]d",
 	},
 	IT: {
 		name: "Italiano", english: "Italian",
 		aliases:  []string{"italian", "italiano", "italienisch", "italien", "italiaans", "ita"},
 		weekdays: [7]string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"},
 		months:   [12]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
-		date:     "%[1]s %[2]d %[3]s",
-		longDate: "%[1]s %[2]d %[3]s %[4]d",
+		date:     "%[1]s %[2]s %[3]s",
+		longDate: "%[1]s %[2]s %[3]s %[4]d",
 	},
 	PT: {
 		name: "Português", english: "Portuguese",
 		aliases:  []string{"portuguese", "portugues", "portugiesisch", "portugais", "portoghese", "portugees", "por"},
 		weekdays: [7]string{"domingo", "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado"},
 		months:   [12]string{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
-		date:     "%[1]s, %[2]d de %[3]s",
-		longDate: "%[1]s, %[2]d de %[3]s de %[4]d",
+		date:     "%[1]s, %[2]s de %[3]s",
+		longDate: "%[1]s, %[2]s de %[3]s de %[4]d",
 	},
 	NL: {
 		name: "Nederlands", english: "Dutch",
 		aliases:  []string{"dutch", "nederlands", "vlaams", "flemish", "niederlandisch", "neerlandais", "neerlandes", "olandese", "holandes", "nld", "dut"},
 		weekdays: [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"},
 		months:   [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
-		date:     "%[1]s %[2]d %[3]s",
-		longDate: "%[1]s %[2]d %[3]s %[4]d",
+		date:     "%[1]s %[2]s %[3]s",
+		longDate: "%[1]s %[2]s %[3]s %[4]d",
 	},
 }
 
@@ -175,13 +176,22 @@ func Choose(chosen string, speaks []string, programme Tag) Tag {
 // "mardi 19 janvier", "Dienstag, 19. Januar".
 func (t Tag) Date(d time.Time) string {
 	in := langs[t.Or(Default)]
-	return fmt.Sprintf(in.date, in.weekdays[d.Weekday()], d.Day(), in.months[d.Month()-1])
+	return fmt.Sprintf(in.date, in.weekdays[d.Weekday()], t.day(d), in.months[d.Month()-1])
+}
+
+// day is the day of the month as the language writes it in a date: French
+// writes the first "1er".
+func (t Tag) day(d time.Time) string {
+	if t == FR && d.Day() == 1 {
+		return "1er"
+	}
+	return strconv.Itoa(d.Day())
 }
 
 // LongDate adds the year: "Tuesday 19 January 2027".
 func (t Tag) LongDate(d time.Time) string {
 	in := langs[t.Or(Default)]
-	return fmt.Sprintf(in.longDate, in.weekdays[d.Weekday()], d.Day(), in.months[d.Month()-1], d.Year())
+	return fmt.Sprintf(in.longDate, in.weekdays[d.Weekday()], t.day(d), in.months[d.Month()-1], d.Year())
 }
 
 // Time writes a time of day the 24-hour way all seven languages' business

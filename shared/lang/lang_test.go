@@ -57,6 +57,9 @@ func TestDatesReadAsInEachLanguage(t *testing.T) {
 	if len(want) != len(All) {
 		t.Fatalf("the test covers %d languages of %d", len(want), len(All))
 	}
+	if got := FR.Date(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)); got != "lundi 1er mars" {
+		t.Errorf("fr first of the month = %q, want lundi 1er mars", got)
+	}
 	for _, l := range All {
 		if got := l.Date(d); got != want[l][0] {
 			t.Errorf("%s date = %q, want %q", l, got, want[l][0])

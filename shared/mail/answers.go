@@ -15,16 +15,20 @@ type ackData struct {
 	What    sendqueue.AckTopic
 	Person  programme.Participant
 	Partner *programme.Participant
-	// BodyKey is the message that answers; Help the lines of a HELP answer.
-	BodyKey string
-	Help    []string
-	Topics  []string
-	Until   time.Time
+	// BodyKey is the message that answers, AfterKey what follows a quote;
+	// Help the lines of a HELP answer.
+	BodyKey  string
+	AfterKey string
+	Help     []string
+	Topics   []string
+	Until    time.Time
 	// PauseDays is how long PAUSE pauses.
 	PauseDays int
 	NextRound time.Time
 	TooLate   bool
 	Message   string
+	// Read is what Upward read of a reply it could not understand.
+	Read string
 }
 
 // ackKeys are the acknowledgement topics with their own message.
@@ -33,6 +37,8 @@ var ackKeys = map[sendqueue.AckTopic]string{
 	sendqueue.AckRematch: "ack.rematch", sendqueue.AckHelp: "ack.help", sendqueue.AckStory: "ack.story",
 	sendqueue.AckStoryWithdrawn: "ack.story_withdrawn", sendqueue.AckJoined: "ack.joined", sendqueue.AckDeclined: "ack.declined",
 	sendqueue.AckUnclear: "ack.unclear", sendqueue.AckThanks: "ack.thanks_forwarded", sendqueue.AckLanguage: "ack.language",
+	sendqueue.AckLanguageUnknown: "ack.language_unknown", sendqueue.AckUnclearCheckIn: "ack.unclear_checkin",
+	sendqueue.AckThanksEmpty: "ack.thanks_empty",
 }
 
 // composeAck answers a reply's command in a few lines, in the person's
@@ -58,6 +64,9 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 		return Email{}, nil, fmt.Errorf("%s is suppressed: %w", person.ID, ErrSkipped)
 	}
 	l := person.EmailLanguage(prog)
+	if j.Language.Valid() {
+		l = j.Language
+	}
 	now := d.clock.Now()
 	data := ackData{common: d.newCommon(prog, l), What: j.Topic, Person: person, BodyKey: key + ".body", PauseDays: int(programme.PauseByReply / (24 * time.Hour))}
 	if data.programmeWords, err = d.programmeWords(prog, l); err != nil {
@@ -87,8 +96,29 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 		data.BodyKey = "ack.paused_unpaired.body"
 		key = "ack.paused_unpaired"
 	}
-	if j.Topic == sendqueue.AckHelp {
+	switch j.Topic {
+	case sendqueue.AckHelp, sendqueue.AckUnclearCheckIn:
 		data.Help = helpFor(person, pair)
+	case sendqueue.AckLanguageUnknown:
+		data.Help = []string{"help.language"}
+	}
+	switch j.Topic {
+	case sendqueue.AckUnclear, sendqueue.AckUnclearCheckIn:
+		// Quote what was read. The reply is recorded just after its
+		// answers are queued: until it is, try again later.
+		rec, err := d.data.GetReply(ctx, j.ProgrammeID, j.ParticipantID, j.Reply)
+		if err != nil {
+			return Email{}, nil, fmt.Errorf("the reply being answered: %w", err)
+		}
+		data.Read = rec.Read
+		data.AfterKey = key + ".after"
+	case sendqueue.AckThanks:
+		// Quote exactly what was forwarded.
+		t, err := d.data.GetThanks(ctx, j.ProgrammeID, j.ParticipantID, j.Reply)
+		if err != nil {
+			return Email{}, nil, gone(err)
+		}
+		data.Message = t.Text
 	}
 	if data.Subject, err = d.r.say(data, key+".subject"); err != nil {
 		return Email{}, nil, err

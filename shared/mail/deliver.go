@@ -29,6 +29,7 @@ type Data interface {
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	IsSuppressed(ctx context.Context, email string) (bool, error)
 	GetThanks(ctx context.Context, programmeID, fromID, key string) (store.Thanks, error)
+	GetReply(ctx context.Context, programmeID, participantID, key string) (store.Reply, error)
 	GetProposal(ctx context.Context, programmeID, id string) (store.Proposal, error)
 	ProposalResult(ctx context.Context, p store.Proposal, out any) error
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)

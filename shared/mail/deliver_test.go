@@ -112,7 +112,7 @@ func TestWelcomeIsSentOnceWithSignedReplyAddress(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Bridges <2026>", f.prog.PurposeStatement, "every two weeks", "45 minutes",
-		"As a junior mentor", " 1. AI tools", " 8. Careers and development today", "JOIN 1, 3, careers and development today",
+		"As a junior mentor", " 1. AI tools", " 8. Careers and development today", "JOIN 1, 3, Careers and development today",
 		"NO THANKS", f.prog.Confidentiality[:40], "https://upward.example.org/guides/senior", "never what you discuss",
 	} {
 		if !strings.Contains(e.Body.Text, want) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 
 	"github.com/upward-mentoring/upward/shared/lang"
@@ -15,10 +16,10 @@ import (
 //go:embed templates messages
 var templateFiles embed.FS
 
-// loadWords reads the emails' words in every language.
-func loadWords() (*lang.Catalog, error) {
+// loadWords reads the emails' words in every language, once.
+var loadWords = sync.OnceValues(func() (*lang.Catalog, error) {
 	return lang.LoadCatalog(templateFiles, "messages")
-}
+})
 
 // speaker is an email's data: it says which language it is written in.
 type speaker interface{ language() lang.Tag }

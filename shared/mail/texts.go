@@ -13,16 +13,33 @@ import (
 // the programme kept from Upward's defaults, else the programme's default
 // language. Each paragraph is whole in one language, never mixed.
 func (d *Deliverer) texts(p programme.Programme, l lang.Tag) programme.Texts {
+	out := textsIn(d.r.words, p, l)
+	out.Resources = d.localResources(out.Resources, l)
+	return out
+}
+
+// Topics are a programme's topics as people reading l see them, in the
+// programme's order (so "1, 3" names the same topics in every language).
+func Topics(p programme.Programme, l lang.Tag) ([]string, error) {
+	words, err := loadWords()
+	if err != nil {
+		return nil, err
+	}
+	return textsIn(words, p, l).Topics, nil
+}
+
+// textsIn works out the texts of l, resources' titles included but their
+// links left as the programme has them.
+func textsIn(words *lang.Catalog, p programme.Programme, l lang.Tag) programme.Texts {
 	out := programme.Texts{PurposeStatement: p.PurposeStatement, Confidentiality: p.Confidentiality, Topics: p.Topics, Resources: p.Resources}
 	if l == p.Language.Or(lang.Default) {
-		out.Resources = d.localResources(p.Resources, nil, l)
 		return out
 	}
 	tr := p.Translations[l]
 	builtIn := func(english, key string) string {
 		if english != "" && p.Language.Or(lang.Default) == lang.EN {
-			if s, _ := d.r.words.Source(lang.EN, key); s == english {
-				if t, ok := d.r.words.Source(l, key); ok && t != "" {
+			if s, _ := words.Source(lang.EN, key); s == english {
+				if t, ok := words.Source(l, key); ok && t != "" {
 					return t
 				}
 			}
@@ -61,15 +78,17 @@ func (d *Deliverer) texts(p programme.Programme, l lang.Tag) programme.Texts {
 			}
 		}
 	}
-	out.Resources = d.localResources(p.Resources, tr.Resources, l)
-	if len(tr.Resources) != len(p.Resources) {
-		for i, r := range out.Resources {
+	if len(tr.Resources) == len(p.Resources) {
+		out.Resources = tr.Resources
+	} else {
+		out.Resources = make([]programme.Resource, len(p.Resources))
+		for i, r := range p.Resources {
+			out.Resources[i] = r
 			for _, key := range defaultResourceKeys {
-				if t := builtIn(p.Resources[i].Title, key); t != "" {
+				if t := builtIn(r.Title, key); t != "" {
 					out.Resources[i].Title = t
 				}
 			}
-			_ = r
 		}
 	}
 	return out
@@ -80,15 +99,11 @@ var defaultTopicKeys = []string{"defaults.topic_ai", "defaults.topic_social", "d
 
 var defaultResourceKeys = []string{"defaults.resource_senior", "defaults.resource_junior", "defaults.resource_listening", "defaults.resource_feedback"}
 
-// localResources are the programme's resources with absolute links; a
-// translation's titles and links replace the default's, and the guides
-// this deployment serves open in the reader's language.
-func (d *Deliverer) localResources(base, translated []programme.Resource, l lang.Tag) []programme.Resource {
-	out := make([]programme.Resource, len(base))
-	for i, r := range base {
-		if len(translated) == len(base) {
-			r = translated[i]
-		}
+// localResources are resources with absolute links; the guides this
+// deployment serves open in the reader's language.
+func (d *Deliverer) localResources(rs []programme.Resource, l lang.Tag) []programme.Resource {
+	out := make([]programme.Resource, len(rs))
+	for i, r := range rs {
 		out[i] = programme.Resource{Title: r.Title, URL: d.guideLink(r.URL, l)}
 	}
 	return out

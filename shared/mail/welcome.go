@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/lang"
@@ -80,7 +79,7 @@ func exampleTopics(topics []string) string {
 	case 2:
 		return "1, 2"
 	}
-	return "1, 3, " + strings.ToLower(topics[len(topics)-1])
+	return "1, 3, " + topics[len(topics)-1]
 }
 
 type prepareData struct {

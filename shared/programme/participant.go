@@ -125,8 +125,11 @@ type Participant struct {
 	// complaint), for the coordinator's attention list.
 	MailProblem   string    `dynamodbav:"mail_problem,omitempty"`
 	MailProblemAt time.Time `dynamodbav:"mail_problem_at,omitempty"`
-	CreatedAt     time.Time `dynamodbav:"created_at"`
-	UpdatedAt     time.Time `dynamodbav:"updated_at"`
+	// UnclearAt is when their latest reply could not be read for an answer
+	// or a command (zero: it could), for the coordinator's attention list.
+	UnclearAt time.Time `dynamodbav:"unclear_at,omitempty"`
+	CreatedAt time.Time `dynamodbav:"created_at"`
+	UpdatedAt time.Time `dynamodbav:"updated_at"`
 }
 
 // Limits on enrolment fields.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/token"
 )
 
@@ -189,11 +190,18 @@ const (
 	AckUnclear        AckTopic = "unclear"
 	AckThanks         AckTopic = "thanks_forwarded"
 	AckLanguage       AckTopic = "language"
+	// AckLanguageUnknown: LANGUAGE named a language Upward does not write.
+	AckLanguageUnknown AckTopic = "language_unknown"
+	// AckUnclearCheckIn: a reply to a check-in with no answer or command.
+	AckUnclearCheckIn AckTopic = "unclear_checkin"
+	// AckThanksEmpty: THANKS with no words to forward.
+	AckThanksEmpty AckTopic = "thanks_empty"
 )
 
 var ackTopics = map[AckTopic]bool{
 	AckPaused: true, AckResumed: true, AckStopped: true, AckRematch: true, AckHelp: true, AckStory: true,
 	AckStoryWithdrawn: true, AckJoined: true, AckDeclined: true, AckUnclear: true, AckThanks: true, AckLanguage: true,
+	AckLanguageUnknown: true, AckUnclearCheckIn: true, AckThanksEmpty: true,
 }
 
 // Ack answers one reply of a participant: what was done about it.
@@ -206,6 +214,9 @@ type Ack struct {
 	// topic per reply.
 	Reply string   `json:"reply"`
 	Topic AckTopic `json:"topic"`
+	// Language, when set, is the language to answer in rather than the
+	// person's: the language of words Upward could not understand.
+	Language lang.Tag `json:"language,omitempty"`
 }
 
 func (Ack) Kind() Kind          { return KindAck }

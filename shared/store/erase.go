@@ -35,7 +35,7 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 	pk := programmePK(programmeID)
 
 	// Private text and anything else keyed by them.
-	for _, prefix := range []string{"REPLY#" + participantID + "#", "STORY#" + participantID + "#", "THANKS#" + participantID + "#", "NOTE#" + participantID + "#"} {
+	for _, prefix := range []string{"REPLY#" + participantID + "#", "STORY#" + participantID + "#", "THANKS#" + participantID + "#", "NOTE#" + participantID + "#", "BUDGET#" + participantID + "#"} {
 		if err := s.deleteAll(ctx, pk, prefix, nil); err != nil {
 			return "", fmt.Errorf("erase: %w", err)
 		}

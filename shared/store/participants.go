@@ -269,6 +269,20 @@ func (s *Store) RecordQuestionAsked(ctx context.Context, programmeID, id string,
 	return nil
 }
 
+// MarkUnclear records that someone's latest reply could not be read for an
+// answer or a command (zero at: their latest reply was understood), so the
+// coordinator sees that they tried; never what they wrote.
+func (s *Store) MarkUnclear(ctx context.Context, programmeID, id string, at time.Time) error {
+	upd := expression.Set(expression.Name("unclear_at"), expression.Value(at))
+	if at.IsZero() {
+		upd = expression.Remove(expression.Name("unclear_at"))
+	}
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("mark unclear reply of %s: %w", id, err)
+	}
+	return nil
+}
+
 // SetLanguage records the language someone chose for their emails.
 func (s *Store) SetLanguage(ctx context.Context, programmeID, id string, l lang.Tag, now time.Time) error {
 	upd := expression.Set(expression.Name("language"), expression.Value(l)).Set(expression.Name("updated_at"), expression.Value(now))

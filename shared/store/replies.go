@@ -88,6 +88,10 @@ type Reply struct {
 	Join          *bool     `dynamodbav:"join"`
 	Topics        []string  `dynamodbav:"topics,omitempty"`
 	Text          string    `dynamodbav:"text,omitempty"`
+	// Read is the person's words as understood, on one line (for an
+	// answer that says what was read); Language is theirs, where known.
+	Read     string `dynamodbav:"read,omitempty"`
+	Language string `dynamodbav:"language,omitempty"`
 	// Expires is when the text is deleted (zero: kept).
 	Expires time.Time `dynamodbav:"-"`
 }
@@ -111,6 +115,15 @@ func (s *Store) HasReply(ctx context.Context, programmeID, participantID, key st
 		return false, err
 	}
 	return true, nil
+}
+
+// GetReply reads one recorded reply.
+func (s *Store) GetReply(ctx context.Context, programmeID, participantID, key string) (Reply, error) {
+	var it replyItem
+	if err := s.get(ctx, programmePK(programmeID), replySK(participantID, key), &it); err != nil {
+		return Reply{}, fmt.Errorf("reply %s: %w", key, err)
+	}
+	return it.Reply, nil
 }
 
 // PutReply records a reply once; a second write of the same message

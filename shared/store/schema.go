@@ -30,6 +30,7 @@
 //	story         PROG#<id>             STORY#<participant>#<message key>
 //	quarantined   QUARANTINE            <received>#<message key>
 //	note          PROG#<id>             NOTE#<participant>#<note id>  (a coordinator's personal note)
+//	mail budget   PROG#<id>             BUDGET#<participant>#<kind>#<day>  (reply keys answered that day, TTL)
 //
 // Access patterns:
 //

@@ -151,7 +151,13 @@ func (s *Signer) Sign(ref Ref) (string, error) {
 
 // Verify checks a token made for purpose and returns what it refers to.
 func (s *Signer) Verify(tok string, purpose Purpose) (Ref, error) {
-	raw, err := enc.DecodeString(strings.ToLower(strings.TrimSpace(tok)))
+	tok = strings.ToLower(strings.TrimSpace(tok))
+	// Exactly the length Sign writes: base32 without padding would also
+	// decode a token with characters added or trimmed at its end.
+	if len(tok) != enc.EncodedLen(tokenLen) {
+		return Ref{}, ErrMalformed
+	}
+	raw, err := enc.DecodeString(tok)
 	if err != nil || len(raw) != tokenLen {
 		return Ref{}, ErrMalformed
 	}

@@ -114,3 +114,28 @@ func TestKeyRotation(t *testing.T) {
 		t.Error("NewSigner accepted a 5-byte key")
 	}
 }
+
+func TestOnlyTokensOfTheIssuedLengthAreAccepted(t *testing.T) {
+	s, err := NewSigner(bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := Ref{Purpose: PurposeReply, ProgrammeID: ids.New(), ParticipantID: ids.New(), Kind: KindCheckIn, Cycle: 2}
+	tok, err := s.Sign(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Verify(tok, PurposeReply); err != nil {
+		t.Fatalf("the token as issued: %v", err)
+	}
+	for name, bad := range map[string]string{
+		"one character more": tok + "a",
+		"padding added":      tok + "====",
+		"one character less": tok[:len(tok)-1],
+		"doubled":            tok + tok,
+	} {
+		if _, err := s.Verify(bad, PurposeReply); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: err = %v, want ErrMalformed", name, err)
+		}
+	}
+}

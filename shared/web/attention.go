@@ -48,6 +48,7 @@ var sectionText = map[health.ConcernKind][2]string{
 	health.ConcernFlagged:      {"Other pairs that need you", "Pairs Upward put on this list for another reason, such as one of the two stopping all email."},
 	health.ConcernAddress:      {"Bounced or complaining addresses", "No email reaches these people any more. A personal note cannot reach them either: talk to them another way."},
 	health.ConcernQuarantine:   {"Quarantined replies", "Replies for this programme that could not be recorded. What they say is not shown here; the people who run Upward can review the message itself."},
+	health.ConcernUnclear:      {"Replies Upward could not read", "These people replied, but their latest reply gave no answer or command Upward understands. They were told, in their language, what was read and how to answer; what they wrote stays private. A personal note may help."},
 }
 
 type attentionData struct {

@@ -26,7 +26,7 @@ import (
 // reply address by someone else.
 func seedHistory(t *testing.T, s *site, progID string, sen, jun programme.Participant, pair programme.Pair) {
 	t.Helper()
-	h, err := inbound.New(s.store, s.queue, s.signer, s.clock, slog.New(slog.DiscardHandler), inbound.Settings{MailDomain: "upward.test"})
+	h, err := inbound.New(s.store, s.queue, s.signer, s.clock, slog.New(slog.DiscardHandler), inbound.Settings{MailDomain: "upward.test", Local: true})
 	if err != nil {
 		t.Fatal(err)
 	}

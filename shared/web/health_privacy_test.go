@@ -17,7 +17,7 @@ import (
 // replyAs records a reply as the inbound handler would.
 func replyAs(t *testing.T, s *site, f followed, who programme.Participant, kind token.Kind, cycle int, body string) {
 	t.Helper()
-	h, err := inbound.New(s.store, s.queue, s.signer, s.clock, slog.New(slog.DiscardHandler), inbound.Settings{MailDomain: "upward.test"})
+	h, err := inbound.New(s.store, s.queue, s.signer, s.clock, slog.New(slog.DiscardHandler), inbound.Settings{MailDomain: "upward.test", Local: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,6 +114,20 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	return out
 }
 
+// fixtureData are the fixtures' own words, which read the same in every
+// language: the people's names, departments and places (the introduction's
+// "Helen Carter · Finance · Lisbon") and the message a person wrote.
+var fixtureData = []string{"Helen Carter", "Kenji Sato", "Finance", "Retail", "Lisbon", "Tokyo", "You changed how I run meetings.", "·"}
+
+// withoutFixtureData is a line of an email without the fixtures' own words,
+// so that only the catalog's words count as English left behind.
+func withoutFixtureData(line string) string {
+	for _, s := range fixtureData {
+		line = strings.ReplaceAll(line, s, " ")
+	}
+	return line
+}
+
 // Every email renders in every language, and none of a translated email's
 // paragraphs is left in English.
 func TestEveryEmailRendersInEveryLanguage(t *testing.T) {
@@ -145,7 +159,7 @@ func TestEveryEmailRendersInEveryLanguage(t *testing.T) {
 			}
 			for _, line := range strings.Split(english[name], "\n") {
 				line = strings.TrimSpace(line)
-				if wordsOf(line) >= 6 && strings.Contains(text, line) && !strings.Contains(line, "http") {
+				if wordsOf(withoutFixtureData(line)) >= 6 && strings.Contains(text, line) && !strings.Contains(line, "http") {
 					t.Errorf("%s %s: a paragraph is still in English: %q", l, name, line)
 				}
 			}

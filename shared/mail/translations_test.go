@@ -114,6 +114,19 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	return out
 }
 
+// fixtureData are the fixtures' own words, the same in every language:
+// people's names, departments and places, a forwarded thank-you. A line
+// made of them ("Helen Carter · Finance · Lisbon") is not English left
+// untranslated.
+var fixtureData = []string{"Helen Carter", "Kenji Sato", "Finance", "Retail", "Lisbon", "Tokyo", "You changed how I run meetings."}
+
+func withoutData(s string) string {
+	for _, d := range fixtureData {
+		s = strings.ReplaceAll(s, d, " ")
+	}
+	return s
+}
+
 // Every email renders in every language, and none of a translated email's
 // paragraphs is left in English.
 func TestEveryEmailRendersInEveryLanguage(t *testing.T) {
@@ -145,7 +158,7 @@ func TestEveryEmailRendersInEveryLanguage(t *testing.T) {
 			}
 			for _, line := range strings.Split(english[name], "\n") {
 				line = strings.TrimSpace(line)
-				if wordsOf(line) >= 6 && strings.Contains(text, line) && !strings.Contains(line, "http") {
+				if wordsOf(withoutData(line)) >= 6 && strings.Contains(text, line) && !strings.Contains(line, "http") {
 					t.Errorf("%s %s: a paragraph is still in English: %q", l, name, line)
 				}
 			}

@@ -14,7 +14,7 @@ import (
 // translated are the languages whose catalogs are complete; the test below
 // holds each to every key of English. A language joins the list when its
 // translation is written.
-var translated = []lang.Tag{lang.EN, lang.DE, lang.NL, lang.ES, lang.PT}
+var translated = []lang.Tag{lang.EN, lang.DE, lang.NL, lang.ES, lang.PT, lang.FR, lang.IT}
 
 // sameInEveryLanguage are messages that may read the same as in English.
 var sameInEveryLanguage = regexp.MustCompile(`^(words\.|grammar\.)`)

@@ -102,8 +102,17 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	}
 	for topic, key := range ackKeys {
 		a := ackData{common: c, programmeWords: pw, What: topic, Person: senior, Partner: &junior, BodyKey: key + ".body", Until: at, PauseDays: 30, NextRound: at, Topics: senior.Topics}
-		if topic == sendqueue.AckHelp {
+		switch topic {
+		case sendqueue.AckHelp, sendqueue.AckUnclearCheckIn:
 			a.Help = []string{"help.join", "help.decline", "help.yes_no", "help.pause", "help.resume", "help.rematch", "help.story", "help.language", "help.stop", "help.help"}
+		case sendqueue.AckLanguageUnknown:
+			a.Help = []string{"help.language"}
+		}
+		switch topic {
+		case sendqueue.AckUnclear, sendqueue.AckUnclearCheckIn:
+			a.Read, a.AfterKey = "Busy weeks", key+".after"
+		case sendqueue.AckThanks:
+			a.Message = "You changed how I run meetings."
 		}
 		add("ack "+string(topic), sendqueue.KindAck, a)
 	}

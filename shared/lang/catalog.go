@@ -72,6 +72,8 @@ func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 
 func flatten(prefix string, v any, out map[string]string) error {
 	switch v := v.(type) {
+	case nil:
+		// An empty file or group: nothing written yet.
 	case map[string]any:
 		for k, x := range v {
 			key := k

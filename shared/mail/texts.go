@@ -120,3 +120,17 @@ func (d *Deliverer) guideLink(u string, l lang.Tag) string {
 	}
 	return d.settings.BaseURL + u
 }
+
+// ReplyWords are the words the emails in l ask people to reply with
+// ("yes", "pause", …), for pages that mention them.
+func ReplyWords(l lang.Tag) (map[string]string, error) {
+	words, err := loadWords()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, w := range []string{"yes", "no", "join", "decline", "pause", "resume", "stop", "rematch", "help", "story", "withdraw", "thanks", "language"} {
+		out[w] = words.Word(l, w)
+	}
+	return out, nil
+}

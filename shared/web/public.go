@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -19,30 +20,89 @@ type guideData struct {
 	Body  template.HTML
 }
 
-// guide serves the short training guides built into Upward. They hold no
-// personal data, so they are public: participants open them from emails.
+// guideNames are the guides this deployment serves.
+var guideNames = map[string]bool{"senior": true, "junior": true, "listening": true, "feedback": true}
+
+// guide serves the short training guides built into Upward, in the
+// reader's language. They hold no personal data, so they are public:
+// participants open them from emails.
 func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
-	g, ok := guides[r.PathValue("name")]
-	if !ok {
+	name := r.PathValue("name")
+	if !guideNames[name] {
 		s.notFound(w, r, "Guide")
 		return
 	}
-	s.render(w, r, http.StatusOK, "guide", view{Title: g.Title, Data: g})
+	l := readerLanguage(r)
+	title, err := say(l, "guides."+name+".title", pageWords{})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	body, err := say(l, "guides."+name+".body", pageWords{})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "guide", view{Title: title, Lang: l, Data: guideData{Title: title, Body: guideMarkup(body)}})
+}
+
+// participantMessage renders a message page in a participant's language.
+func (s *Server) participantMessage(w http.ResponseWriter, r *http.Request, status int, l lang.Tag, d pageWords, heading, body string, form *messageForm) {
+	h, err := say(l, heading, d)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	b, err := say(l, body, d)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if form != nil {
+		if form.Button, err = say(l, form.Button, d); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "message", view{Title: h, Lang: l, Data: messageData{Heading: h, Paragraphs: []string{b}, Form: form}})
+}
+
+// unsubscriber is who an unsubscribe link names, with their programme, in
+// the language their emails are in (nil: erased, or never stored).
+func (s *Server) unsubscriber(r *http.Request, ref token.Ref) (*programme.Participant, programme.Programme, lang.Tag, error) {
+	prog, err := s.Store.GetProgramme(r.Context(), ref.ProgrammeID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, prog, readerLanguage(r), nil
+	}
+	if err != nil {
+		return nil, prog, "", err
+	}
+	x, err := s.Store.GetParticipant(r.Context(), ref.ProgrammeID, ref.ParticipantID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, prog, prog.Language.Or(readerLanguage(r)), nil
+	}
+	if err != nil {
+		return nil, prog, "", err
+	}
+	return &x, prog, x.EmailLanguage(prog), nil
 }
 
 // unsubscribeForm asks before stopping: a GET must change nothing, because
 // mail scanners follow links.
 func (s *Server) unsubscribeForm(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	if _, err := s.Signer.Verify(tok, token.PurposeUnsubscribe); err != nil {
+	ref, err := s.Signer.Verify(tok, token.PurposeUnsubscribe)
+	if err != nil {
 		s.badUnsubscribe(w, r)
 		return
 	}
-	s.message(w, r, http.StatusOK, messageData{
-		Heading:    "Stop emails from this programme?",
-		Paragraphs: []string{"You will receive no more emails from this reverse mentoring programme. If you are in a pair, your partner is told kindly that your pairing has ended, and the coordinator that you have stopped, but not why."},
-		Form:       &messageForm{Action: "/u/" + tok, Button: "Stop all emails"},
-	})
+	_, prog, l, err := s.unsubscriber(r, ref)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.participantMessage(w, r, http.StatusOK, l, pageWords{Programme: prog.Name}, "unsubscribe.heading", "unsubscribe.body",
+		&messageForm{Action: "/u/" + tok, Button: "unsubscribe.button"})
 }
 
 // unsubscribe handles the visible button and RFC 8058 one-click POSTs from
@@ -54,14 +114,14 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		s.badUnsubscribe(w, r)
 		return
 	}
-	x, err := s.Store.GetParticipant(r.Context(), ref.ProgrammeID, ref.ParticipantID)
-	if errors.Is(err, store.ErrNotFound) {
-		// Erased or never stored: there is nobody left to email.
-		s.unsubscribed(w, r)
-		return
-	}
+	x, prog, l, err := s.unsubscriber(r, ref)
 	if err != nil {
 		s.serverError(w, r, err)
+		return
+	}
+	if x == nil {
+		// Erased or never stored: there is nobody left to email.
+		s.unsubscribed(w, r, l, prog)
 		return
 	}
 	if x.Status != programme.Stopped {
@@ -71,11 +131,6 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Log.Info("participant unsubscribed", "programme", x.ProgrammeID, "participant", x.ID)
 	}
-	prog, err := s.Store.GetProgramme(r.Context(), x.ProgrammeID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	// Their pairs end as with a STOP reply: the partner is told kindly and
 	// paired again.
 	now := s.Clock.Now()
@@ -84,19 +139,13 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.unsubscribed(w, r)
+	s.unsubscribed(w, r, l, prog)
 }
 
-func (s *Server) unsubscribed(w http.ResponseWriter, r *http.Request) {
-	s.message(w, r, http.StatusOK, messageData{
-		Heading:    "You won't get any more emails from this programme",
-		Paragraphs: []string{"Changed your mind? Reply RESUME to any programme email, or tell the programme coordinator."},
-	})
+func (s *Server) unsubscribed(w http.ResponseWriter, r *http.Request, l lang.Tag, prog programme.Programme) {
+	s.participantMessage(w, r, http.StatusOK, l, pageWords{Programme: prog.Name}, "unsubscribe.done_heading", "unsubscribe.done_body", nil)
 }
 
 func (s *Server) badUnsubscribe(w http.ResponseWriter, r *http.Request) {
-	s.message(w, r, http.StatusBadRequest, messageData{
-		Heading:    "This link is not valid",
-		Paragraphs: []string{"Copy the whole link from the email. To stop emails you can also reply STOP to any programme email."},
-	})
+	s.participantMessage(w, r, http.StatusBadRequest, readerLanguage(r), pageWords{}, "unsubscribe.invalid_heading", "unsubscribe.invalid_body", nil)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 )
 
@@ -26,6 +27,20 @@ type view struct {
 	Refresh int
 	// Now is the clock's time, for "starts in…".
 	Now time.Time
+	// Lang is the page's language: a participant's on the pages they reach
+	// from emails, English on the coordinators' (empty).
+	Lang lang.Tag
+}
+
+// Language is the page's language for the html element.
+func (v view) Language() lang.Tag { return v.Lang.Or(lang.EN) }
+
+// SkipLink is "Skip to content" in the page's language.
+func (v view) SkipLink() string {
+	if s, err := say(v.Language(), "page.skip", pageWords{}); err == nil {
+		return s
+	}
+	return "Skip to content"
 }
 
 type fieldErr struct{ Field, Msg string }

@@ -25,7 +25,7 @@ type Data interface {
 	MarkSent(ctx context.Context, key, messageID string, at time.Time) error
 	ReleaseSend(ctx context.Context, key string) error
 	MarkWelcomeSent(ctx context.Context, programmeID, id string, at time.Time) error
-	RecordQuestionAsked(ctx context.Context, programmeID, id string, question int, restart bool) error
+	RecordQuestionAsked(ctx context.Context, programmeID, id, entry string) error
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	IsSuppressed(ctx context.Context, email string) (bool, error)
 	GetThanks(ctx context.Context, programmeID, fromID, key string) (store.Thanks, error)

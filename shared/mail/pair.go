@@ -328,7 +328,7 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, f
 		if data.Midpoint {
 			subject = "checkin.subject_midpoint"
 		}
-		q, err := d.question(ctx, pc.prog, person, j.cycle, l)
+		q, err := d.question(ctx, pc.prog, person, pc.pair.ID, j.cycle, l)
 		if err != nil {
 			return Email{}, nil, err
 		}

@@ -3,6 +3,8 @@ package mail
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/lang"
@@ -23,28 +25,39 @@ type question struct {
 	asked func(context.Context, time.Time) error
 }
 
-func (d *Deliverer) question(ctx context.Context, prog programme.Programme, person programme.Participant, cycle int, l lang.Tag) (question, error) {
-	asked := map[int]bool{}
-	for _, i := range person.QuestionsAsked {
-		asked[i] = true
-	}
-	idx, restart := -1, false
-	for i := 0; i < questionsPerRole; i++ {
-		if !asked[i] {
+// question picks the reflection question of one check-in: the one already
+// chosen for it (a redelivered email asks what the first delivery asked),
+// else the first not yet asked of this person, else, all asked, the next
+// in order.
+func (d *Deliverer) question(ctx context.Context, prog programme.Programme, person programme.Participant, pairID string, cycle int, l lang.Tag) (question, error) {
+	email := fmt.Sprintf("%s#%d", pairID, cycle)
+	used := map[int]bool{}
+	idx := -1
+	for _, entry := range person.QuestionsAsked {
+		at, n, ok := strings.Cut(entry, "=")
+		i, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			continue
+		}
+		used[i] = true
+		if at == email {
 			idx = i
-			break
+		}
+	}
+	for i := 0; idx < 0 && i < questionsPerRole; i++ {
+		if !used[i] {
+			idx = i
 		}
 	}
 	if idx < 0 {
-		// All asked: a new round of them, in the same order.
-		idx, restart = (max(cycle, 1)-1)%questionsPerRole, true
+		idx = len(person.QuestionsAsked) % questionsPerRole
 	}
 	text, err := d.r.words.Text(l, fmt.Sprintf("questions.%s.q%02d", person.Role, idx+1), nil)
 	if err != nil {
 		return question{}, err
 	}
 	return question{text: text, asked: func(ctx context.Context, _ time.Time) error {
-		return d.data.RecordQuestionAsked(ctx, prog.ID, person.ID, idx, restart)
+		return d.data.RecordQuestionAsked(ctx, prog.ID, person.ID, fmt.Sprintf("%s=%d", email, idx))
 	}}, nil
 }
 

@@ -118,9 +118,10 @@ type Participant struct {
 	Topics        []string  `dynamodbav:"topics,omitempty"` // chosen when opting in
 	WelcomeRound  int       `dynamodbav:"welcome_round"`    // bumped by "resend welcome"
 	WelcomeSentAt time.Time `dynamodbav:"welcome_sent_at,omitempty"`
-	// QuestionsAsked are the reflection questions already asked, so they
-	// rotate across all of a person's partners.
-	QuestionsAsked []int `dynamodbav:"questions_asked,numberset,omitempty"`
+	// QuestionsAsked are the reflection questions already asked, as
+	// "<pair>#<cycle>=<question>", so they rotate across all of a person's
+	// partners and a redelivered check-in asks what it asked the first time.
+	QuestionsAsked []string `dynamodbav:"questions_asked,stringset,omitempty"`
 	// MailProblem says why mail to this person stopped (a hard bounce, a
 	// complaint), for the coordinator's attention list.
 	MailProblem   string    `dynamodbav:"mail_problem,omitempty"`

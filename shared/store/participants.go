@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -254,15 +253,10 @@ func (s *Store) MarkWelcomeSent(ctx context.Context, programmeID, id string, at 
 	return nil
 }
 
-// RecordQuestionAsked adds a reflection question to those asked of someone
-// (a set: recording it twice is the same as once); restart starts a new
-// round of questions with this one.
-func (s *Store) RecordQuestionAsked(ctx context.Context, programmeID, id string, question int, restart bool) error {
-	asked := &types.AttributeValueMemberNS{Value: []string{strconv.Itoa(question)}}
-	upd := expression.Add(expression.Name("questions_asked"), expression.Value(asked))
-	if restart {
-		upd = expression.Set(expression.Name("questions_asked"), expression.Value(asked))
-	}
+// RecordQuestionAsked adds "<pair>#<cycle>=<question>" to the reflection
+// questions asked of someone (a set: recording it twice is once).
+func (s *Store) RecordQuestionAsked(ctx context.Context, programmeID, id, entry string) error {
+	upd := expression.Add(expression.Name("questions_asked"), expression.Value(&types.AttributeValueMemberSS{Value: []string{entry}}))
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
 		return fmt.Errorf("record question asked of %s: %w", id, err)
 	}

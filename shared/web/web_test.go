@@ -19,6 +19,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/schedule"
@@ -501,6 +502,18 @@ func TestUnsubscribeStopsThePairAndFlagsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok, _ := s.signer.Sign(token.Ref{Purpose: token.PurposeUnsubscribe, ProgrammeID: id, ParticipantID: jun.ID, Kind: token.KindCheckIn, Cycle: 1})
+	// The page asks first, names the programme, and speaks the person's
+	// language.
+	if err := s.store.SetLanguage(ctx, id, jun.ID, lang.FR, s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	page := s.get(t, client(), "/u/"+tok, http.StatusOK)
+	if !strings.Contains(page, "Stop flags the pair") || !strings.Contains(page, `<html lang="fr">`) {
+		t.Errorf("the unsubscribe page does not name the programme in the person's language:\n%s", page)
+	}
+	if got, _ := s.store.GetParticipant(ctx, id, jun.ID); got.Status == programme.Stopped {
+		t.Error("opening the link (as a mail scanner does) stopped the emails")
+	}
 	s.post(t, client(), "/u/"+tok, url.Values{"List-Unsubscribe": {"One-Click"}}, http.StatusOK)
 	got, _ := s.store.GetPair(ctx, id, pairs[0].ID)
 	if got.State != programme.PairStopped || !got.Attention {

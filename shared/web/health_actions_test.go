@@ -228,3 +228,38 @@ func hiddenValue(t *testing.T, page, name string) string {
 	rest := page[i+len(`name="`+name+`" value="`):]
 	return rest[:strings.IndexByte(rest, '"')]
 }
+
+// A pair action whose emails cannot be queued has still changed the pair:
+// the page says so (never "Nothing was changed"), and doing it again
+// queues what was missing, once.
+func TestAPairActionThatFailsAfterChangingThePairSaysSo(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	f := followProgramme(t, s, 1)
+	ctx := context.Background()
+	pair := f.pairs[0]
+	path := "/programmes/" + f.id + "/pairs/" + pair.ID + "/rematch"
+	s.faults.set(true)
+	page, _ := s.post(t, f.c, path, url.Values{"csrf": {f.csrf}}, http.StatusInternalServerError)
+	if strings.Contains(page, "Nothing was changed") || !strings.Contains(page, "Partly done") {
+		t.Errorf("after the pair changed and its emails failed, the page says:\n%s", text(page))
+	}
+	if got, _ := s.store.GetPair(ctx, f.id, pair.ID); got.State != programme.PairRematched {
+		t.Fatalf("pair is %s, want rematched", got.State)
+	}
+	s.faults.set(false)
+	s.post(t, f.c, path, url.Values{"csrf": {f.csrf}}, http.StatusSeeOther)
+	s.post(t, f.c, path, url.Values{"csrf": {f.csrf}}, http.StatusSeeOther)
+	s.queue.Drain()
+	for _, x := range []programme.Participant{f.seniors[0], f.juniors[0]} {
+		n := 0
+		for _, e := range stacktest.Emails(t, x.Email) {
+			if strings.Contains(e.Subject, "has ended") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s received %d pair-ended emails, want 1", x.Name, n)
+		}
+	}
+}

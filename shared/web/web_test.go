@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,11 +20,12 @@ import (
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/lang"
+	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -40,6 +43,32 @@ type site struct {
 	queue  *memqueue.Queue
 	signer *token.Signer
 	coord  string
+	// faults lets a test break the site's queue (the emulator cannot).
+	faults *breakableQueue
+}
+
+// breakableQueue is the site's send queue with a switch that makes it fail,
+// as SQS does in an outage.
+type breakableQueue struct {
+	sendqueue.Queue
+	mu     sync.Mutex
+	broken bool
+}
+
+func (q *breakableQueue) Enqueue(ctx context.Context, jobs ...sendqueue.Job) error {
+	q.mu.Lock()
+	broken := q.broken
+	q.mu.Unlock()
+	if broken {
+		return errors.New("SQS is unavailable")
+	}
+	return q.Queue.Enqueue(ctx, jobs...)
+}
+
+func (q *breakableQueue) set(broken bool) {
+	q.mu.Lock()
+	q.broken = broken
+	q.mu.Unlock()
 }
 
 func newSite(t *testing.T) *site {
@@ -55,7 +84,8 @@ func newSite(t *testing.T) *site {
 	}
 	// ProposalWait: a proposal's page waits for its in-process run however
 	// slow the machine, so what a test sees never depends on its speed.
-	w, err := web.New(web.Deps{Store: sys.Store, SignIn: gate, Queue: sys.Queue, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
+	faults := &breakableQueue{Queue: sys.Queue}
+	w, err := web.New(web.Deps{Store: sys.Store, SignIn: gate, Queue: faults, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
 		Matches: matches, Proposals: review.InProcess{Service: matches}},
 		web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
 	if err != nil {
@@ -64,7 +94,7 @@ func newSite(t *testing.T) *site {
 	srv.Config.Handler = w
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &site{Server: srv, store: sys.Store, clock: sys.Clock, queue: sys.Queue, signer: sys.Signer, coord: coord}
+	return &site{Server: srv, store: sys.Store, clock: sys.Clock, queue: sys.Queue, signer: sys.Signer, coord: coord, faults: faults}
 }
 
 func client() *http.Client {

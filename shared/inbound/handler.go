@@ -48,6 +48,9 @@ type Message struct {
 	// Location is where the raw message is kept, for the quarantine view.
 	Location   string
 	ReceivedAt time.Time
+	// trusted is the participant a coordinator vouched for when releasing
+	// the message from quarantine: its sender counts as them.
+	trusted string
 }
 
 // Outcome is what happened to a message.
@@ -86,6 +89,7 @@ type Store interface {
 	PutThanks(ctx context.Context, t store.Thanks) error
 	Quarantine(ctx context.Context, q store.Quarantined, keepFor time.Duration) error
 	MarkUnclear(ctx context.Context, programmeID, id string, at time.Time) error
+	MarkReleased(ctx context.Context, id, by string, at time.Time) error
 	SetLanguage(ctx context.Context, programmeID, id string, l lang.Tag, now time.Time) error
 	SpendMailBudget(ctx context.Context, programmeID, participantID, kind, replyKey string, limit int, now time.Time) (bool, error)
 	// Pairs change only through their lifecycle.
@@ -151,7 +155,7 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	if err != nil {
 		return h.quarantine(ctx, m, nil, "", "unreadable message: "+err.Error())
 	}
-	if reason := h.verdictProblem(m, msg.From); reason != "" {
+	if reason := h.verdictProblem(m, msg.From); reason != "" && m.trusted == "" {
 		return h.quarantine(ctx, m, msg, "", reason)
 	}
 	ref, ok := h.findRef(m, msg)
@@ -179,8 +183,8 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if !strings.EqualFold(strings.TrimSpace(msg.From), person.Email) {
-		return h.quarantine(ctx, m, msg, prog.ID, "the sender is not the participant the reply address belongs to")
+	if !person.Owns(msg.From) && m.trusted != person.ID {
+		return h.senderUnknown(ctx, m, msg, prog, person)
 	}
 	res := Result{ProgrammeID: prog.ID, ParticipantID: person.ID}
 	log = log.With("programme", prog.ID, "participant", person.ID)
@@ -350,12 +354,50 @@ func messageKey(m Message, msg *replies.Message) string {
 
 func (h *Handler) quarantine(ctx context.Context, m Message, msg *replies.Message, programmeID, reason string) (Result, error) {
 	q := store.Quarantined{Key: m.ID, ReceivedAt: m.ReceivedAt, Reason: reason, Recipients: m.Recipients, Location: m.Location, ProgrammeID: programmeID}
+	return h.keep(ctx, m, msg, q)
+}
+
+// senderUnknown keeps a valid reply that came from an address that is not
+// the participant's: it is not acted on, the participant is told at their
+// own address (at most once a day, so nobody can use it to flood them),
+// and the coordinator may release it or add the address as theirs.
+func (h *Handler) senderUnknown(ctx context.Context, m Message, msg *replies.Message, prog programme.Programme, person programme.Participant) (Result, error) {
+	q := store.Quarantined{Key: m.ID, ReceivedAt: m.ReceivedAt, Reason: "sender unknown: the reply came from an address that is not the participant's",
+		Recipients: m.Recipients, Location: m.Location, ProgrammeID: prog.ID, SenderUnknown: true, ParticipantID: person.ID}
+	res, err := h.keep(ctx, m, msg, q)
+	if err != nil {
+		return res, err
+	}
+	res.ParticipantID = person.ID
+	q.From = msg.From
+	if q.Key == "" {
+		q.Key = rawKey(m.Raw)
+	}
+	ok, err := h.store.SpendMailBudget(ctx, prog.ID, person.ID, "notice", q.ID(), 1, m.ReceivedAt)
+	if err != nil {
+		return Result{}, err
+	}
+	if ok {
+		if err := h.queue.Enqueue(ctx, sendqueue.SenderNotice{ProgrammeID: prog.ID, ParticipantID: person.ID, Quarantined: q.ID()}); err != nil {
+			return Result{}, err
+		}
+	}
+	return res, nil
+}
+
+func rawKey(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:12])
+}
+
+// keep stores a message in quarantine.
+func (h *Handler) keep(ctx context.Context, m Message, msg *replies.Message, q store.Quarantined) (Result, error) {
+	programmeID, reason := q.ProgrammeID, q.Reason
 	if msg != nil {
 		q.From = msg.From
 	}
 	if q.Key == "" {
-		sum := sha256.Sum256(m.Raw)
-		q.Key = hex.EncodeToString(sum[:12])
+		q.Key = rawKey(m.Raw)
 	}
 	if err := h.store.Quarantine(ctx, q, h.settings.QuarantineFor); err != nil {
 		return Result{}, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -68,6 +69,21 @@ func (b Bucket) message(ctx context.Context, ses events.SimpleEmailService) (Mes
 		Location:     "s3://" + b.Name + "/" + key,
 		ReceivedAt:   r.Timestamp,
 	}, nil
+}
+
+// Fetch reads a message kept at "s3://<this bucket>/<key>", for releasing
+// it from quarantine.
+func (b Bucket) Fetch(ctx context.Context, location string) ([]byte, error) {
+	key, ok := strings.CutPrefix(location, "s3://"+b.Name+"/")
+	if !ok {
+		return nil, fmt.Errorf("%s is not in bucket %s", location, b.Name)
+	}
+	out, err := b.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.Name), Key: aws.String(key)})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", location, err)
+	}
+	defer out.Body.Close()
+	return io.ReadAll(io.LimitReader(out.Body, int64(maxRaw)+1))
 }
 
 // maxRaw bounds what is read from S3 (the parser refuses more anyway).

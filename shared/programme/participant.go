@@ -93,7 +93,10 @@ type Participant struct {
 	ID          string `dynamodbav:"id"`
 	ProgrammeID string `dynamodbav:"programme_id"`
 	Email       string `dynamodbav:"email"` // lower-cased
-	Name        string `dynamodbav:"name"`
+	// OtherEmails are further addresses a coordinator accepted as theirs
+	// (a personal mailbox they reply from).
+	OtherEmails []string `dynamodbav:"other_emails,stringset,omitempty"`
+	Name        string   `dynamodbav:"name"`
 	// PreferredName is what emails call them ("Hi Kate,"); empty: the
 	// first word of Name.
 	PreferredName string   `dynamodbav:"preferred_name,omitempty"`
@@ -261,6 +264,20 @@ func (p *Participant) Validate() FieldErrors {
 		errs.Add("level", "Level must be a whole number from 0 to 100.")
 	}
 	return errs
+}
+
+// Owns reports whether addr is one of the participant's addresses.
+func (p Participant) Owns(addr string) bool {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if addr == p.Email {
+		return true
+	}
+	for _, o := range p.OtherEmails {
+		if addr == o {
+			return true
+		}
+	}
+	return false
 }
 
 // Greeting is how emails address them: their preferred name, else the

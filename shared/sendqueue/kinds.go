@@ -34,6 +34,9 @@ const (
 	KindRoundSummary Kind = "round_summary"
 	// A coordinator's personal note to one participant.
 	KindNote Kind = "note"
+	// A reply to someone's email came from another address: they are told
+	// at their own, and how to answer.
+	KindSenderNotice Kind = "sender_notice"
 )
 
 // kinds is the one list of kinds: how each is read off the queue, and the
@@ -56,6 +59,7 @@ var kinds = map[Kind]struct {
 	KindRoundEnd:     {decodeAs[RoundEnd], token.KindRoundEnd},
 	KindRoundSummary: {decodeAs[RoundSummary], 0},
 	KindNote:         {decodeAs[Note], 0},
+	KindSenderNotice: {decodeAs[SenderNotice], token.KindAck},
 }
 
 // ReplyKind is the kind a reply to this email carries in its reply address.
@@ -92,6 +96,8 @@ func Recipient(j Job) string {
 	case RoundEnd:
 		return j.ParticipantID
 	case Note:
+		return j.ParticipantID
+	case SenderNotice:
 		return j.ParticipantID
 	}
 	return ""
@@ -317,4 +323,22 @@ func (j Note) identity() []string {
 }
 func (j Note) check() error {
 	return required(KindNote, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "note_id", j.NoteID)
+}
+
+// SenderNotice tells a participant that a reply to their email came from
+// another address and was not acted on.
+type SenderNotice struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	// Quarantined is the kept message's ID.
+	Quarantined string `json:"quarantined"`
+}
+
+func (SenderNotice) Kind() Kind          { return KindSenderNotice }
+func (j SenderNotice) Programme() string { return j.ProgrammeID }
+func (j SenderNotice) identity() []string {
+	return []string{j.ProgrammeID, j.ParticipantID, j.Quarantined}
+}
+func (j SenderNotice) check() error {
+	return required(KindSenderNotice, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "quarantined", j.Quarantined)
 }

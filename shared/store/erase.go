@@ -106,15 +106,17 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		if attributevalue.UnmarshalMap(item, &q) != nil {
 			return false
 		}
-		return strings.EqualFold(q.From, p.Email) || (quarantined != nil && quarantined(q.Quarantined))
+		return p.Owns(q.From) || q.ParticipantID == participantID || (quarantined != nil && quarantined(q.Quarantined))
 	}); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}
 	if err := s.eraseFromMatching(ctx, programmeID, p.Email, anon, now); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}
-	if err := s.delete(ctx, pk, emailSK(p.Email)); err != nil {
-		return "", fmt.Errorf("erase: %w", err)
+	for _, addr := range append([]string{p.Email}, p.OtherEmails...) {
+		if err := s.delete(ctx, pk, emailSK(addr)); err != nil {
+			return "", fmt.Errorf("erase: %w", err)
+		}
 	}
 	if err := s.delete(ctx, pk, participantSK(participantID)); err != nil {
 		return "", fmt.Errorf("erase: %w", err)

@@ -263,6 +263,25 @@ func (s *Store) RecordQuestionAsked(ctx context.Context, programmeID, id, entry 
 	return nil
 }
 
+// AddOtherEmail records another address of a participant (a personal
+// mailbox they reply from). The address is claimed in the programme like
+// their first one, so no two people share it: ErrConflict when it belongs
+// to someone else. Adding it twice changes nothing.
+func (s *Store) AddOtherEmail(ctx context.Context, programmeID, id, addr string, now time.Time) error {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	claim := emailClaim{keys: keys{PK: programmePK(programmeID), SK: emailSK(addr), Type: typeEmailClaim}, ParticipantID: id}
+	cond := expression.AttributeNotExists(expression.Name(AttrPK)).Or(expression.Name("participant_id").Equal(expression.Value(id)))
+	if err := s.put(ctx, claim, &cond, ErrConflict); err != nil {
+		return fmt.Errorf("claim %s: %w", addr, err)
+	}
+	upd := expression.Add(expression.Name("other_emails"), expression.Value(&types.AttributeValueMemberSS{Value: []string{addr}})).
+		Set(expression.Name("updated_at"), expression.Value(now))
+	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("add address of %s: %w", id, err)
+	}
+	return nil
+}
+
 // MarkUnclear records that someone's latest reply could not be read for an
 // answer or a command (zero at: their latest reply was understood), so the
 // coordinator sees that they tried; never what they wrote.

@@ -167,6 +167,22 @@ type Quarantined struct {
 	Recipients  []string  `dynamodbav:"recipients,omitempty"`
 	Location    string    `dynamodbav:"location,omitempty"` // where the raw message is kept
 	ProgrammeID string    `dynamodbav:"programme_id,omitempty"`
+	// SenderUnknown: a valid reply to ParticipantID's email, from an address
+	// that is not theirs (a personal mailbox, or someone else). The
+	// coordinator may release it, or add the address as theirs.
+	SenderUnknown bool   `dynamodbav:"sender_unknown,omitempty"`
+	ParticipantID string `dynamodbav:"participant_id,omitempty"`
+	// ReleasedAt and ReleasedBy: a coordinator released the message and it
+	// was recorded as the participant's reply.
+	ReleasedAt time.Time `dynamodbav:"released_at,omitempty"`
+	ReleasedBy string    `dynamodbav:"released_by,omitempty"`
+}
+
+// ID names a quarantined message for pages and jobs.
+func (q Quarantined) ID() string { return quarantineSK(q.ReceivedAt, q.Key) }
+
+func quarantineSK(at time.Time, key string) string {
+	return at.UTC().Format(time.RFC3339Nano) + "#" + key
 }
 
 type quarantineItem struct {
@@ -176,13 +192,33 @@ type quarantineItem struct {
 
 // Quarantine keeps a message for review, once per message.
 func (s *Store) Quarantine(ctx context.Context, q Quarantined, keepFor time.Duration) error {
-	it := quarantineItem{keys: keys{PK: "QUARANTINE", SK: q.ReceivedAt.UTC().Format(time.RFC3339Nano) + "#" + q.Key, Type: typeQuarantine}, Quarantined: q}
+	it := quarantineItem{keys: keys{PK: "QUARANTINE", SK: q.ID(), Type: typeQuarantine}, Quarantined: q}
 	if keepFor > 0 {
 		it.ExpiresAt = q.ReceivedAt.Add(keepFor).Unix()
 	}
 	err := s.put(ctx, it, notExists(), ErrConflict)
 	if err != nil && !errors.Is(err, ErrConflict) {
 		return fmt.Errorf("quarantine: %w", err)
+	}
+	return nil
+}
+
+// GetQuarantined reads one quarantined message by its ID.
+func (s *Store) GetQuarantined(ctx context.Context, id string) (Quarantined, error) {
+	var it quarantineItem
+	if err := s.get(ctx, "QUARANTINE", id, &it); err != nil {
+		return Quarantined{}, fmt.Errorf("quarantined message %s: %w", id, err)
+	}
+	return it.Quarantined, nil
+}
+
+// MarkReleased records that a coordinator released a quarantined message,
+// once: a second release gets ErrConflict.
+func (s *Store) MarkReleased(ctx context.Context, id, by string, at time.Time) error {
+	upd := expression.Set(expression.Name("released_at"), expression.Value(at)).Set(expression.Name("released_by"), expression.Value(by))
+	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.AttributeNotExists(expression.Name("released_at")))
+	if err := s.update(ctx, "QUARANTINE", id, upd, &cond, ErrConflict, nil); err != nil {
+		return fmt.Errorf("release %s: %w", id, err)
 	}
 	return nil
 }

@@ -1,0 +1,64 @@
+package inbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/upward-mentoring/upward/shared/store"
+)
+
+// RawMail reads a kept message by its location: "s3://bucket/key" in AWS,
+// a file path locally.
+type RawMail interface {
+	Fetch(ctx context.Context, location string) ([]byte, error)
+}
+
+// Files reads messages kept on disk (`upward dev`).
+type Files struct{}
+
+// Fetch reads a file.
+func (Files) Fetch(_ context.Context, location string) ([]byte, error) {
+	if strings.Contains(location, "://") {
+		return nil, fmt.Errorf("%s is not a file", location)
+	}
+	b, err := os.ReadFile(location)
+	if err != nil {
+		return nil, fmt.Errorf("read kept message: %w", err)
+	}
+	return b, nil
+}
+
+// ErrNotReleasable is a quarantined message a coordinator cannot release:
+// only a valid reply from an unknown sender can be, and only once.
+var ErrNotReleasable = errors.New("this message cannot be released")
+
+// Release records a reply that was quarantined because it came from an
+// address that is not the participant's, after a coordinator vouched for
+// it: the message is handled as if the participant had sent it (its reply
+// token must still name them). It happens once; the coordinator who did it
+// is recorded with the entry.
+func (h *Handler) Release(ctx context.Context, raw RawMail, q store.Quarantined, by string) (Result, error) {
+	if !q.SenderUnknown || q.ParticipantID == "" || !q.ReleasedAt.IsZero() {
+		return Result{}, ErrNotReleasable
+	}
+	b, err := raw.Fetch(ctx, q.Location)
+	if err != nil {
+		return Result{}, err
+	}
+	m := Message{ID: q.Key, Recipients: q.Recipients, Raw: b, Location: q.Location, ReceivedAt: q.ReceivedAt, trusted: q.ParticipantID}
+	res, err := h.Handle(ctx, m)
+	if err != nil {
+		return res, err
+	}
+	if res.ParticipantID != q.ParticipantID || (res.Outcome != Recorded && res.Outcome != Duplicate && res.Outcome != Ignored) {
+		return res, fmt.Errorf("%w: %s", ErrNotReleasable, res.Reason)
+	}
+	if err := h.store.MarkReleased(ctx, q.ID(), by, h.clock.Now()); err != nil && !errors.Is(err, store.ErrConflict) {
+		return res, err
+	}
+	h.log.Info("quarantined reply released", "programme", q.ProgrammeID, "participant", q.ParticipantID, "by", by)
+	return res, nil
+}

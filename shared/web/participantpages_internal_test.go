@@ -10,7 +10,7 @@ import (
 
 // translatedPages are the languages whose participant pages are written;
 // the test holds each to every key of English.
-var translatedPages = []lang.Tag{lang.EN}
+var translatedPages = []lang.Tag{lang.EN, lang.DE, lang.FR, lang.ES, lang.IT, lang.PT, lang.NL}
 
 func TestEveryParticipantPageIsTranslated(t *testing.T) {
 	words, err := loadWords()

@@ -11,12 +11,14 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
@@ -40,6 +42,9 @@ func main() {
 		SessionTTL:   env.Duration("SESSION_TTL", 0),
 	}
 	confSet := env.Optional("SES_CONFIGURATION_SET", "")
+	// Releasing a quarantined reply reads it where SES kept it.
+	bucket := env.Require("INBOUND_BUCKET")
+	replySettings := inbound.Settings{MailDomain: env.Require("MAIL_DOMAIN")}
 	if err := env.Err(); err != nil {
 		config.Exit(log, "web", err)
 	}
@@ -56,11 +61,16 @@ func main() {
 	db := store.New(dynamodb.NewFromConfig(aws), table)
 	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}
 	matches := &review.Service{Store: db, Queue: queue, Clock: clock.System{}, Log: log}
+	replies, err := inbound.New(db, queue, signer, clock.System{}, log, replySettings)
+	if err != nil {
+		config.Exit(log, "web", err)
+	}
 	signIn, err := signin.New(db, &mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet}, clock.System{}, log, signinCfg)
 	if err != nil {
 		config.Exit(log, "web", err)
 	}
 	srv, err := web.New(web.Deps{
+		Replies: inbound.Releaser{Handler: replies, Raw: inbound.Bucket{Client: s3.NewFromConfig(aws), Name: bucket}},
 		Store:   db,
 		SignIn:  signIn,
 		Queue:   queue,

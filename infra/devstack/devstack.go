@@ -229,6 +229,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		return nil, err
 	}
 	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
+		Replies: inbound.Releaser{Handler: handler, Raw: inbound.Files{}},
 		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
 		BaseURL: st.WebURL, Insecure: true, ProposalWait: o.ProposalWait,
 	})

@@ -20,7 +20,7 @@ func TestParseCleanFiles(t *testing.T) {
 			name: "comma with BOM and CRLF",
 			in:   "\xEF\xBB\xBFemail,name,role,department,languages,time_zone\r\nAna@Example.org,Ana Silva,junior,Finance,Portuguese|English,Europe/Lisbon\r\njoao@example.org,João Costa,Senior,Operations,,\r\n",
 			want: []programme.Participant{
-				{Email: "ana@example.org", Name: "Ana Silva", Role: programme.Junior, Department: "Finance", Languages: []string{"english", "portuguese"}, TimeZone: "Europe/Lisbon"},
+				{Email: "ana@example.org", Name: "Ana Silva", Role: programme.Junior, Department: "Finance", Languages: []string{"portuguese", "english"}, TimeZone: "Europe/Lisbon"},
 				{Email: "joao@example.org", Name: "João Costa", Role: programme.Senior, Department: "Operations"},
 			},
 		},

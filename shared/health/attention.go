@@ -53,6 +53,9 @@ type Concern struct {
 	// Urgent concerns are listed first within their kind: a stalled pair
 	// the nudge did not help, rather than one that was just nudged.
 	Urgent bool
+	// Quarantined is the kept message a quarantine concern is about (its
+	// sender and why it was kept, never what it says).
+	Quarantined *store.Quarantined
 }
 
 // Extras are the inputs only the attention list needs.
@@ -101,11 +104,16 @@ func Concerns(in Input, ex Extras) []Concern {
 		byEmail[strings.ToLower(p.Email)] = p.ID
 	}
 	for _, q := range ex.Quarantined {
-		if q.ProgrammeID != in.Programme.ID {
+		if q.ProgrammeID != in.Programme.ID || !q.ReleasedAt.IsZero() {
 			continue
 		}
-		out = append(out, Concern{Kind: ConcernQuarantine, ParticipantID: byEmail[strings.ToLower(strings.TrimSpace(q.From))],
-			Status: "Quarantined: " + q.Reason, Since: q.ReceivedAt, Urgent: true})
+		c := Concern{Kind: ConcernQuarantine, ParticipantID: byEmail[strings.ToLower(strings.TrimSpace(q.From))],
+			Status: "Quarantined: " + q.Reason, Since: q.ReceivedAt, Urgent: true, Quarantined: &q}
+		if q.SenderUnknown && q.ParticipantID != "" {
+			c.ParticipantID = q.ParticipantID
+			c.Status = "A reply to their email came from " + q.From + ", not from their address, so it was not recorded. They were told how to answer; you may release this one reply, or add the address as theirs."
+		}
+		out = append(out, c)
 	}
 	for _, p := range in.Participants {
 		if !p.UnclearAt.IsZero() && p.Status.Mailable() {

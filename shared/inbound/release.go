@@ -62,3 +62,18 @@ func (h *Handler) Release(ctx context.Context, raw RawMail, q store.Quarantined,
 	h.log.Info("quarantined reply released", "programme", q.ProgrammeID, "participant", q.ParticipantID, "by", by)
 	return res, nil
 }
+
+// Releaser releases quarantined replies for the coordinator's pages.
+type Releaser struct {
+	Handler *Handler
+	Raw     RawMail
+}
+
+// Release records q as its participant's reply and says what came of it.
+func (r Releaser) Release(ctx context.Context, q store.Quarantined, by string) (string, error) {
+	res, err := r.Handler.Release(ctx, r.Raw, q, by)
+	if err != nil {
+		return "", err
+	}
+	return string(res.Outcome), nil
+}

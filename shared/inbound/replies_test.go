@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 )
 
@@ -149,4 +151,92 @@ func TestTopicsChosenInAnotherLanguage(t *testing.T) {
 	if x.Status != programme.OptedIn || fmt.Sprint(x.Topics) != fmt.Sprint(want) {
 		t.Errorf("after OUI 1, 3: %s with %q, want opted in with %q", x.Status, x.Topics, want)
 	}
+}
+
+// A reply from another address of the participant's (a personal mailbox)
+// is not acted on: the participant is told at their own address, at most
+// once a day; a coordinator may release it, or add the address as theirs.
+func TestAReplyFromAnotherAddress(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	other := "jun.personal@home.example"
+	fromOther := func(id, body string) []byte {
+		raw := e.raw(t, e.junior, token.KindCheckIn, 2, id, body)
+		return []byte(strings.Replace(string(raw), "<"+e.junior.Email+">", "<"+other+">", 1))
+	}
+	res := e.handle(t, fromOther("home1@mail.example.org", "YES 4"), pass)
+	if res.Outcome != inbound.Quarantined || res.ParticipantID != e.junior.ID {
+		t.Fatalf("%+v", res)
+	}
+	e.handle(t, fromOther("home2@mail.example.org", "YES 5"), pass)
+	notices := stacktest.Emails(t, e.junior.Email)
+	if len(notices) != 1 || !strings.Contains(notices[0].Body.Text, other) {
+		t.Fatalf("notices to the registered address = %d, want 1 naming %s", len(notices), other)
+	}
+	if got := stacktest.Emails(t, other); len(got) != 0 {
+		t.Errorf("the other address was written to: %+v", got)
+	}
+	if answers, _ := e.store.ListAnswers(ctx, e.prog.ID); len(answers) != 0 {
+		t.Fatalf("a reply from an unknown sender was recorded: %+v", answers)
+	}
+	// The coordinator releases the first one: recorded as the junior's.
+	q := quarantinedFrom(t, e, other, "YES 4")
+	if _, err := e.handler.Release(ctx, kept{t: t, raw: fromOther("home1@mail.example.org", "YES 4")}, q, "coord@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	answers, _ := e.store.ListAnswers(ctx, e.prog.ID)
+	if len(answers) != 1 || *answers[0].Rating != 4 || answers[0].ParticipantID != e.junior.ID {
+		t.Errorf("after the release, answers = %+v", answers)
+	}
+	q, _ = e.store.GetQuarantined(ctx, q.ID())
+	if q.ReleasedBy != "coord@example.org" || q.ReleasedAt.IsZero() {
+		t.Errorf("release not recorded: %+v", q)
+	}
+	if _, err := e.handler.Release(ctx, kept{t: t}, q, "coord@example.org"); !errors.Is(err, inbound.ErrNotReleasable) {
+		t.Errorf("a second release: %v, want ErrNotReleasable", err)
+	}
+	// Once the address is theirs, their replies from it are recorded.
+	if err := e.store.AddOtherEmail(ctx, e.prog.ID, e.junior.ID, other, t0); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.handle(t, fromOther("home3@mail.example.org", "NO"), pass); res.Outcome != inbound.Recorded {
+		t.Errorf("from an added address: %+v", res)
+	}
+	// Someone else's address cannot be added.
+	if err := e.store.AddOtherEmail(ctx, e.prog.ID, e.junior.ID, e.senior.Email, t0); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("adding the senior's address to the junior: %v, want ErrConflict", err)
+	}
+}
+
+// kept is a kept message, as the inbound bucket holds it.
+type kept struct {
+	t   *testing.T
+	raw []byte
+}
+
+func (k kept) Fetch(context.Context, string) ([]byte, error) {
+	if k.raw == nil {
+		k.t.Fatal("a message was read that should not have been")
+	}
+	return k.raw, nil
+}
+
+func quarantinedFrom(t *testing.T, e *env, from, _ string) store.Quarantined {
+	t.Helper()
+	all, err := e.store.ListQuarantine(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []store.Quarantined
+	for _, q := range all {
+		if q.From == from && q.SenderUnknown {
+			found = append(found, q)
+		}
+	}
+	if len(found) == 0 {
+		t.Fatalf("no quarantined reply from %s", from)
+	}
+	// The oldest: ListQuarantine is newest first.
+	return found[len(found)-1]
 }

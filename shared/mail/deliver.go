@@ -34,6 +34,7 @@ type Data interface {
 	ProposalResult(ctx context.Context, p store.Proposal, out any) error
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
 	NoteStore
+	QuarantineStore
 }
 
 // Sender hands a rendered email to the mail service.
@@ -156,6 +157,8 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeThanks(ctx, j)
 	case sendqueue.Note:
 		return d.composeNote(ctx, j)
+	case sendqueue.SenderNotice:
+		return d.composeSenderNotice(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("no email for a %T job", j)
 }

@@ -119,6 +119,7 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	add("ack paused unpaired", sendqueue.KindAck, ackData{common: c, Person: senior, BodyKey: "ack.paused_unpaired.body"})
 	add("ack rematch late", sendqueue.KindAck, ackData{common: c, Person: senior, BodyKey: "ack.rematch.body", TooLate: true})
 	add("thanks", sendqueue.KindThanks, ackData{common: c, Person: junior, Partner: &senior, Message: "You changed how I run meetings."})
+	add("sender notice", sendqueue.KindSenderNotice, noticeData{common: c, Person: junior, Other: "kenji@home.example"})
 	add("note", sendqueue.KindNote, noteData{common: c, Person: junior, Coordinator: "coord@example.org", Text: "Hello", Paragraphs: []string{"Hello"}})
 	return out
 }

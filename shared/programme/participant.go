@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -176,7 +175,9 @@ func ParseRole(s string) (Role, bool) {
 }
 
 // SplitLanguages splits a languages cell ("English | Português", "en;fr")
-// into clean, lower-cased, de-duplicated names or codes.
+// into clean, lower-cased, de-duplicated names or codes, in the order
+// given: the first one Upward writes is the language of the person's
+// emails unless they choose one.
 func SplitLanguages(s string) ([]string, error) {
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == ';' || r == ',' || r == '/' })
 	seen := map[string]bool{}
@@ -195,7 +196,6 @@ func SplitLanguages(s string) ([]string, error) {
 	if len(out) > MaxLangs {
 		return nil, fmt.Errorf("lists more than %d languages", MaxLangs)
 	}
-	sort.Strings(out)
 	return out, nil
 }
 

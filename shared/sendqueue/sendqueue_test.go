@@ -51,6 +51,7 @@ var oneOfEach = []Job{
 	RoundEnd{ProgrammeID: "p", ParticipantID: "a", PairID: "x", Round: 300},
 	RoundSummary{ProgrammeID: "p", ProposalID: "round-3", Round: 3, Coordinator: "c@example.org"},
 	Note{ProgrammeID: "p", ParticipantID: "a", NoteID: "n"},
+	SenderNotice{ProgrammeID: "p", ParticipantID: "a", Quarantined: "2027-01-01T00:00:00Z#k"},
 }
 
 func TestEveryKindRoundTrips(t *testing.T) {

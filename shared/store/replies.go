@@ -216,7 +216,8 @@ func (s *Store) GetQuarantined(ctx context.Context, id string) (Quarantined, err
 // once: a second release gets ErrConflict.
 func (s *Store) MarkReleased(ctx context.Context, id, by string, at time.Time) error {
 	upd := expression.Set(expression.Name("released_at"), expression.Value(at)).Set(expression.Name("released_by"), expression.Value(by))
-	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.AttributeNotExists(expression.Name("released_at")))
+	// released_by, not released_at: a zero time is stored, not left out.
+	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.AttributeNotExists(expression.Name("released_by")))
 	if err := s.update(ctx, "QUARANTINE", id, upd, &cond, ErrConflict, nil); err != nil {
 		return fmt.Errorf("release %s: %w", id, err)
 	}

@@ -39,6 +39,10 @@ type noteLink struct{ URL, Label string }
 type actionButton struct {
 	Action, Label string
 	Danger        bool
+	// Path, when set, is where the button posts (else the pair's action);
+	// Hidden are its form's fields besides the CSRF token.
+	Path   string
+	Hidden map[string]string
 }
 
 var sectionText = map[health.ConcernKind][2]string{
@@ -121,6 +125,11 @@ func attentionPage(p programme.Programme, in health.Input, ex health.Extras) att
 			if c.Kind != health.ConcernUnresponsive && c.Kind != health.ConcernAddress {
 				noteTo = []string{v.Pair.SeniorID, v.Pair.JuniorID}
 			}
+		}
+		if q := c.Quarantined; q != nil && q.SenderUnknown && c.ParticipantID != "" {
+			v.Actions = append(v.Actions,
+				actionButton{Label: "Release this reply", Path: "/programmes/" + p.ID + "/quarantine/release", Hidden: map[string]string{"message": q.ID()}},
+				actionButton{Label: "Add " + q.From + " as " + name(c.ParticipantID) + "'s address", Path: "/programmes/" + p.ID + "/quarantine/address", Hidden: map[string]string{"message": q.ID()}})
 		}
 		for _, id := range noteTo {
 			if id != "" && reachable(id) {

@@ -28,6 +28,8 @@ type HealthStore interface {
 	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	PutNote(ctx context.Context, n store.Note) error
+	GetQuarantined(ctx context.Context, id string) (store.Quarantined, error)
+	AddOtherEmail(ctx context.Context, programmeID, id, addr string, now time.Time) error
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
 }
@@ -39,6 +41,8 @@ func (s *Server) healthRoutes() {
 	s.mux.Handle("GET /programmes/{id}/dashboard", s.coordinator(s.dashboard))
 	s.mux.Handle("GET /programmes/{id}/attention", s.coordinator(s.attention))
 	s.mux.Handle("POST /programmes/{id}/pairs/{pair}/{action}", s.coordinator(s.pairAction))
+	s.mux.Handle("POST /programmes/{id}/quarantine/release", s.coordinator(s.releaseReply))
+	s.mux.Handle("POST /programmes/{id}/quarantine/address", s.coordinator(s.addSenderAddress))
 	s.mux.Handle("GET /programmes/{id}/participants/{pid}/note", s.coordinator(s.noteForm))
 	s.mux.Handle("POST /programmes/{id}/participants/{pid}/note", s.coordinator(s.sendNote))
 	s.mux.Handle("GET /programmes/{id}/stories", s.coordinator(s.stories))

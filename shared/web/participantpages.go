@@ -103,6 +103,8 @@ func guideMarkup(src string) template.HTML {
 }
 
 var (
-	strongRE = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	// The catalog turns **x** into *x* (its own emphasis), so either marks
+	// bold here.
+	strongRE = regexp.MustCompile(`\*{1,2}([^*\n]+)\*{1,2}`)
 	numbered = regexp.MustCompile(`^\d+\.\s+`)
 )

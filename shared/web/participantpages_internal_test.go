@@ -35,8 +35,12 @@ func TestEveryParticipantPageIsTranslated(t *testing.T) {
 		}
 		for name := range guideNames {
 			body, _ := say(l, "guides."+name+".body", pageWords{})
-			if html := string(guideMarkup(body)); !strings.Contains(html, "<li>") && !strings.Contains(html, "<p>") {
+			html := string(guideMarkup(body))
+			if !strings.Contains(html, "<li>") && !strings.Contains(html, "<p>") {
 				t.Errorf("%s: the %s guide renders as nothing", l, name)
+			}
+			if strings.Contains(html, "*") {
+				t.Errorf("%s: the %s guide shows its markup:\n%s", l, name, html)
 			}
 		}
 	}

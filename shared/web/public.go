@@ -72,7 +72,8 @@ func (s *Server) participantMessage(w http.ResponseWriter, r *http.Request, stat
 func (s *Server) unsubscriber(r *http.Request, ref token.Ref) (*programme.Participant, programme.Programme, lang.Tag, error) {
 	prog, err := s.Store.GetProgramme(r.Context(), ref.ProgrammeID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, prog, readerLanguage(r), nil
+		// The programme is gone: the pages name Upward instead.
+		return nil, programme.Programme{Name: "Upward"}, readerLanguage(r), nil
 	}
 	if err != nil {
 		return nil, prog, "", err

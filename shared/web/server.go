@@ -91,6 +91,9 @@ type Deps struct {
 	// runs (in-process or in the match function).
 	Matches   Matches
 	Proposals ProposalStarter
+	// Replies releases quarantined replies (optional: without it the
+	// attention list offers only to add the sender's address).
+	Replies ReplyReleaser
 }
 
 // Server is the coordinator site.

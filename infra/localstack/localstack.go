@@ -86,12 +86,20 @@ func nodeScript(pkgPath string) (string, error) {
 // StartDynamoDB starts dynalite. Tables become ACTIVE at once
 // (--createTableMs 0) so tests need not wait.
 func StartDynamoDB(ctx context.Context, o Options) (*Service, error) {
-	script, err := nodeScript("dynalite/cli.js")
+	cli, err := nodeScript("dynalite/cli.js")
 	if err != nil {
 		return nil, err
 	}
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	// Through a launcher that keeps dynalite alive when a client aborts a
+	// request (see node/dynalite.js).
+	launcher := filepath.Join(root, "infra", "localstack", "node", "dynalite.js")
+	modules := filepath.Dir(filepath.Dir(cli))
 	return start(ctx, "dynalite", o, func(port int) []string {
-		args := []string{script, "--host", "127.0.0.1", "--port", strconv.Itoa(port),
+		args := []string{launcher, modules, "--host", "127.0.0.1", "--port", strconv.Itoa(port),
 			"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"}
 		if o.DataDir != "" {
 			args = append(args, "--path", o.DataDir)

@@ -30,8 +30,8 @@ func TestSeededProgrammeAttentionList(t *testing.T) {
 		{Kind: ConcernFlagged, PairID: "p4", Status: "One of the pair stopped all programme email; the other needs a new pair.", Since: day(2, 5, 10)},
 		{Kind: ConcernAddress, ParticipantID: "j2", Status: "No email is sent to this person: Email address bounced (5.1.1).", Since: day(2, 20, 8), Urgent: true},
 		{Kind: ConcernAddress, ParticipantID: "s5", Status: "No email is sent to this address: complaint.", Since: day(2, 25, 8), Urgent: true},
-		{Kind: ConcernQuarantine, Status: "Quarantined: the sender is not the participant the reply address belongs to", Since: day(2, 26, 8), Urgent: true},
-		{Kind: ConcernQuarantine, ParticipantID: "j1", Status: "Quarantined: unreadable message: too large", Since: day(2, 27, 8), Urgent: true},
+		{Kind: ConcernQuarantine, Status: "Quarantined: the sender is not the participant the reply address belongs to", Since: day(2, 26, 8), Urgent: true, Quarantined: &ex.Quarantined[0]},
+		{Kind: ConcernQuarantine, ParticipantID: "j1", Status: "Quarantined: unreadable message: too large", Since: day(2, 27, 8), Urgent: true, Quarantined: &ex.Quarantined[1]},
 	}
 	if diff := cmp.Diff(want, Concerns(in, ex)); diff != "" {
 		t.Errorf("attention list (-want +got):\n%s", diff)

@@ -251,9 +251,9 @@ func TestSuspiciousMessagesAreQuarantinedNotRecorded(t *testing.T) {
 		{"spam", good, inbound.Verdicts{Spam: "FAIL", Virus: "PASS"}, inbound.Quarantined, "spam"},
 		{"dmarc", good, with(pass, func(v *inbound.Verdicts) { v.DMARC = "FAIL" }), inbound.Quarantined, "DMARC"},
 		{"forged token", forged, pass, inbound.Quarantined, "no valid reply token"},
-		{"wrong sender", wrongSender, pass, inbound.Quarantined, "sender is not the participant"},
+		{"wrong sender", wrongSender, pass, inbound.Quarantined, "sender unknown"},
 		{"garbage", []byte("not an email at all"), pass, inbound.Quarantined, "unreadable"},
-		{"encoded word posing as the participant", encodedSpoof, pass, inbound.Quarantined, "sender is not the participant"},
+		{"encoded word posing as the participant", encodedSpoof, pass, inbound.Quarantined, "sender unknown"},
 		{"two From addresses", twoFrom, pass, inbound.Quarantined, "From header names 2 addresses"},
 		{"Sender disagrees with From", otherSender, pass, inbound.Quarantined, "Sender header"},
 	}

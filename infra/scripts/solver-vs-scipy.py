@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""Times Upward's assignment solver against SciPy's linear_sum_assignment.
+
+Both solve the same matrices in one run, interleaved (the order alternates
+from one repetition to the next), so that load from other processes falls
+on both alike; the figures are medians over the repetitions. Each matrix is
+solved once by each before timing starts, and the totals must agree: with no
+forbidden cells "most pairs, then the highest total" is SciPy's maximize.
+
+This is a benchmark helper, not a test dependency. It needs Debian's
+python3-scipy (apt-get install -y python3-scipy), hence /usr/bin/python3.
+
+    infra/scripts/solver-vs-scipy.py [--reps 7] [--only NAME ...]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def cases(rng):
+    """The shapes and score kinds of issue 17. Integer scores 0–10 and
+    one-decimal scores 0.0–10.0 stand for real matching scores, which are
+    coarse and so full of ties; uniform random scores have almost none."""
+    yield "2000x2000 random", lambda: rng.integers(0, 1_000_000, (2000, 2000)) / 1e6
+    yield "2000x2000 integer", lambda: rng.integers(0, 11, (2000, 2000)).astype(np.float64)
+    yield "2000x2000 one-decimal", lambda: rng.integers(0, 101, (2000, 2000)) / 10
+    yield "5000x5000 integer", lambda: rng.integers(0, 11, (5000, 5000)).astype(np.float64)
+    yield "5000x5000 one-decimal", lambda: rng.integers(0, 101, (5000, 5000)) / 10
+    yield "3000x1000 integer", lambda: rng.integers(0, 11, (3000, 1000)).astype(np.float64)
+    yield "1000x3000 integer", lambda: rng.integers(0, 11, (1000, 3000)).astype(np.float64)
+    yield "3000x1000 random", lambda: rng.integers(0, 1_000_000, (3000, 1000)) / 1e6
+
+
+class GoSolver:
+    def __init__(self, workdir):
+        binary = os.path.join(workdir, "solver-vs-scipy")
+        subprocess.run(["go", "build", "-o", binary, "./infra/scripts/solver-vs-scipy"], cwd=ROOT, check=True)
+        self.proc = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def ask(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline()
+        if not answer:
+            sys.exit("the Go helper stopped")
+        return answer.split()
+
+    def load(self, name, path, a):
+        self.ask(f"load {name} {a.shape[0]} {a.shape[1]} {path}")
+
+    def solve(self, name):
+        seconds, pairs, total = self.ask(f"solve {name}")
+        return float(seconds), int(pairs), float(total)
+
+
+def scipy_solve(a):
+    start = time.perf_counter()
+    rows, cols = linear_sum_assignment(a, maximize=True)
+    elapsed = time.perf_counter() - start
+    return elapsed, len(rows), float(a[rows, cols].sum())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reps", type=int, default=7, help="timed repetitions of each matrix (default 7)")
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--only", nargs="*", help="matrix names to run, e.g. '5000x5000 integer'")
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(args.seed)
+    with tempfile.TemporaryDirectory(prefix="solver-vs-scipy-") as workdir:
+        go = GoSolver(workdir)
+        matrices = {}
+        for k, (name, make) in enumerate(cases(rng)):
+            a = make()  # drawn even when skipped, so each matrix is the same whatever --only says
+            if args.only and name not in args.only:
+                continue
+            a = np.ascontiguousarray(a, dtype="<f8")
+            path = os.path.join(workdir, f"m{k}.bin")
+            a.tofile(path)
+            key = f"m{k}"
+            go.load(key, path, a)
+            os.remove(path)
+            _, sp_pairs, sp_total = scipy_solve(a)
+            _, go_pairs, go_total = go.solve(key)
+            if sp_pairs != go_pairs or abs(sp_total - go_total) > 1e-6 * max(1.0, abs(sp_total)):
+                sys.exit(f"{name}: Go {go_pairs} pairs total {go_total}, SciPy {sp_pairs} pairs total {sp_total}")
+            matrices[name] = (key, a)
+
+        times = {name: ([], []) for name in matrices}  # Go, SciPy
+        for rep in range(args.reps):
+            for name, (key, a) in matrices.items():
+                go_t, sp_t = times[name]
+                if rep % 2 == 0:
+                    go_t.append(go.solve(key)[0])
+                    sp_t.append(scipy_solve(a)[0])
+                else:
+                    sp_t.append(scipy_solve(a)[0])
+                    go_t.append(go.solve(key)[0])
+        go.proc.stdin.close()
+        go.proc.wait()
+
+    print(f"{args.reps} repetitions, interleaved; medians; ratio = Go time / SciPy time (median of per-repetition ratios)")
+    print(f"{'matrix':<24} {'Go':>9} {'SciPy':>9} {'ratio':>6}  {'ratio range':>11}")
+    for name, (go_t, sp_t) in times.items():
+        ratios = [g / s for g, s in zip(go_t, sp_t)]
+        print(f"{name:<24} {statistics.median(go_t) * 1e3:7.1f}ms {statistics.median(sp_t) * 1e3:7.1f}ms "
+              f"{statistics.median(ratios):6.2f}  {min(ratios):5.2f}–{max(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -59,42 +59,70 @@ func solveLAP(ctx context.Context, n, m int, score []float64, opt lapOptions, pr
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	x := make([]int, n) // column of each row, -1 while free
-	y := make([]int, m) // row of each column, -1 while free
-	V := make([]float64, m)
+	x, y, V := newLAP(n, m)
+	if n == 0 {
+		return x, nil
+	}
+	var floor []float64
+	if n == m && opt.reduceColumns {
+		if err := reduceColumns(n, score, x, y, V); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if floor, err = rowFloors(n, m, score); err != nil {
+			return nil, err
+		}
+	}
+	if err := finishLAP(ctx, n, m, score, x, y, V, floor, opt, progress); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// newLAP returns the empty assignment of an n×m problem (x: each row's
+// column, y: each column's row, -1 while free) and zero prices.
+func newLAP(n, m int) (x, y []int, V []float64) {
+	x = make([]int, n)
+	y = make([]int, m)
 	for i := range x {
 		x[i] = -1
 	}
 	for j := range y {
 		y[j] = -1
 	}
-	if n == 0 {
-		return x, nil
-	}
-	// floor is a reduced cost V[j] - score[i][j] that no cell goes below
-	// while prices only rise: 0 once every column's price is its best
-	// score, or the lowest price (0) less the best score anywhere. A free
-	// column at the floor is a best column of that row for certain, so the
-	// auction can take it without reading the rest of the row.
-	var floor float64
-	if n == m && opt.reduceColumns {
-		if err := reduceColumns(n, score, x, y, V); err != nil {
-			return nil, err
-		}
-	} else {
+	return x, y, make([]float64, m)
+}
+
+// rowFloors returns, for each row, the least reduced cost V[j] - score[i][j]
+// it can have while every price is at least zero: minus its best score. A
+// free column (price still zero) at that floor is a best column of the row
+// for certain, which lets the auction stop reading the row there.
+func rowFloors(n, m int, score []float64) ([]float64, error) {
+	floor := make([]float64, n)
+	for i := range floor {
 		best := -inf
-		for _, s := range score {
+		for _, s := range score[i*m : i*m+m] {
 			if s > best { // not the builtin max, whose care for NaN and -0 costs a third of the time
 				best = s
 			}
 		}
 		if best == -inf {
-			return nil, errNoAssignment
+			return nil, errNoAssignment // a row with no allowed cell
 		}
-		floor = -best
+		floor[i] = -best
 	}
+	return floor, nil
+}
+
+// finishLAP takes an initialised problem (the invariant above holds: every
+// assigned row is on a cheapest column) through the auction and the
+// augmentation. floor[i] is a reduced cost row i cannot go below; nil
+// means zero for every row, which holds once column reduction has made
+// every price at least its column's best score.
+func finishLAP(ctx context.Context, n, m int, score []float64, x, y []int, V, floor []float64, opt lapOptions, progress func(done, total int)) error {
 	if err := reduceRows(n, m, score, x, y, V, floor, opt.rowPasses, opt.rebidsPerRow*n); err != nil {
-		return nil, err
+		return err
 	}
 	var free []int
 	for i, j := range x {
@@ -102,10 +130,7 @@ func solveLAP(ctx context.Context, n, m int, score []float64, opt lapOptions, pr
 			free = append(free, i)
 		}
 	}
-	if err := augment(ctx, n, m, score, free, x, y, V, progress); err != nil {
-		return nil, err
-	}
-	return x, nil
+	return augment(ctx, n, m, score, free, x, y, V, progress)
 }
 
 // reduceColumns is LAPJV's column reduction and reduction transfer for a
@@ -180,7 +205,7 @@ func reduceColumns(n int, score []float64, x, y []int, V []float64) error {
 // whose search finds a free column through the tied ones directly. On a
 // tie-heavy matrix this makes the auction a greedy matching on the best
 // cells, which settles nearly every row in one read of it.
-func reduceRows(n, m int, score []float64, x, y []int, V []float64, floor float64, passes, budget int) error {
+func reduceRows(n, m int, score []float64, x, y []int, V, floors []float64, passes, budget int) error {
 	free := make([]int, 0, n)
 	for i, j := range x {
 		if j < 0 {
@@ -197,6 +222,10 @@ func reduceRows(n, m int, score []float64, x, y []int, V []float64, floor float6
 			i := free[k]
 			k++
 			row := score[i*m : i*m+m]
+			floor := 0.0
+			if floors != nil {
+				floor = floors[i]
+			}
 			b := rowBest{u1: inf, u2: inf, j1: -1, jf: -1}
 			if !b.scan(row, V, y, start, m, floor) {
 				b.scan(row, V, y, 0, start, floor)

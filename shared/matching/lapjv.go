@@ -305,8 +305,11 @@ type rowBest struct {
 	j1, jf int
 }
 
-// scan reads columns [lo, hi) of a row. It reports true when it met a free
-// column at the floor, which no column can beat, and stopped there.
+// scan reads columns [lo, hi) of a row. It reports true when it stopped
+// early: at two columns at the floor, one of them free. (One column at the
+// floor is not enough: if it is the only one, the auction raises its price
+// to the row's second best, which needs the whole row, and skipping that
+// rise cost 13 % more searching on random matrices.)
 func (b *rowBest) scan(row, V []float64, y []int, lo, hi int, floor float64) bool {
 	u1, u2, j1, jf := b.u1, b.u2, b.j1, b.jf
 	row, V = row[:hi], V[:hi]
@@ -320,16 +323,16 @@ func (b *rowBest) scan(row, V []float64, y []int, lo, hi int, floor float64) boo
 				u1, j1, jf = h, j, -1
 				if y[j] < 0 {
 					jf = j
-					if h <= floor {
-						u2, stop = h, true
-					}
 				}
 			case h == u1:
+				// A second column at the floor: no column can be better,
+				// nor raise the price (u2 = u1), so once one of them is
+				// free the rest of the row cannot change the outcome.
 				u2 = h
 				if jf < 0 && y[j] < 0 {
 					jf = j
-					stop = h <= floor
 				}
+				stop = jf >= 0 && h <= floor
 			default:
 				u2 = h
 			}

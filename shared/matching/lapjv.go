@@ -42,16 +42,20 @@ var defaultLAP = lapOptions{reduceColumns: true, rowPasses: 2, rebidsPerRow: 1}
 //     hands its slack to that column's price);
 //   - rectangular problems start from zero prices instead, because a column
 //     left unassigned must end with the lowest V (zero) for the solution to
-//     be optimal, and column reduction would break that;
+//     be optimal, and column reduction would break that (parts with more
+//     rows than columns are turned round first: see tall.go);
 //   - then two passes of augmenting row reduction: an auction in which a
 //     free row takes its best column and raises that column's price by the
-//     gap to its second best, displacing the previous owner.
+//     gap to its second best, displacing the previous owner. Rows whose
+//     best columns tie, the usual case with coarse scores, take a free one
+//     or get their shortest path search at once (see reduceRows).
 //
 // Every step keeps the invariant the augmentation relies on: V only rises,
 // and each assigned row's column is a cheapest (best-scoring net of price)
 // column of that row, so u[i] = V[x[i]] - score[i][x[i]] is a feasible
 // dual. Plain Dijkstra per row is what SciPy does; the initialisation is why
-// this is faster on dense random matrices.
+// this is faster on dense random matrices, and the tie rules why it is
+// faster still on coarse ones.
 func solveLAP(ctx context.Context, n, m int, score []float64, opt lapOptions, progress func(done, total int)) ([]int, error) {
 	if n > m || len(score) != n*m {
 		return nil, fmt.Errorf("matching: internal error: LAP of %d×%d with %d cells", n, m, len(score))

@@ -39,6 +39,21 @@ def cases(rng):
     yield "3000x1000 integer", lambda: rng.integers(0, 11, (3000, 1000)).astype(np.float64)
     yield "1000x3000 integer", lambda: rng.integers(0, 11, (1000, 3000)).astype(np.float64)
     yield "3000x1000 random", lambda: rng.integers(0, 1_000_000, (3000, 1000)) / 1e6
+    yield "2000x2000 weighted", lambda: weighted(rng, 2000, 2000)
+
+
+def weighted(rng, rows, cols):
+    """Scores as Upward's scorer makes them: a weighted count of attributes
+    (topic, department, division, location, ...) that two people share. Rows
+    with similar attributes want the same columns, so the best cells cluster,
+    which is harder than ties spread at random."""
+    weights = [3, 1, 1, 0.5, 1, 1]
+    kinds = [8, 10, 5, 8, 2, 2]
+    score = np.zeros((rows, cols))
+    for w, k in zip(weights, kinds):
+        a, b = rng.integers(0, k, rows), rng.integers(0, k, cols)
+        score += w * (a[:, None] == b[None, :])
+    return score
 
 
 class GoSolver:

@@ -126,7 +126,7 @@ func rowFloors(n, m int, score []float64) ([]float64, error) {
 // every price at least its column's best score.
 func finishLAP(ctx context.Context, n, m int, score []float64, x, y []int, V, floor []float64, opt lapOptions, progress func(done, total int)) error {
 	sp := newPaths(m, score, x, y, V)
-	if err := reduceRows(ctx, n, m, score, x, y, V, floor, opt.rowPasses, opt.rebidsPerRow*n, sp, progress); err != nil {
+	if err := reduceRows(ctx, sp, n, floor, opt.rowPasses, opt.rebidsPerRow*n, progress); err != nil {
 		return err
 	}
 	var free []int
@@ -206,11 +206,15 @@ func reduceColumns(n int, score []float64, x, y []int, V []float64) error {
 // and no price can rise between them: the textbook auction then swaps an
 // owner out for nothing, and the swapped-out row does the same to another,
 // round and round. Here a row whose best columns tie takes one of them
-// that is still free; if all are taken it stays free for the augmentation,
-// whose search finds a free column through the tied ones directly. On a
-// tie-heavy matrix this makes the auction a greedy matching on the best
-// cells, which settles nearly every row in one read of it.
-func reduceRows(ctx context.Context, n, m int, score []float64, x, y []int, V, floors []float64, passes, budget int, sp *paths, progress func(done, total int)) error {
+// that is still free, and if all are taken, gets its shortest augmenting
+// path search straight away. On a tie-heavy matrix this makes the auction
+// a greedy matching on the best cells, which settles nearly every row in a
+// short read of it (see floors and rowBest.scan).
+//
+// floors[i] is a reduced cost row i cannot go below (nil: zero for every
+// row); ctx and progress are for the searches.
+func reduceRows(ctx context.Context, sp *paths, n int, floors []float64, passes, budget int, progress func(done, total int)) error {
+	m, score, x, y, V := sp.m, sp.score, sp.x, sp.y, sp.V
 	free := make([]int, 0, n)
 	for i, j := range x {
 		if j < 0 {
@@ -329,9 +333,10 @@ func (b *rowBest) scan(row, V []float64, y []int, lo, hi int, floor float64) boo
 					jf = j
 				}
 			case h == u1:
-				// A second column at the floor: no column can be better,
-				// nor raise the price (u2 = u1), so once one of them is
-				// free the rest of the row cannot change the outcome.
+				// A tie at the least so far (u2 = u1). At the floor no
+				// column can be better, nor make a price rise possible, so
+				// once one of the tied columns is free the rest of the row
+				// cannot change the outcome.
 				u2 = h
 				if jf < 0 && y[j] < 0 {
 					jf = j

@@ -143,7 +143,7 @@ func solveScores(ctx context.Context, n, m int, score []float64, opt lapOptions,
 		var x []int
 		var err error
 		if p.transposed {
-			x, err = solveTransposed(ctx, n, m, score, p, opt, report)
+			x, err = solveTransposed(ctx, m, score, p, opt, report)
 		} else {
 			sub := extract(n, m, score, p)
 			x, err = solveLAP(ctx, len(p.rows), len(p.cols), sub, opt, report)

@@ -11,7 +11,7 @@ import "context"
 // first assignment comes from the matrix as it is, read row by row, and
 // the copy is made only if that leaves a column without its row.
 
-// solveTransposed solves part p of the n×m score matrix, whose LAP rows are
+// solveTransposed solves part p of the score matrix (m columns), whose LAP rows are
 // the matrix's columns p.rows and whose LAP columns are its rows p.cols. It
 // returns the LAP column (index into p.cols) of each LAP row.
 //
@@ -33,7 +33,7 @@ import "context"
 //
 // Whatever is left runs through the auction and the augmentation on the
 // transposed copy, with floors from the best scores.
-func solveTransposed(ctx context.Context, n, m int, score []float64, p part, opt lapOptions, progress func(done, total int)) ([]int, error) {
+func solveTransposed(ctx context.Context, m int, score []float64, p part, opt lapOptions, progress func(done, total int)) ([]int, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -260,7 +260,7 @@ func TestSolveTransposedGreedy(t *testing.T) {
 	}
 	p := part{rows: seq(10), cols: seq(40), transposed: true}
 	var calls [][2]int
-	x, err := solveTransposed(context.Background(), 40, 10, m.Score, p, defaultLAP, func(done, total int) {
+	x, err := solveTransposed(context.Background(), 10, m.Score, p, defaultLAP, func(done, total int) {
 		calls = append(calls, [2]int{done, total})
 	})
 	if err != nil {

@@ -11,9 +11,9 @@ import "context"
 // first assignment comes from the matrix as it is, read row by row, and
 // the copy is made only if that leaves a column without its row.
 
-// solveTransposed solves part p of the score matrix (m columns), whose LAP rows are
-// the matrix's columns p.rows and whose LAP columns are its rows p.cols. It
-// returns the LAP column (index into p.cols) of each LAP row.
+// solveTransposed solves part p of the score matrix (m columns), whose LAP
+// rows are the matrix's columns p.rows and whose LAP columns are its rows
+// p.cols. It returns the LAP column (index into p.cols) of each LAP row.
 //
 // With every price zero, the cheapest cells of LAP row r (column j of the
 // matrix) are those holding column j's best score, best[r]. Assigning r to

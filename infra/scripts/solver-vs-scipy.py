@@ -21,8 +21,11 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
+try:
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+except ImportError:
+    sys.exit("solver-vs-scipy needs SciPy: apt-get install -y python3-scipy (and run it with /usr/bin/python3)")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

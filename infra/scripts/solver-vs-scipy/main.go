@@ -8,7 +8,10 @@
 // one line:
 //
 //	load NAME ROWS COLS FILE   (FILE: ROWS×COLS little-endian float64, row-major) → ok
-//	solve NAME                 → SECONDS PAIRS TOTAL
+//	solve NAME                 → SECONDS CPU-SECONDS PAIRS TOTAL
+//
+// CPU-SECONDS is the process's CPU time during the solve (user and system,
+// every thread, so the garbage collector's share counts too).
 package main
 
 import (
@@ -21,6 +24,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/matching"
@@ -53,13 +57,21 @@ func serve(in *bufio.Scanner, out *bufio.Writer) error {
 			// Collect the last solve's garbage outside the timing, as
 			// SciPy's arrays are freed when their last reference goes.
 			runtime.GC()
+			cpu0, err := cpuTime()
+			if err != nil {
+				return err
+			}
 			start := time.Now()
 			a, err := matching.Solve(context.Background(), m)
 			elapsed := time.Since(start)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "%.6f %d %.6f\n", elapsed.Seconds(), len(a.Pairs), a.Total)
+			cpu1, err := cpuTime()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%.6f %.6f %d %.6f\n", elapsed.Seconds(), (cpu1 - cpu0).Seconds(), len(a.Pairs), a.Total)
 		default:
 			return fmt.Errorf("unknown command %q", in.Text())
 		}
@@ -68,6 +80,15 @@ func serve(in *bufio.Scanner, out *bufio.Writer) error {
 		}
 	}
 	return in.Err()
+}
+
+// cpuTime is the CPU time this process has used so far.
+func cpuTime() (time.Duration, error) {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0, err
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano()), nil
 }
 
 func load(rows, cols, file string) (matching.Matrix, error) {

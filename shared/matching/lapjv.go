@@ -259,22 +259,13 @@ func reduceRows(ctx context.Context, sp *paths, n int, floors []float64, passes,
 					continue
 				}
 				// Every best column is taken, and displacing an owner
-				// would raise no price. From zero prices (floors given),
-				// search for the row's augmenting path now rather than
-				// after the auction: the search raises the prices of the
-				// contested columns, which steers the rows still to come
-				// to other columns while they have a choice. Left to the
-				// end, such rows meet every contested column taken by a
-				// row that could have gone elsewhere, and each search walks
-				// the whole contested cluster (on a real programme's
-				// matrix, 40 % more rows scanned). After column reduction
-				// the prices already tell the best cells apart, and
-				// leaving these rows to the end scanned 10–40 % fewer.
-				if floors == nil {
-					free[next] = i
-					next++
-					continue
-				}
+				// would raise no price. Search for the row's augmenting
+				// path now rather than after the auction: the search
+				// raises the prices of the contested columns, which steers
+				// the rows still to come to other columns while they have
+				// a choice. Left to the end, such rows meet every contested
+				// column taken by a row that could have gone elsewhere, and
+				// each search walks the whole contested cluster.
 				if searches%64 == 0 {
 					if err := ctx.Err(); err != nil {
 						return err

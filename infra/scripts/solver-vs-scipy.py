@@ -11,14 +11,19 @@ Two times are taken of each solve: wall-clock time, and the process's CPU
 time, which other processes on a busy machine disturb much less (both
 solvers use one thread; Go's CPU time includes its garbage collector).
 
+With --baseline DIR (another checkout of Upward, e.g. made with
+`git worktree add /tmp/upward-main main`), that checkout's solver is timed in
+the same run too, for a before/after comparison under the same load.
+
 This is a benchmark helper, not a test dependency. It needs Debian's
 python3-scipy (apt-get install -y python3-scipy), hence /usr/bin/python3.
 
-    infra/scripts/solver-vs-scipy.py [--reps 7] [--only NAME ...]
+    infra/scripts/solver-vs-scipy.py [--reps 7] [--only NAME ...] [--baseline DIR]
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,9 +69,20 @@ def weighted(rng, rows, cols):
 
 
 class GoSolver:
-    def __init__(self, workdir):
-        binary = os.path.join(workdir, "solver-vs-scipy")
-        subprocess.run(["go", "build", "-o", binary, "./infra/scripts/solver-vs-scipy"], cwd=ROOT, check=True)
+    def __init__(self, workdir, root=ROOT):
+        binary = os.path.join(workdir, "solver-vs-scipy-" + str(abs(hash(root))))
+        helper = os.path.join(ROOT, "infra", "scripts", "solver-vs-scipy")
+        if root == ROOT:
+            subprocess.run(["go", "build", "-o", binary, helper], cwd=root, check=True)
+        else:
+            # Build this helper against the other checkout's solver: a copy
+            # of it inside that module, removed once built.
+            copy = os.path.join(root, "solver-vs-scipy-helper-tmp")
+            shutil.copytree(helper, copy)
+            try:
+                subprocess.run(["go", "build", "-o", binary, "./solver-vs-scipy-helper-tmp"], cwd=root, check=True)
+            finally:
+                shutil.rmtree(copy)
         self.proc = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def ask(self, line):
@@ -97,11 +113,14 @@ def main():
     parser.add_argument("--reps", type=int, default=7, help="timed repetitions of each matrix (default 7)")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--only", nargs="*", help="matrix names to run, e.g. '5000x5000 integer'")
+    parser.add_argument("--baseline", help="another checkout of Upward whose solver is timed too")
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
     with tempfile.TemporaryDirectory(prefix="solver-vs-scipy-") as workdir:
-        go = GoSolver(workdir)
+        solvers = {"Go": GoSolver(workdir)}
+        if args.baseline:
+            solvers["baseline"] = GoSolver(workdir, os.path.abspath(args.baseline))
         matrices = {}
         for k, (name, make) in enumerate(cases(rng)):
             a = make()  # drawn even when skipped, so each matrix is the same whatever --only says
@@ -111,39 +130,43 @@ def main():
             path = os.path.join(workdir, f"m{k}.bin")
             a.tofile(path)
             key = f"m{k}"
-            go.load(key, path, a)
+            for go in solvers.values():
+                go.load(key, path, a)
             os.remove(path)
             _, sp_pairs, sp_total = scipy_solve(a)
-            _, go_pairs, go_total = go.solve(key)
-            if sp_pairs != go_pairs or abs(sp_total - go_total) > 1e-6 * max(1.0, abs(sp_total)):
-                sys.exit(f"{name}: Go {go_pairs} pairs total {go_total}, SciPy {sp_pairs} pairs total {sp_total}")
+            for who, go in solvers.items():
+                _, go_pairs, go_total = go.solve(key)
+                if sp_pairs != go_pairs or abs(sp_total - go_total) > 1e-6 * max(1.0, abs(sp_total)):
+                    sys.exit(f"{name}: {who} {go_pairs} pairs total {go_total}, SciPy {sp_pairs} pairs total {sp_total}")
             matrices[name] = (key, a)
 
-        times = {name: ([], []) for name in matrices}  # Go, SciPy
+        # times[name][who]: (wall, CPU) per repetition; the order of the
+        # solvers rotates from one repetition to the next.
+        times = {name: {who: [] for who in ["SciPy", *solvers]} for name in matrices}
         for rep in range(args.reps):
             for name, (key, a) in matrices.items():
-                go_t, sp_t = times[name]
-                if rep % 2 == 0:
-                    go_t.append(go.solve(key)[0])
-                    sp_t.append(scipy_solve(a)[0])
-                else:
-                    sp_t.append(scipy_solve(a)[0])
-                    go_t.append(go.solve(key)[0])
-        go.proc.stdin.close()
-        go.proc.wait()
+                runs = [("SciPy", lambda: scipy_solve(a)[0])]
+                runs += [(who, lambda go=go: go.solve(key)[0]) for who, go in solvers.items()]
+                runs = runs[rep % len(runs):] + runs[:rep % len(runs)]
+                for who, run in runs:
+                    times[name][who].append(run())
+        for go in solvers.values():
+            go.proc.stdin.close()
+            go.proc.wait()
 
     print(f"{args.reps} repetitions, interleaved; medians; ratio = Go time / SciPy time "
           "(median of the repetitions' ratios, and their range)")
     print(f"{'':<24} {'wall-clock time':^38}   {'CPU time':^38}")
     print(f"{'matrix':<24}" + f" {'Go':>9} {'SciPy':>9} {'ratio':>5} {'range':>11}  " * 2)
-    for name, (go_t, sp_t) in times.items():
-        line = f"{name:<24}"
-        for k in (0, 1):  # wall, CPU
-            g, s = [t[k] for t in go_t], [t[k] for t in sp_t]
-            ratios = [a / b for a, b in zip(g, s)]
-            line += (f" {statistics.median(g) * 1e3:7.1f}ms {statistics.median(s) * 1e3:7.1f}ms "
-                     f"{statistics.median(ratios):5.2f} {min(ratios):5.2f}–{max(ratios):<5.2f}  ")
-        print(line.rstrip())
+    for name, t in times.items():
+        for who in solvers:
+            line = f"{name:<24}" if who == "Go" else f"{'  ' + who:<24}"
+            for k in (0, 1):  # wall, CPU
+                g, s = [x[k] for x in t[who]], [x[k] for x in t["SciPy"]]
+                ratios = [a / b for a, b in zip(g, s)]
+                line += (f" {statistics.median(g) * 1e3:7.1f}ms {statistics.median(s) * 1e3:7.1f}ms "
+                         f"{statistics.median(ratios):5.2f} {min(ratios):5.2f}–{max(ratios):<5.2f}  ")
+            print(line.rstrip())
 
 
 if __name__ == "__main__":

@@ -23,23 +23,49 @@ func benchMatrix(rows, cols int, seed uint64) Matrix {
 	return m
 }
 
+// coarseMatrix has scores with few distinct values, as real ones are:
+// integers 0–10 (steps 1) or one-decimal scores 0.0–10.0 (steps 10), so
+// every row has many columns at its best score.
+func coarseMatrix(rows, cols int, seed uint64, steps int) Matrix {
+	r := rand.New(rand.NewPCG(seed, uint64(rows)<<32|uint64(cols)))
+	m := NewMatrix(rows, cols)
+	for k := range m.Score {
+		m.Score[k] = float64(r.IntN(10*steps+1)) / float64(steps)
+	}
+	return m
+}
+
 var benchSizes = []struct{ rows, cols int }{
 	{1000, 1000}, {2000, 2000}, {5000, 5000}, {1000, 3000}, {3000, 1000},
 }
 
+// BenchmarkSolve times the solver on uniform random scores (almost no
+// ties) and on coarse ones (integer and one-decimal: ties everywhere), in
+// the shapes of infra/scripts/solver-vs-scipy.py, which times SciPy on
+// the same kinds of matrices beside it.
 func BenchmarkSolve(b *testing.B) {
-	for _, s := range benchSizes {
-		m := benchMatrix(s.rows, s.cols, 1)
-		b.Run(fmt.Sprintf("%dx%d", s.rows, s.cols), func(b *testing.B) {
-			if s.rows*s.cols > 4_000_000 && testing.Short() {
-				b.Skip("large matrix skipped in -short mode")
-			}
-			for b.Loop() {
-				if _, err := Solve(context.Background(), m); err != nil {
-					b.Fatal(err)
+	kinds := []struct {
+		name string
+		make func(rows, cols int) Matrix
+	}{
+		{"uniform", func(rows, cols int) Matrix { return benchMatrix(rows, cols, 1) }},
+		{"integer", func(rows, cols int) Matrix { return coarseMatrix(rows, cols, 1, 1) }},
+		{"one-decimal", func(rows, cols int) Matrix { return coarseMatrix(rows, cols, 1, 10) }},
+	}
+	for _, k := range kinds {
+		for _, s := range benchSizes {
+			b.Run(fmt.Sprintf("%s/%dx%d", k.name, s.rows, s.cols), func(b *testing.B) {
+				if s.rows*s.cols > 4_000_000 && testing.Short() {
+					b.Skip("large matrix skipped in -short mode")
 				}
-			}
-		})
+				m := k.make(s.rows, s.cols)
+				for b.Loop() {
+					if _, err := Solve(context.Background(), m); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -22,7 +22,13 @@
 //     contiguous rows beats any graph representation, and over SciPy's
 //     plain shortest augmenting path because the initialisation settles
 //     most rows cheaply: on uniform random matrices it is two to three
-//     times faster.
+//     times faster. Real scores are coarse, so a row has many columns at
+//     its best score; the initialisation then matches rows to free best
+//     columns, reading a row only until it finds one, and searches at once
+//     for a row whose best columns are all taken. A part with more rows
+//     than columns (more seniors than juniors) is solved turned round, and
+//     its first assignment is read from the matrix as it is, which often
+//     settles it without the transposed copy (tall.go).
 //   - capacities (a junior who may mentor k seniors) are copies of the
 //     junior's column, which keeps the problem a plain assignment.
 //

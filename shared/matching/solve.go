@@ -132,7 +132,6 @@ func solveScores(ctx context.Context, n, m int, score []float64, opt lapOptions,
 	}
 	done := 0
 	for _, p := range parts {
-		sub, a, b := extract(n, m, score, p)
 		var report func(int, int)
 		if progress != nil {
 			base := done
@@ -141,7 +140,14 @@ func solveScores(ctx context.Context, n, m int, score []float64, opt lapOptions,
 			rows := len(p.rows)
 			report = func(d, free int) { progress(base+rows-free+d, total) }
 		}
-		x, err := solveLAP(ctx, a, b, sub, opt, report)
+		var x []int
+		var err error
+		if p.transposed {
+			x, err = solveTransposed(ctx, m, score, p, opt, report)
+		} else {
+			sub := extract(n, m, score, p)
+			x, err = solveLAP(ctx, len(p.rows), len(p.cols), sub, opt, report)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -159,32 +165,14 @@ func solveScores(ctx context.Context, n, m int, score []float64, opt lapOptions,
 
 // extract copies a part's cells into a dense matrix of its own (rows of the
 // part by its columns), or returns score itself when the part is the whole
-// matrix the right way round, which is the common case and saves a copy.
-func extract(n, m int, score []float64, p part) ([]float64, int, int) {
+// matrix, which is the common case and saves a copy. Transposed parts are
+// tall.go's.
+func extract(n, m int, score []float64, p part) []float64 {
 	a, b := len(p.rows), len(p.cols)
-	if !p.transposed && a == n && b == m {
-		return score, a, b
+	if a == n && b == m {
+		return score
 	}
 	sub := make([]float64, a*b)
-	if p.transposed {
-		// Source rows are p.cols, source columns p.rows. Copy in tiles so
-		// that neither the reads nor the writes stride across the whole
-		// matrix, which would miss the cache on every cell.
-		const tile = 16
-		for c0 := 0; c0 < b; c0 += tile {
-			c1 := min(c0+tile, b)
-			for r0 := 0; r0 < a; r0 += tile {
-				r1 := min(r0+tile, a)
-				for c := c0; c < c1; c++ {
-					src := score[p.cols[c]*m : (p.cols[c]+1)*m]
-					for r := r0; r < r1; r++ {
-						sub[r*b+c] = src[p.rows[r]]
-					}
-				}
-			}
-		}
-		return sub, a, b
-	}
 	for r, i := range p.rows {
 		src := score[i*m : (i+1)*m]
 		dst := sub[r*b : (r+1)*b]
@@ -192,5 +180,5 @@ func extract(n, m int, score []float64, p part) ([]float64, int, int) {
 			dst[c] = src[j]
 		}
 	}
-	return sub, a, b
+	return sub
 }

@@ -28,6 +28,9 @@ type reply struct {
 	answer replies.Answer
 	text   string
 	jobs   []sendqueue.Job
+	// acted: the reply said something Upward acted on beyond what the
+	// parser names (a goal in the person's own words, a consent).
+	acted bool
 }
 
 func (r *reply) ack(topic sendqueue.AckTopic) {
@@ -46,11 +49,20 @@ func (r *reply) change(p programme.Pair, c lifecycle.Change) (lifecycle.Result, 
 // is idempotent.
 func (r *reply) apply() error {
 	a := r.answer
-	if r.ref.Kind == token.KindWelcome {
-		if err := r.optIn(); err != nil {
-			return err
-		}
-	} else if err := r.checkIn(); err != nil {
+	var err error
+	switch r.ref.Kind {
+	case token.KindWelcome:
+		err = r.optIn()
+	case token.KindGoal:
+		err = r.goalReply()
+	case token.KindRecognition:
+		err = r.recognitionReply()
+	case token.KindStoryConsent:
+		err = r.storyConsentReply()
+	default:
+		err = r.checkIn()
+	}
+	if err != nil {
 		return err
 	}
 	done := map[replies.Command]bool{}
@@ -59,7 +71,6 @@ func (r *reply) apply() error {
 			continue // "PAUSE … PAUSE": once is enough
 		}
 		done[in.Command] = true
-		var err error
 		switch in.Command {
 		case replies.CommandPause:
 			err = r.pause()
@@ -75,6 +86,10 @@ func (r *reply) apply() error {
 			err = r.story(in.Text)
 		case replies.CommandLanguage:
 			err = r.language(in.Text)
+		case replies.CommandGoal:
+			err = r.goal(in.Text)
+		case replies.CommandShare:
+			err = r.share(in.Text)
 		case replies.CommandThanks:
 			// Forwarded by checkIn, from the closing and round-end emails
 			// only; an empty one is answered with how to write it.
@@ -101,7 +116,7 @@ func (r *reply) apply() error {
 // an understood reply clears the mark.
 func (r *reply) unclear() error {
 	a := r.answer
-	if a.Understood() {
+	if a.Understood() || r.acted {
 		if !r.person.UnclearAt.IsZero() {
 			return r.h.store.MarkUnclear(r.ctx, r.prog.ID, r.person.ID, time.Time{})
 		}
@@ -274,12 +289,29 @@ func (r *reply) story(text string) error {
 		r.ack(sendqueue.AckHelp)
 		return nil
 	}
-	if err := r.h.store.PutStory(r.ctx, store.Story{ProgrammeID: r.prog.ID, ParticipantID: r.person.ID, Key: r.key, Text: text, At: r.now, Consent: true}); err != nil {
+	st := store.Story{ProgrammeID: r.prog.ID, ParticipantID: r.person.ID, Key: r.key, Text: text, At: r.now, Consent: true}
+	// A story from a pairing is about the partner too: it is shown only
+	// once they agree, and they are asked with the story quoted.
+	p, _, inPair, err := r.pairOf()
+	if err != nil {
 		return err
+	}
+	if inPair {
+		st.PairID, st.PartnerID = p.ID, p.Other(r.person.ID)
+	}
+	if err := r.h.store.PutStory(r.ctx, st); err != nil {
+		return err
+	}
+	if inPair {
+		r.jobs = append(r.jobs, sendqueue.PairNote{Email: sendqueue.KindStoryConsentAsk, ProgrammeID: r.prog.ID, ParticipantID: st.PartnerID,
+			PairID: p.ID, About: r.person.ID, Ref: r.key})
+		r.ack(sendqueue.AckStoryPending)
+		return nil
 	}
 	r.ack(sendqueue.AckStory)
 	return nil
 }
+
 func (r *reply) optIn() error {
 	a := r.answer
 	switch {
@@ -337,6 +369,9 @@ func (r *reply) checkIn() error {
 		}
 	}
 	if err := r.h.store.RecordContact(r.ctx, r.prog.ID, p.ID, r.ref.Cycle, a.Met != nil && *a.Met, r.now); err != nil {
+		return err
+	}
+	if err := r.appliedAnswer(p); err != nil {
 		return err
 	}
 	// A senior thanks their mentor at the programme's end; at the end of a

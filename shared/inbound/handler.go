@@ -90,6 +90,15 @@ type Store interface {
 	Quarantine(ctx context.Context, q store.Quarantined, keepFor time.Duration) error
 	MarkUnclear(ctx context.Context, programmeID, id string, at time.Time) error
 	MarkReleased(ctx context.Context, id, by string, at time.Time) error
+	SetGoal(ctx context.Context, g store.Goal) (store.Goal, error)
+	GetGoal(ctx context.Context, programmeID, participantID, pairID string) (store.Goal, error)
+	MarkGoalShared(ctx context.Context, programmeID, participantID, pairID string, version int) error
+	SetGoalProgress(ctx context.Context, programmeID, participantID, pairID string, progress int, at time.Time) error
+	PutApplied(ctx context.Context, a store.Applied) error
+	GetApplied(ctx context.Context, programmeID, pairID string) (store.Applied, error)
+	RecordAppliedConsent(ctx context.Context, programmeID, pairID string, step store.AppliedConsent, at time.Time) (store.Applied, error)
+	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
+	PartnerAnswer(ctx context.Context, programmeID, authorID, key string, consent bool, at time.Time) error
 	SetLanguage(ctx context.Context, programmeID, id string, l lang.Tag, now time.Time) error
 	SpendMailBudget(ctx context.Context, programmeID, participantID, kind, replyKey string, limit int, now time.Time) (bool, error)
 	// Pairs change only through their lifecycle.

@@ -35,6 +35,7 @@ type Data interface {
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
 	NoteStore
 	QuarantineStore
+	ImpactStore
 }
 
 // Sender hands a rendered email to the mail service.
@@ -157,6 +158,10 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeThanks(ctx, j)
 	case sendqueue.Note:
 		return d.composeNote(ctx, j)
+	case sendqueue.PairNote:
+		return d.composePairNote(ctx, j)
+	case sendqueue.Recognition:
+		return d.composeRecognition(ctx, j)
 	case sendqueue.SenderNotice:
 		return d.composeSenderNotice(ctx, j)
 	}

@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	"sync"
+	"time"
 	texttemplate "text/template"
 
 	"github.com/upward-mentoring/upward/shared/lang"
@@ -38,7 +39,9 @@ type renderer struct {
 // survey is a check-in.
 var templateKinds = []sendqueue.Kind{sendqueue.KindWelcome, sendqueue.KindPrepare, sendqueue.KindIntro, sendqueue.KindCheckIn, sendqueue.KindNudge,
 	sendqueue.KindClosing, sendqueue.KindAck, sendqueue.KindThanks, sendqueue.KindRoundEnd, sendqueue.KindPairEnded,
-	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice}
+	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice,
+	sendqueue.KindGoalAsk, sendqueue.KindGoalShared, sendqueue.KindAppliedShared, sendqueue.KindRecognitionAsk, sendqueue.KindRecognition,
+	sendqueue.KindStoryConsentAsk, sendqueue.KindJournal}
 
 func newRenderer() (*renderer, error) {
 	words, err := loadWords()
@@ -60,8 +63,15 @@ func newRenderer() (*renderer, error) {
 		}
 		return words.HTML(sp.language(), key, data)
 	}
-	textFuncs := texttemplate.FuncMap{"t": say, "upper": strings.ToUpper, "inc": func(i int) int { return i + 1 }}
-	htmlFuncs := htmltemplate.FuncMap{"t": sayHTML, "inc": func(i int) int { return i + 1 }}
+	day := func(data any, at time.Time) (string, error) {
+		sp, ok := data.(speaker)
+		if !ok {
+			return "", fmt.Errorf("%T does not say its language", data)
+		}
+		return sp.language().LongDate(at), nil
+	}
+	textFuncs := texttemplate.FuncMap{"t": say, "upper": strings.ToUpper, "inc": func(i int) int { return i + 1 }, "day": day}
+	htmlFuncs := htmltemplate.FuncMap{"t": sayHTML, "inc": func(i int) int { return i + 1 }, "day": day}
 	for _, k := range templateKinds {
 		t, err := texttemplate.New(string(k)).Funcs(textFuncs).Option("missingkey=error").ParseFS(templateFiles, "templates/common.txt", "templates/"+string(k)+".txt")
 		if err != nil {

@@ -69,6 +69,9 @@ var commandWords = map[string]Command{
 	"cambiare": CommandRematch, "trocar": CommandRematch, "wisselen": CommandRematch,
 	"language": CommandLanguage, "sprache": CommandLanguage, "langue": CommandLanguage, "idioma": CommandLanguage,
 	"lingua": CommandLanguage, "taal": CommandLanguage,
+	"goal": CommandGoal, "ziel": CommandGoal, "objectif": CommandGoal, "objetivo": CommandGoal, "obiettivo": CommandGoal, "doel": CommandGoal,
+	"share": CommandShare, "teilen": CommandShare, "partager": CommandShare, "compartir": CommandShare, "condividi": CommandShare,
+	"partilhar": CommandShare, "compartilhar": CommandShare, "delen": CommandShare,
 }
 
 // strictWords are command words that are also ordinary words at the start
@@ -76,6 +79,8 @@ var commandWords = map[string]Command{
 var strictWords = map[string]bool{
 	"wechseln": true, "changer": true, "cambiar": true, "cambiare": true, "trocar": true, "wisselen": true,
 	"language": true, "sprache": true, "langue": true, "idioma": true, "lingua": true, "taal": true,
+	"goal": true, "ziel": true, "objectif": true, "objetivo": true, "obiettivo": true, "doel": true,
+	"share": true, "teilen": true, "partager": true, "compartir": true, "condividi": true, "partilhar": true, "compartilhar": true, "delen": true,
 }
 
 // languageRequest is a line that asks, in words, for emails in another

@@ -33,6 +33,14 @@ const (
 	// CommandLanguage chooses the language of the person's emails; its
 	// Instruction.Text is the language as they wrote it ("Français", "de").
 	CommandLanguage Command = "language"
+	// CommandGoal states what the person wants from the pairing (its text),
+	// or, with a number from 1 to 5, how far they have come towards it.
+	CommandGoal Command = "goal"
+	// CommandShare lets the partner read something the person wrote: with
+	// the goal word, their goal (SHARE GOAL); otherwise, from the closing
+	// survey, what they applied — and with the manager word, lets the
+	// junior's manager hear of it too (SHARE MANAGER).
+	CommandShare Command = "share"
 )
 
 // Options tell Understand what the reply answers.
@@ -129,7 +137,7 @@ func Understand(text string, opts Options) Answer {
 			blank(c.wordEnd, c.lineEnd)
 			in.Text = originalText(head, f, ts, te)
 		}
-		if c.cmd == CommandStory || c.cmd == CommandThanks {
+		if c.cmd == CommandStory || c.cmd == CommandThanks || c.cmd == CommandGoal || c.cmd == CommandShare {
 			next := -1
 			if i+1 < len(found) {
 				next = found[i+1].lineStart

@@ -37,6 +37,20 @@ const (
 	// A reply to someone's email came from another address: they are told
 	// at their own, and how to answer.
 	KindSenderNotice Kind = "sender_notice"
+	// After an introduction, to each person: what do you want from it?
+	KindGoalAsk Kind = "goal_ask"
+	// A person's goal, to their partner, when they replied SHARE GOAL.
+	KindGoalShared Kind = "goal_shared"
+	// What a senior applied, to their junior, when they replied SHARE.
+	KindAppliedShared Kind = "applied_shared"
+	// To a junior: may your manager hear what your mentoring changed?
+	KindRecognitionAsk Kind = "recognition_ask"
+	// To a junior's manager, with both consents: what the mentoring changed.
+	KindRecognition Kind = "recognition"
+	// To a partner: may a story about your pairing be shown?
+	KindStoryConsentAsk Kind = "story_consent_ask"
+	// At the end, to each person: their own goal and reflections.
+	KindJournal Kind = "journal"
 )
 
 // kinds is the one list of kinds: how each is read off the queue, and the
@@ -46,20 +60,27 @@ var kinds = map[Kind]struct {
 	decode func(json.RawMessage) (Job, error)
 	reply  token.Kind
 }{
-	KindWelcome:      {decodeAs[Welcome], token.KindWelcome},
-	KindPrepare:      {decodeAs[Prepare], token.KindAck},
-	KindIntro:        {decodeAs[Intro], 0},
-	KindCheckIn:      {decodeAs[Scheduled], token.KindCheckIn},
-	KindMidpoint:     {decodeAs[Scheduled], token.KindMidpoint},
-	KindNudge:        {decodeAs[Scheduled], token.KindNudge},
-	KindClosing:      {decodeAs[Scheduled], token.KindClosing},
-	KindAck:          {decodeAs[Ack], 0},
-	KindThanks:       {decodeAs[Thanks], 0},
-	KindPairEnded:    {decodeAs[PairEnded], token.KindAck},
-	KindRoundEnd:     {decodeAs[RoundEnd], token.KindRoundEnd},
-	KindRoundSummary: {decodeAs[RoundSummary], 0},
-	KindNote:         {decodeAs[Note], 0},
-	KindSenderNotice: {decodeAs[SenderNotice], token.KindAck},
+	KindWelcome:         {decodeAs[Welcome], token.KindWelcome},
+	KindPrepare:         {decodeAs[Prepare], token.KindAck},
+	KindIntro:           {decodeAs[Intro], 0},
+	KindCheckIn:         {decodeAs[Scheduled], token.KindCheckIn},
+	KindMidpoint:        {decodeAs[Scheduled], token.KindMidpoint},
+	KindNudge:           {decodeAs[Scheduled], token.KindNudge},
+	KindClosing:         {decodeAs[Scheduled], token.KindClosing},
+	KindAck:             {decodeAs[Ack], 0},
+	KindThanks:          {decodeAs[Thanks], 0},
+	KindPairEnded:       {decodeAs[PairEnded], token.KindAck},
+	KindRoundEnd:        {decodeAs[RoundEnd], token.KindRoundEnd},
+	KindRoundSummary:    {decodeAs[RoundSummary], 0},
+	KindNote:            {decodeAs[Note], 0},
+	KindSenderNotice:    {decodeAs[SenderNotice], token.KindAck},
+	KindGoalAsk:         {decodeAs[PairNote], token.KindGoal},
+	KindGoalShared:      {decodeAs[PairNote], token.KindAck},
+	KindAppliedShared:   {decodeAs[PairNote], token.KindAck},
+	KindRecognitionAsk:  {decodeAs[PairNote], token.KindRecognition},
+	KindRecognition:     {decodeAs[Recognition], 0},
+	KindStoryConsentAsk: {decodeAs[PairNote], token.KindStoryConsent},
+	KindJournal:         {decodeAs[PairNote], 0},
 }
 
 // ReplyKind is the kind a reply to this email carries in its reply address.
@@ -98,6 +119,8 @@ func Recipient(j Job) string {
 	case Note:
 		return j.ParticipantID
 	case SenderNotice:
+		return j.ParticipantID
+	case PairNote:
 		return j.ParticipantID
 	}
 	return ""
@@ -202,12 +225,32 @@ const (
 	AckUnclearCheckIn AckTopic = "unclear_checkin"
 	// AckThanksEmpty: THANKS with no words to forward.
 	AckThanksEmpty AckTopic = "thanks_empty"
+	// Goals: noted (privately), how to set one, shared with the partner.
+	AckGoalSet    AckTopic = "goal_set"
+	AckGoalHow    AckTopic = "goal_how"
+	AckGoalShared AckTopic = "goal_shared"
+	// What a senior applied: shared with the junior, or nothing to share.
+	AckAppliedShared AckTopic = "applied_shared"
+	AckAppliedHow    AckTopic = "applied_how"
+	// The manager's note: the junior is asked; it will go (both consent);
+	// it will not (one withdrew); it already went.
+	AckRecognitionAsked     AckTopic = "recognition_asked"
+	AckRecognitionScheduled AckTopic = "recognition_scheduled"
+	AckRecognitionWithdrawn AckTopic = "recognition_withdrawn"
+	AckRecognitionSent      AckTopic = "recognition_sent"
+	// Stories: waiting for the partner; the partner agreed; refused.
+	AckStoryPending   AckTopic = "story_pending"
+	AckStoryConsented AckTopic = "story_consented"
+	AckStoryRefused   AckTopic = "story_refused"
 )
 
 var ackTopics = map[AckTopic]bool{
 	AckPaused: true, AckResumed: true, AckStopped: true, AckRematch: true, AckHelp: true, AckStory: true,
 	AckStoryWithdrawn: true, AckJoined: true, AckDeclined: true, AckUnclear: true, AckThanks: true, AckLanguage: true,
 	AckLanguageUnknown: true, AckUnclearCheckIn: true, AckThanksEmpty: true,
+	AckGoalSet: true, AckGoalHow: true, AckGoalShared: true, AckAppliedShared: true, AckAppliedHow: true,
+	AckRecognitionAsked: true, AckRecognitionScheduled: true, AckRecognitionWithdrawn: true, AckRecognitionSent: true,
+	AckStoryPending: true, AckStoryConsented: true, AckStoryRefused: true,
 }
 
 // Ack answers one reply of a participant: what was done about it.
@@ -341,4 +384,55 @@ func (j SenderNotice) identity() []string {
 }
 func (j SenderNotice) check() error {
 	return required(KindSenderNotice, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "quarantined", j.Quarantined)
+}
+
+// PairNote is an email to one person of a pair about the pairing itself
+// (the kinds above that carry no more than who and which pair): the goal
+// question, a partner's shared goal or applied learning, the questions of
+// consent, the closing journal. About names the person whose words it
+// carries, when that is the partner.
+type PairNote struct {
+	Email         Kind   `json:"email"`
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	PairID        string `json:"pair_id"`
+	About         string `json:"about,omitempty"`
+	// Ref tells one such email from another for the ledger (the story's
+	// key a consent is asked for; a goal's version).
+	Ref string `json:"ref,omitempty"`
+}
+
+var pairNotes = map[Kind]bool{KindGoalAsk: true, KindGoalShared: true, KindAppliedShared: true, KindRecognitionAsk: true,
+	KindStoryConsentAsk: true, KindJournal: true}
+
+func (j PairNote) Kind() Kind        { return j.Email }
+func (j PairNote) Programme() string { return j.ProgrammeID }
+func (j PairNote) identity() []string {
+	return []string{j.ProgrammeID, j.PairID, j.ParticipantID, j.About, j.Ref}
+}
+func (j PairNote) check() error {
+	if !pairNotes[j.Email] {
+		return fmt.Errorf("pair note: %q is not a note about a pairing", j.Email)
+	}
+	return required(j.Email, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "pair_id", j.PairID)
+}
+
+// Recognition tells a junior's manager, with the senior's and the
+// junior's consent, what the junior's mentoring changed.
+type Recognition struct {
+	ProgrammeID string `json:"programme_id"`
+	PairID      string `json:"pair_id"`
+	// JuniorID's manager receives it; SeniorID's applied learning is what
+	// it quotes.
+	JuniorID string `json:"junior_id"`
+	SeniorID string `json:"senior_id"`
+}
+
+func (Recognition) Kind() Kind          { return KindRecognition }
+func (j Recognition) Programme() string { return j.ProgrammeID }
+func (j Recognition) identity() []string {
+	return []string{j.ProgrammeID, j.PairID, j.JuniorID}
+}
+func (j Recognition) check() error {
+	return required(KindRecognition, "programme_id", j.ProgrammeID, "pair_id", j.PairID, "junior_id", j.JuniorID, "senior_id", j.SeniorID)
 }

@@ -251,6 +251,36 @@ type Story struct {
 	At            time.Time `dynamodbav:"at"`
 	Consent       bool      `dynamodbav:"consent"`
 	WithdrawnAt   time.Time `dynamodbav:"withdrawn_at,omitempty"`
+	// PartnerID is the partner of the pairing the story comes from: it is
+	// shown only once they consent too (PartnerConsentAt later than any
+	// PartnerRefusedAt), and either can take consent back.
+	PairID           string    `dynamodbav:"pair_id,omitempty"`
+	PartnerID        string    `dynamodbav:"partner_id,omitempty"`
+	PartnerConsentAt time.Time `dynamodbav:"partner_consent_at,omitempty"`
+	PartnerRefusedAt time.Time `dynamodbav:"partner_refused_at,omitempty"`
+}
+
+// Shown reports whether coordinators may read the story: its author
+// consents, and so does their partner when it comes from a pairing.
+func (st Story) Shown() bool {
+	if !st.Consent || !st.WithdrawnAt.IsZero() {
+		return false
+	}
+	return st.PartnerID == "" || st.PartnerConsentAt.After(st.PartnerRefusedAt)
+}
+
+// PartnerAnswer records a partner's consent to a story (or its refusal or
+// withdrawal), once per answer.
+func (s *Store) PartnerAnswer(ctx context.Context, programmeID, authorID, key string, consent bool, at time.Time) error {
+	field := "partner_refused_at"
+	if consent {
+		field = "partner_consent_at"
+	}
+	upd := expression.Set(expression.Name(field), expression.Value(at))
+	if err := s.update(ctx, programmePK(programmeID), "STORY#"+authorID+"#"+key, upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("partner's answer on a story: %w", err)
+	}
+	return nil
 }
 
 type storyItem struct {

@@ -31,6 +31,8 @@
 //	quarantined   QUARANTINE            <received>#<message key>
 //	note          PROG#<id>             NOTE#<participant>#<note id>  (a coordinator's personal note)
 //	mail budget   PROG#<id>             BUDGET#<participant>#<kind>#<day>  (reply keys answered that day, TTL)
+//	goal          PROG#<id>             GOAL#<participant>#<pair>   (private words; figures read no text)
+//	applied       PROG#<id>             APPLIED#<pair>      -                                    RECOGNITION / <due UTC>#<prog>#<pair> while a manager's note waits
 //
 // Access patterns:
 //

@@ -242,6 +242,37 @@ func (s *Store) queryPrefix(ctx context.Context, pk, skPrefix string, add func(m
 	}, add)
 }
 
+// queryPrefixProjected is queryPrefix reading only the attributes proj
+// names: a figure that must never see a text does not load it.
+func (s *Store) queryPrefixProjected(ctx context.Context, pk, skPrefix string, proj expression.ProjectionBuilder, add func(map[string]types.AttributeValue) error) error {
+	kc := expression.Key(AttrPK).Equal(expression.Value(pk)).And(expression.Key(AttrSK).BeginsWith(skPrefix))
+	expr, err := expression.NewBuilder().WithKeyCondition(kc).WithProjection(proj).Build()
+	if err != nil {
+		return fmt.Errorf("build query: %w", err)
+	}
+	return s.queryAll(ctx, &dynamodb.QueryInput{
+		KeyConditionExpression:    expr.KeyCondition(),
+		ProjectionExpression:      expr.Projection(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+		ConsistentRead:            aws.Bool(true),
+	}, add)
+}
+
+// queryIndex runs a key condition on a global secondary index.
+func (s *Store) queryIndex(ctx context.Context, index string, kc expression.KeyConditionBuilder, add func(map[string]types.AttributeValue) error) error {
+	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
+	if err != nil {
+		return fmt.Errorf("build query: %w", err)
+	}
+	return s.queryAll(ctx, &dynamodb.QueryInput{
+		IndexName:                 aws.String(index),
+		KeyConditionExpression:    expr.KeyCondition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+	}, add)
+}
+
 func (s *Store) delete(ctx context.Context, pk, sk string) error {
 	if _, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.table), Key: key(pk, sk)}); err != nil {
 		return fmt.Errorf("delete %s %s: %w", pk, sk, err)

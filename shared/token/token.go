@@ -54,11 +54,20 @@ const (
 	KindClosing
 	KindAck
 	KindRoundEnd
+	// KindGoal: the email that asks what someone wants from a pairing.
+	KindGoal
+	// KindRecognition: the email that asks a junior whether their manager
+	// may hear what their mentoring changed.
+	KindRecognition
+	// KindStoryConsent: the email that asks a partner whether a story about
+	// their pairing may be shown to the coordinators.
+	KindStoryConsent
 )
 
 var kindNames = map[Kind]string{
 	KindWelcome: "welcome", KindIntro: "intro", KindCheckIn: "checkin", KindNudge: "nudge",
 	KindMidpoint: "midpoint", KindClosing: "closing", KindAck: "ack", KindRoundEnd: "round_end",
+	KindGoal: "goal", KindRecognition: "recognition", KindStoryConsent: "story_consent",
 }
 
 func (k Kind) String() string {

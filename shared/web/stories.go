@@ -26,7 +26,7 @@ func sharedStories(all []store.Story, people []programme.Participant) []sharedSt
 	var out []sharedStory
 	for _, st := range all {
 		x, known := byID[st.ParticipantID]
-		if !st.Consent || !st.WithdrawnAt.IsZero() || !known {
+		if !st.Shown() || !known {
 			continue
 		}
 		out = append(out, sharedStory{Story: st, Name: x.Name, Role: x.Role})

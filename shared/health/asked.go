@@ -14,7 +14,10 @@ type Input struct {
 	Participants []programme.Participant
 	Pairs        []programme.Pair
 	Answers      []store.Answer
-	Now          time.Time
+	// Goals and Applied are the goals and closing loop, without words.
+	Goals   []store.GoalFigure
+	Applied []store.AppliedFigure
+	Now     time.Time
 }
 
 // answerKey names one person's answer to one cycle of one pair (the store

@@ -84,6 +84,7 @@ type Figures struct {
 	// a rotation round's end rating of the pairing.
 	Value, ProgrammeValue []RoleValue
 	Trend                 []Point
+	Impact                Impact
 }
 
 // Reasons a figure has nothing behind it yet.
@@ -115,6 +116,7 @@ func Compute(in Input) Figures {
 	f := Figures{Now: in.Now, Pairs: len(in.Pairs)}
 	f.Participation = m.participation()
 	f.States = m.states()
+	f.Impact = m.impact(in.Goals, in.Applied)
 
 	// Response: person-cycles asked and answered, overall and per cycle.
 	type tally struct {

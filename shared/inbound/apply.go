@@ -388,5 +388,11 @@ func (r *reply) checkIn() error {
 			r.ack(sendqueue.AckThanks)
 		}
 	}
+	// Answering the last survey of a pairing brings the person's journal:
+	// their goal and their reflections, this answer's included. One per
+	// pairing, however many times they answer.
+	if r.ref.Kind == token.KindClosing || r.ref.Kind == token.KindRoundEnd {
+		r.jobs = append(r.jobs, sendqueue.PairNote{Email: sendqueue.KindJournal, ProgrammeID: r.prog.ID, ParticipantID: r.person.ID, PairID: p.ID, Reply: r.key})
+	}
 	return nil
 }

@@ -55,18 +55,21 @@ func (r *reply) goalReply() error {
 	return r.setGoal(text)
 }
 
-// goal sets a goal (GOAL …), or, with a number from 1 to 5 alone, how far
-// the person has come towards it.
+// goal sets a goal (GOAL …); with a number from 1 to 5 alone, records how
+// far the person has come towards it; GOAL SHARE (the word order of some
+// languages) shares it.
 func (r *reply) goal(text string) error {
-	text = strings.TrimSpace(text)
-	if n, err := strconv.Atoi(text); err == nil {
-		return r.goalProgress(n)
+	g := replies.GoalWhat(text)
+	switch {
+	case g.Share:
+		return r.share(text)
+	case g.Text != "":
+		return r.setGoal(g.Text)
+	case g.Progress >= 1 && g.Progress <= 5:
+		return r.goalProgress(g.Progress)
 	}
-	if text == "" {
-		r.ack(sendqueue.AckGoalHow)
-		return nil
-	}
-	return r.setGoal(text)
+	r.ack(sendqueue.AckGoalHow)
+	return nil
 }
 
 func (r *reply) setGoal(text string) error {
@@ -92,7 +95,7 @@ func (r *reply) goalProgress(n int) error {
 	if err != nil {
 		return err
 	}
-	if n < 1 || n > 5 || !ok {
+	if !ok {
 		r.ack(sendqueue.AckGoalHow)
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/token"
 )
 
 type ackData struct {
@@ -29,6 +30,10 @@ type ackData struct {
 	Message   string
 	// Read is what Upward read of a reply it could not understand.
 	Read string
+	// IsJunior says whose manager a note about the mentoring goes to; Due
+	// is when it goes.
+	IsJunior bool
+	Due      time.Time
 }
 
 // ackKeys are the acknowledgement topics with their own message.
@@ -39,6 +44,12 @@ var ackKeys = map[sendqueue.AckTopic]string{
 	sendqueue.AckUnclear: "ack.unclear", sendqueue.AckThanks: "ack.thanks_forwarded", sendqueue.AckLanguage: "ack.language",
 	sendqueue.AckLanguageUnknown: "ack.language_unknown", sendqueue.AckUnclearCheckIn: "ack.unclear_checkin",
 	sendqueue.AckThanksEmpty: "ack.thanks_empty",
+	sendqueue.AckGoalSet:     "ack.goal_set", sendqueue.AckGoalHow: "ack.goal_how", sendqueue.AckGoalShared: "ack.goal_shared",
+	sendqueue.AckAppliedShared: "ack.applied_shared", sendqueue.AckAppliedHow: "ack.applied_how",
+	sendqueue.AckRecognitionAsked: "ack.recognition_asked", sendqueue.AckRecognitionScheduled: "ack.recognition_scheduled",
+	sendqueue.AckRecognitionWithdrawn: "ack.recognition_withdrawn", sendqueue.AckRecognitionSent: "ack.recognition_sent",
+	sendqueue.AckStoryPending: "ack.story_pending", sendqueue.AckStoryConsented: "ack.story_consented",
+	sendqueue.AckStoryRefused: "ack.story_refused",
 }
 
 // composeAck answers a reply's command in a few lines, in the person's
@@ -119,6 +130,34 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 			return Email{}, nil, gone(err)
 		}
 		data.Message = t.Text
+	case sendqueue.AckGoalSet:
+		// Quote the goal as it was kept.
+		g, err := d.data.GetGoal(ctx, j.ProgrammeID, j.ParticipantID, j.PairID)
+		if err != nil {
+			return Email{}, nil, gone(err)
+		}
+		data.Message, data.AfterKey = g.Text, key+".after"
+	}
+	var replyTo []string
+	switch j.Topic {
+	case sendqueue.AckRecognitionAsked, sendqueue.AckRecognitionScheduled:
+		// These say "reply NO to this email": a reply to it withdraws
+		// the consent, so it carries the pairing's recognition token.
+		if pair == nil {
+			return Email{}, nil, fmt.Errorf("a note to a manager needs its pairing: %w", ErrSkipped)
+		}
+		data.IsJunior = pair.JuniorID == person.ID
+		a, err := d.data.GetApplied(ctx, j.ProgrammeID, pair.ID)
+		if err != nil {
+			return Email{}, nil, gone(err)
+		}
+		data.Due = a.RecognitionDue.In(person.Loc())
+		ref := token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, PairID: pair.ID, Kind: token.KindRecognition}
+		addr, err := d.signer.ReplyAddress(ref, d.settings.MailDomain)
+		if err != nil {
+			return Email{}, nil, err
+		}
+		replyTo = []string{addr}
 	}
 	if data.Subject, err = d.r.say(data, key+".subject"); err != nil {
 		return Email{}, nil, err
@@ -127,7 +166,7 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 	if err != nil {
 		return Email{}, nil, err
 	}
-	return Email{From: d.from(prog), To: []string{person.Email}, Subject: data.Subject + " — " + prog.Name, Text: text, HTML: html, Lang: l,
+	return Email{From: d.from(prog), To: []string{person.Email}, ReplyTo: replyTo, Subject: data.Subject + " — " + prog.Name, Text: text, HTML: html, Lang: l,
 		Headers: map[string]string{"Auto-Submitted": "auto-replied"}}, noAfter, nil
 }
 

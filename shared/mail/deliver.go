@@ -63,7 +63,14 @@ type Deliverer struct {
 	log      *slog.Logger
 	settings Settings
 	r        *renderer
+	// followUps takes the emails that follow another once it is sent.
+	followUps sendqueue.Queue
 }
+
+// FollowUpsOn gives the deliverer the queue for emails that must follow
+// another (the goal question follows the introduction). Without it they
+// are not sent.
+func (d *Deliverer) FollowUpsOn(q sendqueue.Queue) { d.followUps = q }
 
 var _ sendqueue.Handler = (*Deliverer)(nil)
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/replies"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -99,6 +100,11 @@ func (d *Deliverer) composePairNote(ctx context.Context, j sendqueue.PairNote) (
 		}
 		data.Message, data.LeadKey, data.AfterKey = st.Text, "story_consent_ask.lead", "story_consent_ask.after"
 	case sendqueue.KindJournal:
+		if j.Reply != "" {
+			if _, err := d.data.GetReply(ctx, j.ProgrammeID, data.Person.ID, j.Reply); err != nil {
+				return Email{}, nil, fmt.Errorf("the answer the journal follows: %w", err)
+			}
+		}
 		if data.Goal, data.Reflections, err = d.journal(ctx, j.ProgrammeID, data.Person.ID, j.PairID); err != nil {
 			return Email{}, nil, err
 		}
@@ -158,8 +164,12 @@ func (d *Deliverer) journal(ctx context.Context, programmeID, personID, pairID s
 	}
 	var out []reflection
 	for _, r := range rs {
-		text := strings.TrimSpace(r.Text)
-		if r.PairID != pairID || text == "" || r.Context == token.KindGoal.String() {
+		if r.PairID != pairID || r.Context == token.KindGoal.String() {
+			continue
+		}
+		// Their own words: not the answers and commands the reply held.
+		text := strings.TrimSpace(replies.Understand(r.Text, replies.Options{Context: replies.CheckIn}).FreeText)
+		if text == "" {
 			continue
 		}
 		out = append(out, reflection{At: r.ReceivedAt, Text: text})

@@ -170,13 +170,34 @@ func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Intro) (Email,
 	}
 	both := []string{pc.senior.Email, pc.junior.Email}
 	to := both
+	readers := []string{pc.senior.ID, pc.junior.ID}
 	if reader != nil {
-		to = []string{reader.Email}
+		to, readers = []string{reader.Email}, []string{reader.ID}
 	}
 	return Email{
 		From: d.from(pc.prog), To: to, ReplyTo: both, Subject: data.Subject, Text: text, HTML: html, Lang: l,
 		Attachments: []Attachment{{Name: "first-meeting.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: invite}},
-	}, noAfter, nil
+	}, d.askGoals(pc, readers), nil
+}
+
+// askGoals queues, once an introduction is sent, the question of what
+// each of its readers wants from the pairing: after it, never before it,
+// whatever order the queue delivers in. It runs again when the
+// introduction's job comes back (the ledger then sends nothing twice).
+func (d *Deliverer) askGoals(pc pairContext, readers []string) func(context.Context, time.Time) error {
+	return func(ctx context.Context, _ time.Time) error {
+		if d.followUps == nil {
+			return nil
+		}
+		var jobs []sendqueue.Job
+		for _, id := range readers {
+			jobs = append(jobs, sendqueue.PairNote{Email: sendqueue.KindGoalAsk, ProgrammeID: pc.prog.ID, ParticipantID: id, PairID: pc.pair.ID})
+		}
+		if err := d.followUps.Enqueue(ctx, jobs...); err != nil {
+			return fmt.Errorf("queue the goal questions: %w", err)
+		}
+		return nil
+	}
 }
 
 // whyMatched says, for the two people, what they can give each other:
@@ -261,6 +282,9 @@ type personData struct {
 	// none); NextKey says what happens next after a pair ended.
 	NextRound time.Time
 	NextKey   string
+	// Goal is the person's own goal for the pairing, quoted back to them
+	// when the midpoint and closing surveys ask how far they came.
+	Goal string
 }
 
 // composeForPerson renders a check-in, midpoint survey, nudge, closing
@@ -321,6 +345,15 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, f
 	after := noAfter
 	if next, ok := pc.prog.NextRound(now); ok {
 		data.NextRound = next
+	}
+	if j.kind == sendqueue.KindMidpoint || j.kind == sendqueue.KindClosing {
+		g, err := d.data.GetGoal(ctx, pc.prog.ID, person.ID, pc.pair.ID)
+		switch {
+		case err == nil:
+			data.Goal = g.Text
+		case !errors.Is(err, store.ErrNotFound):
+			return Email{}, nil, err
+		}
 	}
 	template, subject := sendqueue.KindCheckIn, "checkin.subject"
 	switch j.kind {

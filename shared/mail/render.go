@@ -7,8 +7,8 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	"sync"
-	"time"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
@@ -70,7 +70,7 @@ func newRenderer() (*renderer, error) {
 		}
 		return sp.language().LongDate(at), nil
 	}
-	textFuncs := texttemplate.FuncMap{"t": say, "upper": strings.ToUpper, "inc": func(i int) int { return i + 1 }, "day": day}
+	textFuncs := texttemplate.FuncMap{"t": say, "upper": strings.ToUpper, "inc": func(i int) int { return i + 1 }, "day": day, "indent": indent}
 	htmlFuncs := htmltemplate.FuncMap{"t": sayHTML, "inc": func(i int) int { return i + 1 }, "day": day}
 	for _, k := range templateKinds {
 		t, err := texttemplate.New(string(k)).Funcs(textFuncs).Option("missingkey=error").ParseFS(templateFiles, "templates/common.txt", "templates/"+string(k)+".txt")
@@ -103,4 +103,17 @@ func (r *renderer) render(kind sendqueue.Kind, data any) (text, html string, err
 // say is one message as plain text, for subjects and calendar files.
 func (r *renderer) say(data speaker, key string) (string, error) {
 	return r.words.Text(data.language(), key, data)
+}
+
+// indent sets quoted words apart in plain text: every line of them four
+// spaces in, as mail clients show a quotation without markup.
+func indent(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		if l = strings.TrimRight(l, " \t\r"); l != "" {
+			l = "    " + l
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
 }

@@ -28,3 +28,36 @@ func ShareWhat(text string) Shared {
 	}
 	return s
 }
+
+// shareWords are the SHARE command's words, for GOAL SHARE in the
+// languages that put the verb last ("ZIEL TEILEN", "DOEL DELEN").
+var shareWords = map[string]bool{"share": true, "teilen": true, "partager": true, "compartir": true, "condividi": true,
+	"partilhar": true, "compartilhar": true, "delen": true}
+
+// Goal is what a GOAL command says: a new goal in the person's words, how
+// far they have come towards it (1 to 5), or that they share it.
+type Goal struct {
+	Text     string
+	Progress int
+	Share    bool
+}
+
+// GoalWhat reads the words after a GOAL command. A first line that is one
+// number (optionally "/5") is progress; the share word alone shares the
+// goal; anything else is the goal itself, as written.
+func GoalWhat(text string) Goal {
+	text = strings.TrimSpace(text)
+	first, _, _ := strings.Cut(text, "\n")
+	f := strings.Fields(strings.Trim(fold(first).s, ".!"))
+	switch {
+	case len(f) == 1 && shareWords[f[0]]:
+		return Goal{Share: true}
+	case len(f) >= 1 && len(f) <= 3:
+		n := strings.Join(f, "")
+		n = strings.TrimSuffix(strings.TrimSuffix(n, "/5"), "/ 5")
+		if len(n) == 1 && n[0] >= '0' && n[0] <= '9' {
+			return Goal{Progress: int(n[0] - '0')}
+		}
+	}
+	return Goal{Text: text}
+}

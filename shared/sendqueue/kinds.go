@@ -80,7 +80,7 @@ var kinds = map[Kind]struct {
 	KindRecognitionAsk:  {decodeAs[PairNote], token.KindRecognition},
 	KindRecognition:     {decodeAs[Recognition], 0},
 	KindStoryConsentAsk: {decodeAs[PairNote], token.KindStoryConsent},
-	KindJournal:         {decodeAs[PairNote], 0},
+	KindJournal:         {decodeAs[PairNote], token.KindAck},
 }
 
 // ReplyKind is the kind a reply to this email carries in its reply address.
@@ -400,6 +400,10 @@ type PairNote struct {
 	// Ref tells one such email from another for the ledger (the story's
 	// key a consent is asked for; a goal's version).
 	Ref string `json:"ref,omitempty"`
+	// Reply is a reply the email must wait for (it is recorded just after
+	// the jobs it causes are queued): the journal includes the closing
+	// answer that asked for it. It does not make the email another one.
+	Reply string `json:"reply,omitempty"`
 }
 
 var pairNotes = map[Kind]bool{KindGoalAsk: true, KindGoalShared: true, KindAppliedShared: true, KindRecognitionAsk: true,

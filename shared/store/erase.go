@@ -35,7 +35,7 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 	pk := programmePK(programmeID)
 
 	// Private text and anything else keyed by them.
-	for _, prefix := range []string{"REPLY#" + participantID + "#", "STORY#" + participantID + "#", "THANKS#" + participantID + "#", "NOTE#" + participantID + "#", "BUDGET#" + participantID + "#"} {
+	for _, prefix := range []string{"REPLY#" + participantID + "#", "STORY#" + participantID + "#", "THANKS#" + participantID + "#", "NOTE#" + participantID + "#", "BUDGET#" + participantID + "#", "GOAL#" + participantID + "#"} {
 		if err := s.deleteAll(ctx, pk, prefix, nil); err != nil {
 			return "", fmt.Errorf("erase: %w", err)
 		}
@@ -45,6 +45,10 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		var t thanksItem
 		return attributevalue.UnmarshalMap(item, &t) == nil && t.ToID == participantID
 	}); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+
+	if err := s.eraseFromImpact(ctx, programmeID, participantID, anon, now); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}
 
@@ -122,6 +126,68 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		return "", fmt.Errorf("erase: %w", err)
 	}
 	return anon, nil
+}
+
+// eraseFromImpact removes a person from the closing loop and from other
+// people's stories. A senior's applied answer is their words: it goes. A
+// junior's name leaves the answers of their seniors, and a note to their
+// manager not yet sent never will be. A story its author told about a
+// pairing with them is no longer shown (its partner can no longer be
+// asked) and no longer names them.
+func (s *Store) eraseFromImpact(ctx context.Context, programmeID, participantID, anon string, now time.Time) error {
+	pk := programmePK(programmeID)
+	var applied []Applied
+	err := s.queryPrefix(ctx, pk, "APPLIED#", func(item map[string]types.AttributeValue) error {
+		var it appliedItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return err
+		}
+		if it.SeniorID == participantID || it.JuniorID == participantID {
+			applied = append(applied, it.Applied)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, a := range applied {
+		if a.SeniorID == participantID {
+			if err := s.delete(ctx, pk, appliedSK(a.PairID)); err != nil {
+				return err
+			}
+			continue
+		}
+		upd := expression.Set(expression.Name("junior_id"), expression.Value(anon)).
+			Remove(expression.Name(AttrGSI2PK)).Remove(expression.Name(AttrGSI2SK))
+		if a.RecognitionSent.IsZero() && a.JuniorConsentAt.After(a.JuniorWithdrewAt) {
+			upd = upd.Set(expression.Name(string(JuniorWithdraws)), expression.Value(now))
+		}
+		if err := s.update(ctx, pk, appliedSK(a.PairID), upd, exists(), ErrNotFound, nil); err != nil {
+			return err
+		}
+	}
+	var stories []Story
+	err = s.queryPrefix(ctx, pk, "STORY#", func(item map[string]types.AttributeValue) error {
+		var it storyItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return err
+		}
+		if it.PartnerID == participantID {
+			stories = append(stories, it.Story)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, st := range stories {
+		upd := expression.Set(expression.Name("partner_id"), expression.Value(anon)).
+			Set(expression.Name("partner_refused_at"), expression.Value(now))
+		if err := s.update(ctx, pk, "STORY#"+st.ParticipantID+"#"+st.Key, upd, exists(), ErrNotFound, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteAll deletes the items of a partition whose sort key starts with

@@ -159,6 +159,32 @@ type Applied struct {
 	RecognitionSent  time.Time `dynamodbav:"recognition_sent,omitempty"`
 }
 
+// AppliedFigure is a senior's closing answer as the programme's figures
+// see it: whether it was given, shared and passed on, never its words.
+type AppliedFigure struct {
+	SeniorID, JuniorID string
+	Shared, Recognised bool
+}
+
+// AppliedFigures lists the programme's applied answers without their
+// words (the query does not read the text).
+func (s *Store) AppliedFigures(ctx context.Context, programmeID string) ([]AppliedFigure, error) {
+	proj := expression.NamesList(expression.Name("senior_id"), expression.Name("junior_id"), expression.Name("shared_at"), expression.Name("recognition_sent"))
+	var out []AppliedFigure
+	err := s.queryPrefixProjected(ctx, programmePK(programmeID), "APPLIED#", proj, func(item map[string]types.AttributeValue) error {
+		var a Applied
+		if err := attributevalue.UnmarshalMap(item, &a); err != nil {
+			return fmt.Errorf("decode applied learning: %w", err)
+		}
+		out = append(out, AppliedFigure{SeniorID: a.SeniorID, JuniorID: a.JuniorID, Shared: !a.SharedAt.IsZero(), Recognised: !a.RecognitionSent.IsZero()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("applied learning of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
 // ManagerMayHear reports whether both consents stand.
 func (a Applied) ManagerMayHear() bool {
 	return a.SeniorConsentAt.After(a.SeniorWithdrewAt) && a.JuniorConsentAt.After(a.JuniorWithdrewAt)

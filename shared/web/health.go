@@ -22,6 +22,9 @@ type HealthStore interface {
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
 	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
 	ListAnswers(ctx context.Context, programmeID string) ([]store.Answer, error)
+	// Goals and applied answers without their words: the figures' only view.
+	GoalFigures(ctx context.Context, programmeID string) ([]store.GoalFigure, error)
+	AppliedFigures(ctx context.Context, programmeID string) ([]store.AppliedFigure, error)
 	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
 	ListQuarantine(ctx context.Context) ([]store.Quarantined, error)
 	Suppressions(ctx context.Context, emails []string) (map[string]store.Suppression, error)
@@ -89,11 +92,13 @@ func roleName(r programme.Role) string {
 func (s *Server) loadInput(ctx context.Context, p programme.Programme) (health.Input, error) {
 	in := health.Input{Programme: p, Now: s.Clock.Now()}
 	var wg sync.WaitGroup
-	errs := make([]error, 3)
-	wg.Add(3)
+	errs := make([]error, 5)
+	wg.Add(5)
 	go func() { defer wg.Done(); in.Participants, errs[0] = s.Store.ListParticipants(ctx, p.ID) }()
 	go func() { defer wg.Done(); in.Pairs, errs[1] = s.Store.ListPairs(ctx, p.ID) }()
 	go func() { defer wg.Done(); in.Answers, errs[2] = s.Store.ListAnswers(ctx, p.ID) }()
+	go func() { defer wg.Done(); in.Goals, errs[3] = s.Store.GoalFigures(ctx, p.ID) }()
+	go func() { defer wg.Done(); in.Applied, errs[4] = s.Store.AppliedFigures(ctx, p.ID) }()
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return in, fmt.Errorf("load figures of %s: %w", p.ID, err)
@@ -112,6 +117,7 @@ type dashboardData struct {
 	HealthNav
 	F          health.Figures
 	Headline   []headline
+	Impact     []headline
 	States     template.HTML
 	Rates      template.HTML
 	ValueTrend template.HTML
@@ -141,7 +147,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := health.Compute(in)
-	d := dashboardData{HealthNav: HealthNav{p, "dashboard"}, F: f, Headline: headlines(f)}
+	d := dashboardData{HealthNav: HealthNav{p, "dashboard"}, F: f, Headline: headlines(f), Impact: impactHeadlines(f)}
 	charts, err := drawCharts(f, false)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -172,4 +178,30 @@ func headlines(f health.Figures) []headline {
 		out = append(out, h)
 	}
 	return out
+}
+
+// impactHeadlines are the goals and the closing loop in figures: counts and
+// rates, never anyone's words.
+func impactHeadlines(f health.Figures) []headline {
+	im := f.Impact
+	rate := func(label string, r health.Rate, of string) headline {
+		if !r.Shown() {
+			return headline{Label: label, Value: "—", Note: r.Withheld}
+		}
+		return headline{Label: label, Value: fmt.Sprintf("%d%%", r.Percent()), Note: fmt.Sprintf("%d of %d %s", r.Num, r.Den, of)}
+	}
+	out := []headline{rate("Set a goal", im.GoalsSet, "people paired told us what they want from it")}
+	for _, v := range im.Progress {
+		h := headline{Label: "Progress of " + roleName(v.Role) + "s towards their goal", Value: "—", Note: v.Value.Withheld}
+		if v.Value.Shown() {
+			h.Value = fmt.Sprintf("%.1f / 5", v.Value.Mean())
+			h.Note = fmt.Sprintf("as %d people rate it themselves", v.Value.People)
+		}
+		out = append(out, h)
+	}
+	return append(out,
+		rate("Seniors who said what they applied", im.Applied, "seniors paired answered"),
+		rate("Shared it with their junior mentor", im.SharedApplied, "who answered"),
+		rate("Their junior's manager heard of it", im.Recognised, "who answered, with both consents"),
+	)
 }

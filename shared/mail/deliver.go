@@ -33,6 +33,9 @@ type Data interface {
 	ProposalResult(ctx context.Context, p store.Proposal, out any) error
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
 	NoteStore
+	// Coordinator emails: sign-in links, invitations, the weekly digest.
+	GetLoginLink(ctx context.Context, hash string) (store.LoginLink, error)
+	GetAccount(ctx context.Context, email string) (store.Account, error)
 }
 
 // Sender hands a rendered email to the mail service.
@@ -155,6 +158,8 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeThanks(ctx, j)
 	case sendqueue.Note:
 		return d.composeNote(ctx, j)
+	case sendqueue.SignIn:
+		return d.composeSignIn(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("no email for a %T job", j)
 }

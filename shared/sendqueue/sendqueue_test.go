@@ -51,6 +51,8 @@ var oneOfEach = []Job{
 	RoundEnd{ProgrammeID: "p", ParticipantID: "a", PairID: "x", Round: 300},
 	RoundSummary{ProgrammeID: "p", ProposalID: "round-3", Round: 3, Coordinator: "c@example.org"},
 	Note{ProgrammeID: "p", ParticipantID: "a", NoteID: "n"},
+	SignIn{Link: "l"},
+	Digest{Account: "c@example.org", Week: "2026-11-02"},
 }
 
 func TestEveryKindRoundTrips(t *testing.T) {

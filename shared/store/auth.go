@@ -31,6 +31,9 @@ type LoginLink struct {
 	UsedAt    time.Time `dynamodbav:"used_at,omitempty"`
 	// InvitedBy is set on an invitation: the administrator who sent it.
 	InvitedBy string `dynamodbav:"invited_by,omitempty"`
+	// OIDC marks the state of a sign-in at the identity provider, kept
+	// like a link so that it is used once and expires.
+	OIDC bool `dynamodbav:"oidc,omitempty"`
 }
 
 type loginItem struct {

@@ -98,6 +98,10 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, _ := s.session(r)
+	if err := s.auditFirst(r, ActExport, p.ID, s.personRef(p.ID, x.ID), "participant data (JSON)"); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.Log.Info("participant data exported", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="upward-participant-%s.json"`, x.ID))
@@ -157,7 +161,9 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("participant erased", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
-	redirectWithNotice(w, r, "/programmes/"+p.ID, "Their data is erased. Anonymous answers remain in the programme's figures.")
+	// The trail says a person was erased, never who.
+	s.audit(r, ActErase, p.ID, "", "a participant's data was erased")
+	s.toParticipants(w, r, p.ID, "erased", noticeArgs{})
 }
 
 func addrDomain(addr string) string {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,15 +16,28 @@ import (
 
 type programmesData struct {
 	Programmes []programme.Programme
+	// Edit: the programme pages are theirs (administrators, assigned
+	// coordinators); otherwise the dashboard is where a programme opens.
+	Edit      bool
+	CanCreate bool
+	Digest    bool
 }
 
+// listProgrammes lists the programmes the signed-in person may see.
 func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Store.ListProgrammes(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "programmes", view{Title: "Programmes", Data: programmesData{Programmes: list}})
+	a := s.account(r)
+	d := programmesData{Edit: a.Role != store.RoleViewer, CanCreate: allows(a, Creator, ""), Digest: !a.DigestOff}
+	for _, p := range list {
+		if a.Assigned(p.ID) {
+			d.Programmes = append(d.Programmes, p)
+		}
+	}
+	s.render(w, r, http.StatusOK, "programmes", view{Title: "Programmes", Notice: s.notice(r), Data: d})
 }
 
 type weightField struct {
@@ -70,15 +85,23 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "programme_form", view{Title: "New programme", Errors: errs, Data: formData(p)})
 		return
 	}
-	sess, _ := s.session(r)
+	a := s.account(r)
 	now := s.Clock.Now()
-	p.ID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = ids.New(), sess.Email, now, now
+	p.ID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = ids.New(), a.Email, now, now
 	if err := s.Store.CreateProgramme(r.Context(), p); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.Log.Info("programme created", "programme", p.ID, "coordinator", sess.Email)
-	http.Redirect(w, r, "/programmes/"+p.ID, http.StatusSeeOther)
+	if a.Role != store.RoleAdministrator {
+		// A coordinator coordinates what they create.
+		if err := s.assign(r.Context(), a.Email, p.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.Log.Info("programme created", "programme", p.ID, "coordinator", a.Email)
+	s.audit(r, ActProgrammeCreated, p.ID, "", "")
+	s.redirectWith(w, r, "/programmes/"+p.ID+"#participants", "created", noticeArgs{})
 }
 
 // loadProgramme reads the programme named in the path, answering 404 itself.
@@ -136,7 +159,53 @@ func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/programmes/"+p.ID, http.StatusSeeOther)
+	s.audit(r, ActSettingsChanged, p.ID, "", changedSettings(stored, p))
+	s.redirectWith(w, r, "/programmes/"+p.ID, "saved", noticeArgs{})
+}
+
+// assign adds programme id to the account of email.
+func (s *Server) assign(ctx context.Context, email, id string) error {
+	for attempt := 0; ; attempt++ {
+		a, err := s.Store.GetAccount(ctx, email)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(a.Programmes, id) {
+			return nil
+		}
+		a.Programmes = append(a.Programmes, id)
+		if _, err = s.Store.UpdateAccount(ctx, a); !errors.Is(err, store.ErrConflict) || attempt == 3 {
+			return err
+		}
+	}
+}
+
+// changedSettings names the settings a save changed (names of fields,
+// never their text), for the audit trail.
+func changedSettings(old, p programme.Programme) string {
+	var out []string
+	add := func(name string, changed bool) {
+		if changed {
+			out = append(out, name)
+		}
+	}
+	add("name", old.Name != p.Name)
+	add("purpose", old.Purpose != p.Purpose || old.PurposeStatement != p.PurposeStatement)
+	add("dates", old.StartDate != p.StartDate || old.EndDate != p.EndDate)
+	add("meetings", old.MeetingCadence != p.MeetingCadence || old.MeetingMinutes != p.MeetingMinutes || old.MeetingMode != p.MeetingMode)
+	add("check-ins", old.CheckInCadence != p.CheckInCadence)
+	add("confidentiality", old.Confidentiality != p.Confidentiality)
+	add("topics", strings.Join(old.Topics, "\n") != strings.Join(p.Topics, "\n"))
+	add("resources", fmt.Sprint(old.Resources) != fmt.Sprint(p.Resources))
+	add("matching", old.Weights != p.Weights || old.JuniorCapacity != p.JuniorCapacity || old.MaxTimezoneDiffHours != p.MaxTimezoneDiffHours || old.RequireSharedLanguage != p.RequireSharedLanguage)
+	add("rounds", old.MatchingMode != p.MatchingMode || old.RoundCadence != p.RoundCadence || old.RotationMonths != p.RotationMonths || old.AutoApprove != p.AutoApprove)
+	add("reply retention", old.ReplyRetentionDays != p.ReplyRetentionDays)
+	add("language", old.Language != p.Language)
+	add("translations", fmt.Sprint(old.Translations) != fmt.Sprint(p.Translations))
+	if len(out) == 0 {
+		return "nothing changed"
+	}
+	return strings.Join(out, ", ")
 }
 
 // readProgrammeForm copies the form into p and reports fields that are not

@@ -174,11 +174,11 @@ func TestReviewFormsNeedCSRFAndApprovingTwiceSendsOnce(t *testing.T) {
 	}
 
 	_, resp := r.post(t, r.c, path+"/approve", r.form(), http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "Round+1+approved") {
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "notice=approved") {
 		t.Errorf("approve redirected to %q", loc)
 	}
 	_, resp = r.post(t, r.c, path+"/approve", r.form(), http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "already+approved") {
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "notice=already-approved") {
 		t.Errorf("second approve redirected to %q", loc)
 	}
 	r.queue.Drain()

@@ -41,6 +41,9 @@ type programmeData struct {
 	Import       *importProblem
 	Zones        []string
 	Matching     matchingSection
+	Languages    []lang.Tag
+	// OptedIn: someone can be matched, so proposing makes sense.
+	OptedIn bool
 }
 
 // commonZones are offered while typing a time zone; any IANA name works.
@@ -76,7 +79,7 @@ func (s *Server) programmePage(w http.ResponseWriter, r *http.Request, status in
 	v.Data = programmeData{
 		Programme: p, Participants: people, Counts: cs, Settable: programme.SettableStatuses,
 		Columns: enrol.Columns, MaxUploadMB: enrol.MaxBytes >> 20, NewPerson: newPerson, Import: imp, Zones: commonZones,
-		Matching: m,
+		Matching: m, Languages: lang.All, OptedIn: counts[programme.OptedIn] > 0,
 	}
 	s.render(w, r, status, "programme", v)
 }

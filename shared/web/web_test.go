@@ -40,6 +40,7 @@ type site struct {
 	queue  *memqueue.Queue
 	signer *token.Signer
 	coord  string
+	web    *web.Server
 }
 
 func newSite(t *testing.T) *site {
@@ -68,7 +69,7 @@ func newSite(t *testing.T) *site {
 	srv.Config.Handler = w
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &site{Server: srv, store: sys.Store, clock: sys.Clock, queue: sys.Queue, signer: sys.Signer, coord: coord}
+	return &site{Server: srv, store: sys.Store, clock: sys.Clock, queue: sys.Queue, signer: sys.Signer, coord: coord, web: w}
 }
 
 func client() *http.Client {

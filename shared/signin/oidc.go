@@ -197,6 +197,28 @@ func (g *Gate) FinishOIDC(ctx context.Context, w http.ResponseWriter, r *http.Re
 	if err := idt.Claims(&claims); err != nil {
 		return "", fmt.Errorf("%w: %v", ErrOIDCRefused, err)
 	}
+	if _, ok := claims["email_verified"]; !ok || (g.oidc.cfg.Group != "" && claims[g.oidc.cfg.GroupsClaim] == nil) {
+		// Providers that keep the ID token small give these at the userinfo
+		// endpoint, which the access token opens; its subject must be the
+		// ID token's (OpenID Connect Core 5.3.2).
+		info, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+		if err != nil {
+			g.log.Warn("single sign-on refused: userinfo", "err", err)
+			return "", fmt.Errorf("%w: %v", ErrOIDCRefused, err)
+		}
+		if info.Subject != idt.Subject {
+			return "", fmt.Errorf("%w: userinfo is about another subject", ErrOIDCRefused)
+		}
+		var more map[string]any
+		if err := info.Claims(&more); err != nil {
+			return "", fmt.Errorf("%w: %v", ErrOIDCRefused, err)
+		}
+		for _, k := range []string{"email", "email_verified", g.oidc.cfg.GroupsClaim} {
+			if _, ok := claims[k]; !ok && more[k] != nil {
+				claims[k] = more[k]
+			}
+		}
+	}
 	email, _ := claims["email"].(string)
 	email = strings.ToLower(strings.TrimSpace(email))
 	if verified, _ := claims["email_verified"].(bool); email == "" || !verified {

@@ -137,7 +137,9 @@ func (s *Server) routes() {
 	s.handle("POST /signin", Public, s.signinRequest)
 	s.handle("GET /signin/verify", Public, s.verifyForm)
 	s.handle("POST /signin/verify", Public, s.verify)
-	s.handle("POST /signin/oidc", Public, s.oidcStart)
+	// A link, not a form: the site's CSP (form-action 'self') would stop a
+	// form's redirect to the identity provider.
+	s.handle("GET /signin/oidc", Public, s.oidcStart)
 	s.handle("GET "+signin.CallbackPath, Public, s.oidcCallback)
 	s.handle("GET /guides/{name}", Public, s.guide)
 	s.handle("GET /u/{token}", Public, s.unsubscribeForm)

@@ -33,7 +33,7 @@ func acceptInvitation(t *testing.T, st *devstack.Stack, addr string) context.Con
 	browsertest.Step(t, ctx, addr+" accepts the invitation",
 		chromedp.Navigate(link),
 		chromedp.Click(browsertest.Button("Sign in")),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="Programmes"]`)),
 	)
 	return ctx
 }

@@ -94,7 +94,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`tr[data-email="lia@example.org"] input[type=checkbox]`)),
 		chromedp.SetValue(chromedp.ID("bulk-action"), "opted_in"),
 		chromedp.Click(chromedp.ID("bulk-apply")),
-		chromedp.WaitVisible(chromedp.CSS("div.notice.ok")),
+		chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"notice")][contains(.,"Marked as opted in: 4.")]`)),
 	)
 	if n := browsertest.Get(t, ctx, "count opted in", chromedp.Evaluate[int](`document.querySelectorAll("#participant-list .badge.opted_in").length`)); n != 4 {
 		t.Fatalf("%d opted in after the bulk action, want 4", n)

@@ -18,11 +18,11 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/web"
-	"github.com/upward-mentoring/upward/shared/programme"
 )
 
 // person is a signed-in role for the route walk: a session made in the

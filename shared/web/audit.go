@@ -80,7 +80,7 @@ func (s *Server) personRef(programmeID, participantID string) string {
 	if participantID == "" {
 		return ""
 	}
-	return "person " + s.Signer.MAC("audit|"+programmeID+"|"+participantID)[:12]
+	return "person " + s.Signer.MAC("audit|" + programmeID + "|" + participantID)[:12]
 }
 
 // personNames maps the trail's person references of a programme to names.

@@ -19,11 +19,11 @@ type view struct {
 	Title       string
 	Coordinator string
 	// Admin shows the administrators' pages in the menu.
-	Admin bool
-	CSRF        string
-	Notice      string
-	Errors      programme.FieldErrors
-	Data        any
+	Admin  bool
+	CSRF   string
+	Notice string
+	Errors programme.FieldErrors
+	Data   any
 	// Refresh reloads the page after this many seconds (progress pages:
 	// the site runs no script).
 	Refresh int

@@ -26,6 +26,7 @@ import (
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/digest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -93,6 +94,8 @@ type Stack struct {
 	Review *review.Service
 	// Rounds holds rolling and rotation programmes' scheduled rounds.
 	Rounds *rounds.Runner
+	// Digest queues the coordinators' weekly digests.
+	Digest *digest.Runner
 	// OIDCURL is the local OpenID provider's issuer (Options.OIDC).
 	OIDCURL string
 
@@ -229,6 +232,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.SMTPAddr = st.Inbox.Addr
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
+	st.Digest = &digest.Runner{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
 	signinCfg := signin.Config{Administrators: o.Coordinators, Insecure: true}
 	if o.OIDC {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -389,11 +388,6 @@ func (s *Server) setDigest(w http.ResponseWriter, r *http.Request) {
 
 // digestLabel is what a digest's switch-off link signs.
 func digestLabel(email string) string { return "digest-off|" + strings.ToLower(email) }
-
-// DigestOffURL is the one-click link that switches email's digest off.
-func DigestOffURL(signer interface{ MAC(string) string }, base, email string) string {
-	return base + "/digest/off?" + url.Values{"account": {email}, "sig": {signer.MAC(digestLabel(email))}}.Encode()
-}
 
 // digestOffForm asks before switching off: mail scanners open links.
 func (s *Server) digestOffForm(w http.ResponseWriter, r *http.Request) {

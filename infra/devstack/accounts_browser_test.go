@@ -166,12 +166,37 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		t.Errorf("the sponsor opening the programme page sees %q", h)
 	}
 
+	// On a phone (390 px) no page scrolls sideways: tables become cards.
+	browsertest.Step(t, ctx, "a phone's width", chromedp.EmulateViewport(390, 844))
+	for _, page := range []string{"/programmes", progPath, progPath + "/edit", "/programmes/new", "/accounts", "/audit", progPath + "/dashboard"} {
+		browsertest.Step(t, ctx, "open "+page+" on a phone", chromedp.Navigate(st.WebURL+page), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if w := browsertest.Get(t, ctx, "measure "+page, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 390 {
+			t.Errorf("%s is %d px wide on a 390 px phone: it scrolls sideways", page, w)
+		}
+		if page == progPath {
+			browsertest.Screenshot(t, ctx, "participants-phone")
+		}
+	}
+	browsertest.Step(t, ctx, "a desktop's width again", chromedp.EmulateViewport(1280, 900))
+
 	// Sessions follow real time: a month on the dev clock signs nobody out.
-	browsertest.Step(t, ctx, "move the dev clock a month on",
-		chromedp.Navigate(st.WebURL+"/programmes"),
-		chromedp.Click(browsertest.Button("+30 days")),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
-	)
+	browsertest.Step(t, ctx, "open the programmes", chromedp.Navigate(st.WebURL+"/programmes"), chromedp.WaitVisible(chromedp.ID("dev-now")))
+	before := browsertest.Get(t, ctx, "read the dev clock", chromedp.Text(chromedp.ID("dev-now")))
+	browsertest.Step(t, ctx, "move the dev clock a month on", chromedp.Click(browsertest.Button("+30 days")))
+	// The page after shows the moved clock (read until it does: the click
+	// answers once a month of emails is sent, however long that takes).
+	for i := 0; ; i++ {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		now, err := chromedp.Run(sctx, chromedp.Text(chromedp.ID("dev-now")))
+		cancel()
+		if err == nil && now != before {
+			break
+		}
+		if i == 150 {
+			t.Fatalf("the page never showed the moved clock (still %q)", before)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	if h := browsertest.Get(t, ctx, "read the heading", chromedp.Text(chromedp.CSS("h1"))); h != "Programmes" {
 		t.Errorf("after +30 days the page is %q, want Programmes (still signed in)", h)
 	}

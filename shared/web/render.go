@@ -60,6 +60,7 @@ func parsePages() (*pages, error) {
 		"phase": phase,
 		"score": func(f float64) string { return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64) },
 		"add":   func(a, b int) int { return a + b },
+		"fit":   fitWord,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -209,7 +209,23 @@ func paginate(total int, r *http.Request, param string) pager {
 	return pager{Param: param, Page: n, Last: last, From: from, To: min(total, from+reviewPageSize), Total: total}
 }
 
+// fitWord says how well a pair fits, in words, against the best score one
+// pair can reach: the numbers stay one click away for those who want them.
+func fitWord(score, best float64) string {
+	switch {
+	case best > 0 && score >= best*2/3:
+		return "Strong"
+	case best > 0 && score >= best/3:
+		return "Good"
+	}
+	return "Possible"
+}
+
+// fitCounts count a proposal's pairs by fit.
+type fitCounts struct{ Strong, Good, Possible int }
+
 type reviewData struct {
+	Fits fitCounts
 	Programme programme.Programme
 	Proposal  store.Proposal
 	Status    store.ProposalStatus // as shown: a stalled run shows as failed
@@ -359,6 +375,14 @@ func (s *Server) fillReview(r *http.Request, d *reviewData, res *matching.Result
 		}
 	}
 	for _, x := range res.Pairs {
+		switch fitWord(x.Score, d.Proposal.MaxScore) {
+		case "Strong":
+			d.Fits.Strong++
+		case "Good":
+			d.Fits.Good++
+		default:
+			d.Fits.Possible++
+		}
 		d.PairedSeniors = append(d.PairedSeniors, who(x.Senior))
 		d.PairedJuniors = append(d.PairedJuniors, who(x.Junior))
 	}

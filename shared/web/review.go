@@ -225,7 +225,7 @@ func fitWord(score, best float64) string {
 type fitCounts struct{ Strong, Good, Possible int }
 
 type reviewData struct {
-	Fits fitCounts
+	Fits      fitCounts
 	Programme programme.Programme
 	Proposal  store.Proposal
 	Status    store.ProposalStatus // as shown: a stalled run shows as failed

@@ -85,3 +85,24 @@ func TestTheDigestSwitchesOffInOneClickFromItsLink(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestNoticesComeFromCodesNotFromTheLink(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c, csrf := s.signIn(t)
+	id := s.createProgramme(t, c, csrf, "Notices")
+	for _, q := range []string{"notice=Your+session+expired.+Call+0800+123", "notice=enrolled&p=0000000000000000", "notice=imported&n=1.x.3"} {
+		page := s.get(t, c, "/programmes/"+id+"?"+q, http.StatusOK)
+		if strings.Contains(page, `class="notice ok"`) {
+			t.Errorf("?%s shows a notice", q)
+		}
+	}
+	page := s.get(t, c, "/programmes/"+id+"?notice=imported&n=3.2.1", http.StatusOK)
+	if !strings.Contains(page, "Imported 3 people: 2 new (welcome emails on their way), 1 already enrolled and updated.") {
+		t.Error("a known code with its numbers shows no notice")
+	}
+	_, resp := s.post(t, c, "/programmes/"+id, programmeForm(csrf, "Notices renamed", "2027-01-04", "2027-06-30"), http.StatusSeeOther)
+	if got := s.noticeAt(t, c, resp); got != "The settings are saved." {
+		t.Errorf("after saving settings the notice is %q", got)
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/digest"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
@@ -47,11 +48,14 @@ func main() {
 		Log:          log,
 		Coordinators: coordinators,
 	}
+	d := &digest.Runner{Store: db, Queue: queue, Clock: clock.System{}, Log: log}
 	lambda.Start(func(ctx context.Context) error {
 		// Scheduled rounds first, so a rotation's new pairs are in place
 		// before the hour's check-ins are decided.
 		rerr := r.Tick(ctx)
 		_, err := t.Tick(ctx)
-		return errors.Join(rerr, err)
+		// Monday mornings: the coordinators' weekly digests.
+		_, derr := d.Tick(ctx)
+		return errors.Join(rerr, err, derr)
 	})
 }

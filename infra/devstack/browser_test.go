@@ -152,7 +152,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "participants")
 	table := browsertest.Get(t, ctx, "read the list", chromedp.Text(chromedp.ID("participant-list")))
 	kimHTML := browsertest.Get(t, ctx, "read Kim's row", chromedp.InnerHTML(chromedp.CSS(`tr[data-email="kim.lee@example.org"] td`)))
-	if !strings.Contains(notice, "Imported 3 people from hris-export-fixed.csv: 3 new") {
+	if !strings.Contains(notice, "Imported 3 people: 3 new") {
 		t.Errorf("notice = %q", notice)
 	}
 	for _, want := range []string{"Ana Silva", "João Costa", "Kim <b>Lee</b>", "Invited"} {

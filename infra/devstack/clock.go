@@ -24,8 +24,9 @@ func (s *Stack) Tick(ctx context.Context) (schedule.Stats, error) {
 	rerr := s.Rounds.Tick(ctx)
 	s.Queue.Drain()
 	st, err := s.Ticker.Tick(ctx)
+	_, derr := s.Digest.Tick(ctx)
 	s.Queue.Drain()
-	return st, errors.Join(rerr, err)
+	return st, errors.Join(rerr, err, derr)
 }
 
 func (s *Stack) tickLoop(ctx context.Context, every time.Duration, log *slog.Logger) {

@@ -25,6 +25,8 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/memqueue"
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/digest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -64,6 +66,10 @@ type Options struct {
 	// (default 3s). Tests wait for as long as the run takes, so that what
 	// the browser sees never depends on the machine's speed.
 	ProposalWait time.Duration
+	// OIDC starts a local OpenID provider (npm oidc-provider) and offers
+	// single sign-on through it, so the flow can be tried locally: its login
+	// page takes any address and password.
+	OIDC bool
 	// EmulatorLog receives the emulators' output (nil: discarded).
 	EmulatorLog io.Writer
 	Log         *slog.Logger
@@ -88,6 +94,10 @@ type Stack struct {
 	Review *review.Service
 	// Rounds holds rolling and rotation programmes' scheduled rounds.
 	Rounds *rounds.Runner
+	// Digest queues the coordinators' weekly digests.
+	Digest *digest.Runner
+	// OIDCURL is the local OpenID provider's issuer (Options.OIDC).
+	OIDCURL string
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
@@ -222,8 +232,24 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.SMTPAddr = st.Inbox.Addr
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
+	st.Digest = &digest.Runner{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
-	st.SignIn, err = signin.New(st.Store, ses, st.Clock, o.Log, signin.Config{Coordinators: o.Coordinators, FromAddress: o.FromAddress, Insecure: true})
+	signinCfg := signin.Config{Administrators: o.Coordinators, Insecure: true}
+	if o.OIDC {
+		secret := hex.EncodeToString(key[:16])
+		svc, err := localstack.StartOIDC(ctx, localstack.OIDCOptions{Options: localstack.Options{Log: o.EmulatorLog},
+			Clients: []localstack.OIDCClient{{ID: "upward-dev", Secret: secret, RedirectURIs: []string{st.WebURL + signin.CallbackPath}}}})
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.OIDCURL = svc.URL
+		signinCfg.OIDC = signin.OIDC{Issuer: svc.URL, ClientID: "upward-dev", ClientSecret: secret, Name: "the local identity provider"}
+	}
+	// Sessions and links follow real time, not the dev clock: moving the
+	// clock a month must not sign anyone out.
+	st.SignIn, err = signin.New(st.Store, st.Queue, st.Signer, clock.System{}, o.Log, signinCfg)
 	if err != nil {
 		l.Close()
 		return nil, err

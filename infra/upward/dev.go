@@ -28,6 +28,7 @@ func init() {
 			fs.StringVar(&o.MailDomain, "mail-domain", "upward.localhost", "domain of reply addresses")
 			fs.StringVar(&o.SMTPAddr, "smtp", "localhost:2525", "where replies are accepted over SMTP")
 			verbose := fs.Bool("v", false, "log the emulators' output too")
+			fs.BoolVar(&o.OIDC, "oidc", true, "start a local OpenID provider and offer single sign-on through it (any address and password sign in there)")
 			fs.DurationVar(&o.TickEvery, "tick-every", 10*time.Second, "how often the schedule's tick runs (hourly in AWS)")
 			advance := fs.Duration("advance", 0, "move the dev clock forward by this much at start, sending everything that falls due (e.g. 336h); the pages have buttons for this too")
 			return func(ctx context.Context, env *Env) error {
@@ -58,16 +59,23 @@ Upward is running locally.
   Email viewer       %s   (every email sent, including sign-in links)
   DynamoDB           %s   (dynalite, data in %s)
   Replies (SMTP)     %s   (send replies here, or upload them at /dev/inbox)
-  Dev clock          %s   (move it forward from the bar on every page)
+  Dev clock          %s   (move it forward from the bar on every page)%s
 
 Press Ctrl-C to stop.
-`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir, localhost(st.SMTPAddr), st.Now().Format(time.RFC1123))
+`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir, localhost(st.SMTPAddr), st.Now().Format(time.RFC1123), oidcLine(st.OIDCURL))
 				<-ctx.Done()
 				fmt.Fprintln(env.Stdout, "\nStopping…")
 				return nil
 			}
 		},
 	})
+}
+
+func oidcLine(issuer string) string {
+	if issuer == "" {
+		return ""
+	}
+	return "\n  Single sign-on     " + localhost(issuer) + "   (a real OpenID provider: sign in there as a coordinator's address, any password)"
 }
 
 func localhost(u string) string { return strings.Replace(u, "127.0.0.1", "localhost", 1) }

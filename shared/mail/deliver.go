@@ -35,6 +35,10 @@ type Data interface {
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
 	NoteStore
 	QuarantineStore
+	// Coordinator emails: sign-in links, invitations, the weekly digest.
+	GetLoginLink(ctx context.Context, hash string) (store.LoginLink, error)
+	GetAccount(ctx context.Context, email string) (store.Account, error)
+	DigestData
 }
 
 // Sender hands a rendered email to the mail service.
@@ -159,6 +163,10 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeNote(ctx, j)
 	case sendqueue.SenderNotice:
 		return d.composeSenderNotice(ctx, j)
+	case sendqueue.SignIn:
+		return d.composeSignIn(ctx, j)
+	case sendqueue.Digest:
+		return d.composeDigest(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("no email for a %T job", j)
 }

@@ -31,6 +31,9 @@
 //	quarantined   QUARANTINE            <received>#<message key>
 //	note          PROG#<id>             NOTE#<participant>#<note id>  (a coordinator's personal note)
 //	mail budget   PROG#<id>             BUDGET#<participant>#<kind>#<day>  (reply keys answered that day, TTL)
+//	account       ACCOUNT#<address>     META                ACCOUNTS / <address>                 -
+//	audit entry   AUDIT                 <at>#<id>           AUDIT#<programme> / <at>#<id>        -
+//	attempt count LIMIT#<key>#<window>#<start>  META  (sign-in requests per address and source, TTL)
 //
 // Access patterns:
 //
@@ -98,6 +101,17 @@
 //     is moved forward only (a conditional update) once the round's
 //     proposal — named after the slot, so a second tick finds the same one —
 //     is made and, with auto-approval, approved.
+//  16. Coordinator accounts: GetItem ACCOUNT#address on every signed-in
+//     request (role, assigned programmes, generation: a session of an older
+//     generation is over); list them for the accounts page with Query gsi1
+//     where gsi1pk = ACCOUNTS. Edits are conditioned on the version read.
+//  17. The audit trail: PutItem conditioned on a new key (entries are never
+//     changed or deleted); list every entry newest first with Query pk =
+//     AUDIT, or one programme's with Query gsi1 where gsi1pk =
+//     AUDIT#programme, the time range as a sort-key range and the actor or
+//     action as a filter.
+//  18. Sign-in request limits: UpdateItem ADD on LIMIT#key#window#start
+//     returns the count so far in the window.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

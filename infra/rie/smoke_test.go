@@ -488,7 +488,7 @@ func request(t *testing.T, fn *rie.Function, method, path, body string, cookies 
 		RequestContext: events.LambdaFunctionURLRequestContext{
 			AccountID: "000000000000", RequestID: ids.New(), DomainName: domain, DomainPrefix: "fn", APIID: "fn",
 			TimeEpoch: time.Now().UnixMilli(),
-			HTTP: events.LambdaFunctionURLRequestContextHTTPDescription{Method: method, Path: path, Protocol: "HTTP/1.1", SourceIP: "203.0.113.9", UserAgent: "rie-test"},
+			HTTP:      events.LambdaFunctionURLRequestContextHTTPDescription{Method: method, Path: path, Protocol: "HTTP/1.1", SourceIP: "203.0.113.9", UserAgent: "rie-test"},
 		},
 	}
 	if body != "" {

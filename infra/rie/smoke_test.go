@@ -45,11 +45,11 @@ type fixture struct {
 	coord string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	n := fixtures.Add(1)
-	f := &fixture{table: fmt.Sprintf("rie%d-%s", n, t.Name()), tag: ids.New()[:8]}
+	f := &fixture{table: fmt.Sprintf("rie%d-%s", n, strings.ReplaceAll(t.Name(), "/", "-")), tag: ids.New()[:8]}
 	f.coord = "coord-" + f.tag + "@example.org"
 	if err := store.CreateTable(ctx, w.db, f.table); err != nil {
 		t.Fatal(err)
@@ -480,6 +480,25 @@ func post(t *testing.T, fn *rie.Function, path string, form url.Values, cookies 
 // and reads the streamed response (InvokeMode RESPONSE_STREAM).
 func request(t *testing.T, fn *rie.Function, method, path, body string, cookies []string) response {
 	t.Helper()
+	return parseStream(t, invoke(t, fn, urlRequest(method, path, body, cookies)))
+}
+
+// functionURLEvent is the event of a browser's request without a body.
+func functionURLEvent(method, path string) []byte {
+	b, _ := json.Marshal(urlRequest(method, path, "", nil))
+	return b
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func urlRequest(method, path, body string, cookies []string) events.LambdaFunctionURLRequest {
 	domain := "fn.lambda-url.us-east-1.on.aws"
 	ev := events.LambdaFunctionURLRequest{
 		Version: "2.0", RawPath: path, Cookies: cookies,
@@ -497,7 +516,7 @@ func request(t *testing.T, fn *rie.Function, method, path, body string, cookies 
 	if len(cookies) > 0 {
 		ev.Headers["cookie"] = strings.Join(cookies, "; ")
 	}
-	return parseStream(t, invoke(t, fn, ev))
+	return ev
 }
 
 // parseStream reads a streamed Function URL response: a JSON prelude with

@@ -1,6 +1,8 @@
-// Package stacktest gives tests their own emulators: one dynalite and one
-// aws-ses-v2-local per test binary, started on free ports on first use and
-// stopped by Main, and a fresh table per test so tests never share state.
+// Package stacktest gives tests their own emulators: one dynalite, one
+// aws-ses-v2-local, and (for the tests that need them) one SQS and one S3
+// emulator per test binary, started on free ports on first use and stopped
+// by Main, and a fresh table (queue, bucket) per test so tests never share
+// state.
 // NewSystem wires Upward's sending path on them (system.go); Clock is the
 // stopped clock tests move by hand.
 package stacktest
@@ -17,7 +19,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -27,6 +31,8 @@ var (
 	mu     sync.Mutex
 	dyn    *localstack.Service
 	ses    *localstack.Service
+	sqsSvc *localstack.Service
+	s3Svc  *localstack.Service
 	cfg    aws.Config
 	tables atomic.Int64
 )
@@ -38,7 +44,10 @@ func Main(m *testing.M) {
 	mu.Lock()
 	dyn.Stop()
 	ses.Stop()
+	sqsSvc.Stop()
+	s3Svc.Stop()
 	mu.Unlock()
+	localstack.RemoveTools()
 	os.Exit(code)
 }
 
@@ -81,6 +90,49 @@ func SESURL(t testing.TB) string {
 		ses = s
 	}
 	return ses.URL
+}
+
+// SQS returns a real SDK client on the test binary's SQS emulator (fauxqs),
+// started on first use.
+func SQS(t testing.TB) *sqs.Client {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if sqsSvc == nil {
+		s, err := localstack.StartSQS(context.Background(), localstack.Options{})
+		if err != nil {
+			t.Fatalf("start the SQS emulator: %v", err)
+		}
+		sqsSvc = s
+	}
+	return localstack.SQS(awsConfig(t), sqsSvc.URL)
+}
+
+// Bucket creates a fresh bucket on the test binary's S3 emulator
+// (gofakes3), started on first use, and returns a real SDK client and the
+// bucket's name.
+func Bucket(t testing.TB) (*s3.Client, string) {
+	t.Helper()
+	mu.Lock()
+	if s3Svc == nil {
+		s, err := localstack.StartS3(context.Background(), "upward-stacktest", localstack.Options{})
+		if err != nil {
+			mu.Unlock()
+			t.Fatalf("start the S3 emulator: %v", err)
+		}
+		s3Svc = s
+	}
+	c := localstack.S3(awsConfig(t), s3Svc.URL)
+	mu.Unlock()
+	name := fmt.Sprintf("b%d-%s", tables.Add(1), strings.ToLower(sanitize(t.Name())))
+	name = strings.NewReplacer("_", "-", ".", "-").Replace(name)
+	if len(name) > 63 {
+		name = strings.TrimRight(name[:63], "-")
+	}
+	if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatalf("create bucket %s: %v", name, err)
+	}
+	return c, name
 }
 
 // DynamoDB returns a real SDK client on the test binary's dynalite.

@@ -92,9 +92,8 @@ func SESURL(t testing.TB) string {
 	return ses.URL
 }
 
-// SQS returns a real SDK client on the test binary's SQS emulator (fauxqs),
-// started on first use.
-func SQS(t testing.TB) *sqs.Client {
+// SQSURL starts the SQS emulator (fauxqs) if needed and returns its URL.
+func SQSURL(t testing.TB) string {
 	t.Helper()
 	mu.Lock()
 	defer mu.Unlock()
@@ -105,7 +104,31 @@ func SQS(t testing.TB) *sqs.Client {
 		}
 		sqsSvc = s
 	}
-	return localstack.SQS(awsConfig(t), sqsSvc.URL)
+	return sqsSvc.URL
+}
+
+// SQS returns a real SDK client on the test binary's SQS emulator.
+func SQS(t testing.TB) *sqs.Client {
+	t.Helper()
+	url := SQSURL(t)
+	mu.Lock()
+	defer mu.Unlock()
+	return localstack.SQS(awsConfig(t), url)
+}
+
+// S3URL starts the S3 emulator (gofakes3) if needed and returns its URL.
+func S3URL(t testing.TB) string {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if s3Svc == nil {
+		s, err := localstack.StartS3(context.Background(), "upward-stacktest", localstack.Options{})
+		if err != nil {
+			t.Fatalf("start the S3 emulator: %v", err)
+		}
+		s3Svc = s
+	}
+	return s3Svc.URL
 }
 
 // Bucket creates a fresh bucket on the test binary's S3 emulator
@@ -113,16 +136,9 @@ func SQS(t testing.TB) *sqs.Client {
 // bucket's name.
 func Bucket(t testing.TB) (*s3.Client, string) {
 	t.Helper()
+	url := S3URL(t)
 	mu.Lock()
-	if s3Svc == nil {
-		s, err := localstack.StartS3(context.Background(), "upward-stacktest", localstack.Options{})
-		if err != nil {
-			mu.Unlock()
-			t.Fatalf("start the S3 emulator: %v", err)
-		}
-		s3Svc = s
-	}
-	c := localstack.S3(awsConfig(t), s3Svc.URL)
+	c := localstack.S3(awsConfig(t), url)
 	mu.Unlock()
 	name := fmt.Sprintf("b%d-%s", tables.Add(1), strings.ToLower(sanitize(t.Name())))
 	name = strings.NewReplacer("_", "-", ".", "-").Replace(name)

@@ -91,7 +91,7 @@ deploy:
 screenshots: install browser
 	UPWARD_SCREENSHOTS=$(CURDIR)/infra/screenshots $(GO) test -count=1 -run 'Browser' ./infra/devstack/
 
-## reset      wipe local data (dynalite tables, dev clock, HMAC key, inbound mail)
+## reset      wipe local data (dynalite tables, dev clock, HMAC key, inbound mail in the S3 emulator)
 reset:
 	rm -rf .upward
 

@@ -63,11 +63,15 @@ type Function struct {
 	// URL is the emulator's invoke endpoint.
 	URL string
 
-	cmd     *exec.Cmd
-	done    chan struct{}
-	mu      sync.Mutex
-	waitErr error
-	out     bytes.Buffer
+	cmd *exec.Cmd
+	// invoking holds one invocation at a time: the emulator is one
+	// execution environment, which Lambda never hands two events at once
+	// (and the emulator crashes if it is).
+	invoking sync.Mutex
+	done     chan struct{}
+	mu       sync.Mutex
+	waitErr  error
+	out      bytes.Buffer
 }
 
 // Start starts the emulator on free loopback ports with bootstrap as the
@@ -173,6 +177,8 @@ var ErrFunction = errors.New("function error")
 // error (the handler returned one, or the process died) is ErrFunction with
 // the error document.
 func (f *Function) Invoke(ctx context.Context, event []byte) ([]byte, error) {
+	f.invoking.Lock()
+	defer f.invoking.Unlock()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.URL, bytes.NewReader(event))
 	if err != nil {
 		return nil, err

@@ -55,7 +55,9 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f.store = store.New(w.db, f.table)
-	q, err := localqueue.Create(ctx, w.sqsClient, fmt.Sprintf("send%d", n), localqueue.Options{VisibilityTimeout: time.Second})
+	// A failed message comes back after a second and is dead-lettered on
+	// its second receive, so a test sees both in a few seconds.
+	q, err := localqueue.Create(ctx, w.sqsClient, fmt.Sprintf("send%d", n), localqueue.Options{VisibilityTimeout: time.Second, MaxReceiveCount: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +240,9 @@ func TestTickQueuesDueCheckIns(t *testing.T) {
 
 // The send function, handed an SQS batch by the event source mapping,
 // sends the welcome through SES with a reply address signed with the key
-// it read from Secrets Manager, and the message leaves the queue.
+// it read from Secrets Manager, and the message leaves the queue; a message
+// it cannot read beside it in the batch is reported as a batch item
+// failure, redelivered, and dead-lettered by the redrive policy.
 func TestSendSendsTheQueuedEmail(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -257,6 +261,10 @@ func TestSendSendsTheQueuedEmail(t *testing.T) {
 		var resp events.SQSEventResponse
 		return resp, json.Unmarshal(out, &resp)
 	})
+	const unreadable = `{"kind":"postcard","job":{}}`
+	if err := f.queue.EnqueueBody(ctx, unreadable); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.queue.Enqueue(ctx, sendqueue.Welcome{ProgrammeID: prog.ID, ParticipantID: people[0].ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -273,8 +281,8 @@ func TestSendSendsTheQueuedEmail(t *testing.T) {
 	if err != nil || ref.ParticipantID != people[0].ID || ref.Kind != token.KindWelcome {
 		t.Errorf("reply address %s: %+v, %v; want a welcome reply token for %s signed with the secret's key", m.ReplyTo[0], ref, err, people[0].ID)
 	}
-	if dead, err := f.queue.DeadLetters(ctx); err != nil || len(dead) != 0 {
-		t.Errorf("dead letters %q, %v", dead, err)
+	if dead, err := f.queue.DeadLetters(ctx); err != nil || len(dead) != 1 || dead[0] != unreadable {
+		t.Errorf("dead letters %q, %v; want only the unreadable message", dead, err)
 	}
 }
 

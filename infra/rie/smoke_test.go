@@ -131,6 +131,9 @@ func (f *fixture) programme(t *testing.T, start time.Time, people ...programme.P
 	p.ID, p.Name = ids.New(), "Bridges "+f.tag
 	p.StartDate, p.EndDate = start.Format(time.DateOnly), start.AddDate(0, 6, 0).Format(time.DateOnly)
 	p.Weights = programme.Weights{Department: 1}
+	// Weekly check-ins: a pair approved three weeks ago has some due
+	// whatever the weekday the test runs on.
+	p.CheckInCadence, p.MeetingCadence = programme.Weekly, programme.Weekly
 	if err := f.store.CreateProgramme(ctx, p); err != nil {
 		t.Fatal(err)
 	}

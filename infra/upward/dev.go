@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
+	"github.com/upward-mentoring/upward/infra/localstack"
 )
 
 func init() {
@@ -47,6 +48,9 @@ func init() {
 				if *verbose {
 					o.EmulatorLog = env.Stderr
 				}
+				// The Go emulators are built for this run into a folder of
+				// its own, removed when it ends.
+				defer localstack.RemoveTools()
 				st, err := devstack.Start(ctx, o)
 				if err != nil {
 					return err

@@ -1,10 +1,10 @@
 // Package memqueue is an in-memory stand-in for the SQS send queue, used by
-// the shared packages' own tests through stacktest.NewSystem: a queue in
-// memory worked by a few goroutines, with redelivery after a failure the
-// way SQS redelivers after the visibility timeout, and a dead letter after
-// the last attempt. `upward dev`, the end-to-end tests and the function
-// binaries' tests use the SQS emulator instead (infra/localqueue), which
-// proves the SQS path itself.
+// benchmarks through stacktest.NewSystem, so that a figure of sending
+// measures Upward's code and not the SQS emulator: a queue in memory worked
+// by a few goroutines, with redelivery after a failure the way SQS
+// redelivers after the visibility timeout, and a dead letter after the last
+// attempt. Tests, `upward dev` and the function binaries' tests use the SQS
+// emulator (infra/localqueue), which proves the SQS path itself.
 //
 // It lives in infra/ because nothing in AWS uses it: the Lambda functions
 // carry only sendqueue.SQS.

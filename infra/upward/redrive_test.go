@@ -19,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -167,7 +166,7 @@ type inboundStack struct {
 	s3          *failingS3
 	queue       *memQueue
 	lambda      *lambdaSim
-	sent        *memqueue.Queue
+	sent        stacktest.Queue
 	msgID       string
 }
 

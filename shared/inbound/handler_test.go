@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -28,7 +27,7 @@ type env struct {
 	store          *store.Store
 	signer         *token.Signer
 	handler        *inbound.Handler
-	queue          *memqueue.Queue
+	queue          stacktest.Queue
 	prog           programme.Programme
 	senior, junior programme.Participant
 	pair           programme.Pair

@@ -222,7 +222,9 @@ func TestTickQueuesDueCheckIns(t *testing.T) {
 		pairs[0].SeniorID, pairs[0].JuniorID = people[1].ID, people[0].ID
 	}
 	fn := f.start(t, "tick", "TickFunction")
-	// Scheduler sends the schedule's input, none here: the payload is {}.
+	// EventBridge Scheduler delivers a schedule's Input as the payload, not
+	// an EventBridge envelope; the template sets none, and the tick's
+	// handler takes no payload, so any JSON document reaches it as {} does.
 	invoke(t, fn, testdata(t, "infra/rie/testdata/scheduler-tick.json"))
 	jobs := f.jobs(t)
 	checkIns := map[string]bool{}

@@ -303,7 +303,8 @@ func counts(ctx context.Context, client *sqs.Client, url string) (Counts, error)
 // the clock: the jobs a handler enqueues are on the queue before the
 // message that made them is deleted, so an empty queue with no batch in
 // hand means nothing is left. A failed message keeps it waiting until it
-// is redelivered and sent, or moved to the dead-letter queue.
+// is redelivered and sent, or moved to the dead-letter queue. The queue
+// must have been started.
 func (q *Queue) Drain() {
 	ctx := context.Background()
 	for {

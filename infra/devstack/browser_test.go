@@ -14,6 +14,7 @@ import (
 	"github.com/upward-mentoring/upward/infra/browsertest"
 	"github.com/upward-mentoring/upward/infra/devstack"
 	"github.com/upward-mentoring/upward/infra/localstack"
+	"github.com/upward-mentoring/upward/infra/stacktest"
 )
 
 const coordinator = "lead@example.org"
@@ -22,7 +23,8 @@ const coordinator = "lead@example.org"
 // end, however long a loaded machine takes.
 func startStack(t *testing.T) *devstack.Stack {
 	t.Helper()
-	st, err := devstack.Start(context.Background(), devstack.Options{Coordinators: []string{coordinator}, ProposalWait: time.Hour})
+	st, err := devstack.Start(context.Background(), devstack.Options{Coordinators: []string{coordinator}, ProposalWait: time.Hour,
+		SQSURL: stacktest.SQSURL(t), S3URL: stacktest.S3URL(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,10 @@
 // Package devstack assembles the whole Upward system on one machine: the
-// emulators (dynalite, aws-ses-v2-local), the table, the coordinator site,
-// and an in-process send queue worked by the same code that runs in Lambda.
+// emulators (dynalite, aws-ses-v2-local, fauxqs for SQS, gofakes3 for S3,
+// the Secrets Manager stand-in), the table, the coordinator site, and the
+// send queue on the SQS emulator worked by the same SQSHandler that runs in
+// Lambda (infra/localqueue). Replies are kept in the S3 emulator and read
+// back by the same inbound.Bucket as in AWS; the HMAC key is read through
+// the Secrets Manager API by the same config.Signer.
 // The local-only parts (the movable clock, its bar on every page, the
 // /dev/ pages) are composed around the production site here, so that none
 // of them is compiled into a Lambda function. `upward dev` runs it for
@@ -23,9 +27,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/upward-mentoring/upward/infra/localqueue"
 	"github.com/upward-mentoring/upward/infra/localstack"
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/config"
 	"github.com/upward-mentoring/upward/shared/digest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -33,6 +38,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -47,10 +53,24 @@ type Options struct {
 	WebAddr      string // e.g. 127.0.0.1:8080
 	DynamoDBPort int
 	SESPort      int
-	// DynamoDBURL and SESURL use emulators that are already running.
+	SQSPort      int
+	S3Port       int
+	SecretsPort  int
+	// DynamoDBURL, SESURL, SQSURL and S3URL use emulators that are already
+	// running.
 	DynamoDBURL string
 	SESURL      string
+	SQSURL      string
+	S3URL       string
 	Table       string
+	// Queue names the send queue (its dead-letter queue is Queue+"-dead")
+	// and Bucket the inbound bucket; the defaults are fresh names when
+	// DataDir is empty (tests sharing emulators), fixed ones otherwise.
+	Queue  string
+	Bucket string
+	// SendQueue overrides the send queue's settings (default: the
+	// template's, with four pollers).
+	SendQueue localqueue.Options
 	// Coordinators may sign in.
 	Coordinators []string
 	MailDomain   string
@@ -80,15 +100,22 @@ type Stack struct {
 	WebURL      string
 	SESURL      string
 	DynamoDBURL string
-	Store       *store.Store
-	Queue       *memqueue.Queue
-	Clock       *Clock
-	Signer      *token.Signer
-	Web         *web.Server
-	SignIn      *signin.Gate
-	Ticker      *schedule.Ticker
-	Inbox       *Inbox
-	SMTPAddr    string
+	SQSURL      string
+	S3URL       string
+	SecretsURL  string
+	// Bucket is the inbound bucket's name.
+	Bucket string
+	Store  *store.Store
+	// Queue is the send queue on the SQS emulator; Drain waits until every
+	// job queued so far has been sent.
+	Queue    *localqueue.Queue
+	Clock    *Clock
+	Signer   *token.Signer
+	Web      *web.Server
+	SignIn   *signin.Gate
+	Ticker   *schedule.Ticker
+	Inbox    *Inbox
+	SMTPAddr string
 	// Review runs proposed matchings in-process, as the match function
 	// does in AWS.
 	Review *review.Service
@@ -104,6 +131,7 @@ type Stack struct {
 	cancel   context.CancelFunc
 	server   *http.Server
 	services []*localstack.Service
+	secrets  *localstack.Secrets
 }
 
 func (o *Options) defaults() {
@@ -112,6 +140,21 @@ func (o *Options) defaults() {
 	}
 	if o.Table == "" {
 		o.Table = "upward"
+	}
+	if o.Queue == "" {
+		o.Queue = "upward-send"
+		if o.DataDir == "" {
+			o.Queue += "-" + ids.New()[:12]
+		}
+	}
+	if o.Bucket == "" {
+		o.Bucket = "upward-inbound"
+		if o.DataDir == "" {
+			o.Bucket += "-" + strings.ToLower(ids.New()[:12])
+		}
+	}
+	if o.SendQueue.Pollers == 0 {
+		o.SendQueue.Pollers = 4
 	}
 	if len(o.Coordinators) == 0 {
 		o.Coordinators = []string{"coordinator@example.org"}
@@ -133,7 +176,7 @@ func (o *Options) defaults() {
 // Start brings the whole system up and returns when the site answers.
 func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	o.defaults()
-	st = &Stack{}
+	st = &Stack{Bucket: o.Bucket}
 	defer func() {
 		if err != nil {
 			st.Close()
@@ -167,6 +210,28 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		st.services = append(st.services, svc)
 		st.SESURL = svc.URL
 	}
+	st.SQSURL = o.SQSURL
+	if st.SQSURL == "" {
+		svc, err := localstack.StartSQS(ctx, localstack.Options{Port: o.SQSPort, Log: o.EmulatorLog})
+		if err != nil {
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.SQSURL = svc.URL
+	}
+	st.S3URL = o.S3URL
+	if st.S3URL == "" {
+		dir := ""
+		if o.DataDir != "" {
+			dir = filepath.Join(o.DataDir, "s3")
+		}
+		svc, err := localstack.StartS3(ctx, o.Bucket, localstack.Options{Port: o.S3Port, DataDir: dir, Log: o.EmulatorLog})
+		if err != nil {
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.S3URL = svc.URL
+	}
 
 	cfg, err := localstack.AWSConfig(ctx)
 	if err != nil {
@@ -189,7 +254,14 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Signer, err = token.NewSigner(key); err != nil {
+	// The key reaches the code as in AWS: a secret read through the
+	// Secrets Manager API by config.Signer.
+	if st.secrets, err = localstack.StartSecrets(o.SecretsPort); err != nil {
+		return nil, err
+	}
+	st.SecretsURL = st.secrets.URL
+	arn := st.secrets.Put("upward-hmac", hex.EncodeToString(key))
+	if st.Signer, err = config.Signer(ctx, localstack.SecretsManager(cfg, st.SecretsURL), arn); err != nil {
 		return nil, err
 	}
 
@@ -207,20 +279,27 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		l.Close()
 		return nil, err
 	}
+	qo := o.SendQueue
+	qo.Log = o.Log
+	if st.Queue, err = localqueue.Create(ctx, localstack.SQS(cfg, st.SQSURL), o.Queue, qo); err != nil {
+		l.Close()
+		return nil, err
+	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	st.cancel = cancel
-	st.Queue = memqueue.New(runCtx, deliverer, memqueue.Options{Workers: 4, Backoff: 500 * time.Millisecond, Log: o.Log})
+	st.Queue.Start(runCtx, sendqueue.SQSHandler(deliverer, o.Log))
 
-	inboundDir := filepath.Join(os.TempDir(), "upward-inbound-"+ids.New())
-	if o.DataDir != "" {
-		inboundDir = filepath.Join(o.DataDir, "inbound")
-	}
 	handler, err := inbound.New(st.Store, st.Queue, st.Signer, st.Clock, o.Log, inbound.Settings{MailDomain: o.MailDomain, Local: true})
 	if err != nil {
 		l.Close()
 		return nil, err
 	}
-	st.Inbox = newInbox(handler, inboundDir, o.MailDomain, o.Log)
+	s3c := localstack.S3(cfg, st.S3URL)
+	if err := createBucket(ctx, s3c, o.Bucket); err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.Inbox = newInbox(handler, s3c, inbound.Bucket{Client: s3c, Name: o.Bucket, Prefix: inboxPrefix}, o.MailDomain, st.Clock.Now, o.Log)
 	smtpAddr := o.SMTPAddr
 	if smtpAddr == "" {
 		smtpAddr = "127.0.0.1:0"
@@ -255,7 +334,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		return nil, err
 	}
 	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
-		Replies: inbound.Releaser{Handler: handler, Raw: inbound.Files{}},
+		Replies: inbound.Releaser{Handler: handler, Raw: inbound.Bucket{Client: s3c, Name: o.Bucket, Prefix: inboxPrefix}},
 		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
 		BaseURL: st.WebURL, Insecure: true, ProposalWait: o.ProposalWait,
 	})
@@ -328,6 +407,7 @@ func (s *Stack) Close() {
 		s.cancel()
 		s.Queue.Wait()
 	}
+	s.secrets.Close()
 	if s.Inbox != nil {
 		s.Inbox.close()
 	}

@@ -1,7 +1,10 @@
-// Package memqueue is the local stand-in for the SQS send queue, used by
-// `upward dev` and by tests: a queue in memory worked by a few goroutines,
-// with redelivery after a failure the way SQS redelivers after the
-// visibility timeout, and a dead letter after the last attempt.
+// Package memqueue is an in-memory stand-in for the SQS send queue, used by
+// benchmarks through stacktest.NewSystem, so that a figure of sending
+// measures Upward's code and not the SQS emulator: a queue in memory worked
+// by a few goroutines, with redelivery after a failure the way SQS
+// redelivers after the visibility timeout, and a dead letter after the last
+// attempt. Tests, `upward dev` and the function binaries' tests use the SQS
+// emulator (infra/localqueue), which proves the SQS path itself.
 //
 // It lives in infra/ because nothing in AWS uses it: the Lambda functions
 // carry only sendqueue.SQS.

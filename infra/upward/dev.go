@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/infra/devstack"
+	"github.com/upward-mentoring/upward/infra/localstack"
 )
 
 func init() {
@@ -22,8 +24,13 @@ func init() {
 			fs.StringVar(&o.DataDir, "data", ".upward", "folder for local data kept between runs (make reset wipes it)")
 			fs.IntVar(&o.DynamoDBPort, "dynamodb-port", 4567, "port for dynalite")
 			fs.IntVar(&o.SESPort, "ses-port", 8005, "port for aws-ses-v2-local and its email viewer")
+			fs.IntVar(&o.SQSPort, "sqs-port", 9324, "port for fauxqs, the SQS API emulator holding the send queue")
+			fs.IntVar(&o.S3Port, "s3-port", 4569, "port for gofakes3, the S3 API emulator holding inbound mail")
+			fs.IntVar(&o.SecretsPort, "secrets-port", 4584, "port for the Secrets Manager stand-in serving the HMAC key")
 			fs.StringVar(&o.DynamoDBURL, "dynamodb-url", "", "use a DynamoDB endpoint that is already running instead of starting dynalite")
 			fs.StringVar(&o.SESURL, "ses-url", "", "use an SES endpoint that is already running instead of starting aws-ses-v2-local")
+			fs.StringVar(&o.SQSURL, "sqs-url", "", "use an SQS endpoint that is already running instead of starting fauxqs")
+			fs.StringVar(&o.S3URL, "s3-url", "", "use an S3 endpoint that is already running instead of starting gofakes3")
 			coords := fs.String("coordinators", "coordinator@example.org", "comma-separated addresses allowed to sign in")
 			fs.StringVar(&o.MailDomain, "mail-domain", "upward.localhost", "domain of reply addresses")
 			fs.StringVar(&o.SMTPAddr, "smtp", "localhost:2525", "where replies are accepted over SMTP")
@@ -42,6 +49,9 @@ func init() {
 				if *verbose {
 					o.EmulatorLog = env.Stderr
 				}
+				// The Go emulators are built for this run into a folder of
+				// its own, removed when it ends.
+				defer localstack.RemoveTools()
 				st, err := devstack.Start(ctx, o)
 				if err != nil {
 					return err
@@ -58,11 +68,17 @@ Upward is running locally.
   Coordinator site   %s   (sign in as %s)
   Email viewer       %s   (every email sent, including sign-in links)
   DynamoDB           %s   (dynalite, data in %s)
+  SQS                %s   (fauxqs: send queue %s, in memory)
+  S3                 %s   (gofakes3: replies in bucket %s, data in %s)
+  Secrets Manager    %s   (stand-in serving the HMAC key from %s)
   Replies (SMTP)     %s   (send replies here, or upload them at /dev/inbox)
   Dev clock          %s   (move it forward from the bar on every page)%s
 
 Press Ctrl-C to stop.
-`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir, localhost(st.SMTPAddr), st.Now().Format(time.RFC1123), oidcLine(st.OIDCURL))
+`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir,
+					localhost(st.SQSURL), st.Queue.URL, localhost(st.S3URL), st.Bucket, filepath.Join(o.DataDir, "s3"),
+					localhost(st.SecretsURL), filepath.Join(o.DataDir, "hmac.key"),
+					localhost(st.SMTPAddr), st.Now().Format(time.RFC1123), oidcLine(st.OIDCURL))
 				<-ctx.Done()
 				fmt.Fprintln(env.Stdout, "\nStopping…")
 				return nil

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
@@ -41,7 +40,7 @@ type site struct {
 	*httptest.Server
 	store  *store.Store
 	clock  *stacktest.Clock
-	queue  *memqueue.Queue
+	queue  stacktest.Queue
 	signer *token.Signer
 	coord  string
 	// faults lets a test break the site's queue (the emulator cannot).

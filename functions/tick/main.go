@@ -14,10 +14,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
@@ -50,7 +52,10 @@ func main() {
 		})
 	}), table)
 	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}
-	t := &schedule.Ticker{Store: db, Queue: queue, Clock: clock.System{}, Log: log, Workers: workers}
+	// The day's scheduled email is planned against the account's SES
+	// quota: what does not fit moves to each person's next morning.
+	quota := mail.AccountQuota{Client: sesv2.NewFromConfig(aws)}
+	t := &schedule.Ticker{Store: db, Queue: queue, Clock: clock.System{}, Log: log, Workers: workers, Quota: quota}
 	r := &rounds.Runner{
 		Store:        db,
 		Review:       &review.Service{Store: db, Queue: queue, Clock: clock.System{}, Log: log},

@@ -179,3 +179,71 @@ func TestAnItemWhoseEmailCouldNotBeQueuedStaysDue(t *testing.T) {
 		t.Errorf("%d distinct check-ins queued, want 40", len(seen))
 	}
 }
+
+// fixedQuota is an account's daily sending quota.
+type fixedQuota int
+
+func (q fixedQuota) DailyQuota(context.Context) (int, error) { return int(q), nil }
+
+func TestADayOverItsQuotaMovesTheRestToEachPersonsNextMorning(t *testing.T) {
+	t.Parallel()
+	e := setup(t, 12)
+	ctx := context.Background()
+	// 24 check-ins fall due on Monday; the account sends 20 a day, of
+	// which the schedule plans 18 (10 % is kept for welcomes and
+	// introductions).
+	e.ticker.Quota = fixedQuota(20)
+	e.clock.Set(firstCheckIn)
+	st, err := e.ticker.Tick(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Queued != 18 || st.Moved != 6 {
+		t.Fatalf("Monday: %+v, want 18 queued and 6 moved", st)
+	}
+	plan, err := e.store.GetDayPlan(ctx, "2027-01-18")
+	if err != nil || plan.Sent.CheckIn != 18 || plan.Moved.CheckIn != 6 {
+		t.Errorf("Monday's plan: %+v, %v", plan, err)
+	}
+	monday := e.queue.take()
+	got := map[string]bool{}
+	for _, j := range monday {
+		got[sendqueue.Recipient(j)] = true
+	}
+	// Each moved item waits for its person's next morning, same cycle.
+	for _, p := range e.pairs {
+		for _, role := range []programme.Role{programme.Senior, programme.Junior} {
+			d, err := e.store.GetDue(ctx, e.prog.ID, p.ID, role)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[d.ParticipantID] {
+				if d.Cycle != 2 {
+					t.Errorf("%s: sent, but the schedule is at cycle %d", d.ParticipantID, d.Cycle)
+				}
+				continue
+			}
+			want := schedule.MorningAt(time.Date(2027, 1, 19, 0, 0, 0, 0, time.UTC), time.UTC, schedule.Spread(p.ID))
+			if d.Cycle != 1 || !d.Due.Equal(want) || d.Deferred != 1 {
+				t.Errorf("%s: moved to cycle %d at %s (deferred %d), want cycle 1 at %s", d.ParticipantID, d.Cycle, d.Due, d.Deferred, want)
+			}
+		}
+	}
+	// Tuesday: the moved ones go, within Tuesday's quota.
+	e.clock.Set(firstCheckIn.AddDate(0, 0, 1))
+	st, err = e.ticker.Tick(ctx)
+	if err != nil || st.Queued != 6 || st.Moved != 0 {
+		t.Fatalf("Tuesday: %+v, %v; want the 6 moved queued", st, err)
+	}
+	all := append(monday, e.queue.take()...)
+	seen := map[string]bool{}
+	for _, j := range all {
+		if s, ok := j.(sendqueue.Scheduled); !ok || s.Cycle != 1 || s.Email != sendqueue.KindCheckIn {
+			t.Errorf("queued %+v, want the first check-in", j)
+		}
+		seen[sendqueue.Recipient(j)] = true
+	}
+	if len(all) != 24 || len(seen) != 24 {
+		t.Errorf("%d check-ins to %d people over two days, want one each for 24", len(all), len(seen))
+	}
+}

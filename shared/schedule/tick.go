@@ -26,6 +26,7 @@ type Store interface {
 	AdvanceDue(ctx context.Context, old, next store.DueItem) error
 	RemoveDue(ctx context.Context, old store.DueItem) error
 	GetDue(ctx context.Context, programmeID, pairID string, role programme.Role) (store.DueItem, error)
+	PlanStore
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
 }
@@ -53,6 +54,11 @@ type Ticker struct {
 	WritesPerKey float64
 	// InFlight is how many writes each shard has in flight (default 32).
 	InFlight int
+	// Quota, when set, plans each day's scheduled email against the
+	// account's daily sending quota, less QuotaReserve (default
+	// DefaultQuotaReserve) for the email that goes first.
+	Quota        Quota
+	QuotaReserve float64
 }
 
 // Stats counts what one tick did.
@@ -63,6 +69,7 @@ type Stats struct {
 	Finished  int // schedules ended (closing sent, or the pair ended)
 	Conflicts int // items another tick moved first
 	Failed    int // items left due after an error, for the next tick
+	Moved     int // due today, moved to the next morning: the day's quota is planned full
 	// Stopped: the time budget ran out before every shard was read; the
 	// next run continues (nothing it did not reach was changed).
 	Stopped bool
@@ -75,6 +82,7 @@ func (s *Stats) add(o Stats) {
 	s.Finished += o.Finished
 	s.Conflicts += o.Conflicts
 	s.Failed += o.Failed
+	s.Moved += o.Moved
 	s.Stopped = s.Stopped || o.Stopped
 }
 
@@ -123,6 +131,19 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 	}
 	limits := &keyLimits{perSecond: perKey, byKey: map[string]*rate.Limiter{}}
 	c := &tickCache{progs: map[string]programme.Programme{}, pairs: map[string]programme.Pair{}}
+	if t.Quota != nil {
+		reserve := t.QuotaReserve
+		if reserve <= 0 {
+			reserve = DefaultQuotaReserve
+		}
+		p, err := newPlanner(ctx, t.Quota, reserve, t.Store, now)
+		if err != nil {
+			// Unplanned is better than unsent: the sender still waits out
+			// a spent quota.
+			t.Log.Warn("tick without a quota plan", "err", err)
+		}
+		c.plan = p
+	}
 	shards := make(chan int)
 	var mu sync.Mutex
 	var total Stats
@@ -148,12 +169,15 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 	}
 	close(shards)
 	wg.Wait()
+	if err := c.plan.flush(ctx, t.Store); err != nil {
+		errs = append(errs, err)
+	}
 	level := slog.LevelDebug // an idle hour is not news
 	if total.Due > 0 || total.Stopped {
 		level = slog.LevelInfo
 	}
 	t.Log.Log(ctx, level, "tick", "now", now, "due", total.Due, "queued", total.Queued, "held", total.Held, "finished", total.Finished,
-		"conflicts", total.Conflicts, "failed", total.Failed, "stopped_on_budget", total.Stopped)
+		"conflicts", total.Conflicts, "failed", total.Failed, "moved_to_next_morning", total.Moved, "stopped_on_budget", total.Stopped)
 	if len(errs) > 5 {
 		errs = append(errs[:5], fmt.Errorf("and %d more errors", len(errs)-5))
 	}
@@ -297,13 +321,16 @@ func (r *shardRun) handle(items []store.DueItem) {
 		go func() {
 			defer queued.Done()
 			var jobs []sendqueue.Job
-			held := 0
+			held, moved := 0, 0
 			for _, dec := range chunk {
 				if dec.job != nil {
 					jobs = append(jobs, dec.job)
 				}
 				if dec.held {
 					held++
+				}
+				if dec.moved {
+					moved++
 				}
 			}
 			if len(jobs) > 0 {
@@ -315,6 +342,7 @@ func (r *shardRun) handle(items []store.DueItem) {
 			r.mu.Lock()
 			r.st.Queued += len(jobs)
 			r.st.Held += held
+			r.st.Moved += moved
 			r.mu.Unlock()
 			for _, dec := range chunk {
 				r.write(dec)
@@ -364,6 +392,9 @@ type decision struct {
 	// from then on are sent.
 	resumedAt time.Time
 	held      bool
+	// moved: the day's quota is planned full; the item goes to the
+	// person's next morning, same cycle.
+	moved bool
 }
 
 // apply records one decision: resumption, flags, and moving the item on.
@@ -455,13 +486,9 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 		// Not due by the plan (the programme's dates moved): reschedule.
 		next := d
 		next.Due = plan.Delivery(d.Cycle, loc)
+		c.plan.plan(next.Due, KindFor(plan, pair, d.Role, d.Cycle))
 		dec.next = &next
 		return dec, nil
-	}
-	if k < plan.Closing() {
-		next := d
-		next.Cycle, next.Due = k+1, plan.Delivery(k+1, loc)
-		dec.next = &next
 	}
 	paused := pair.State == programme.PairPaused && (pair.PausedUntil.IsZero() || now.Before(pair.PausedUntil))
 	if pair.State == programme.PairPaused && !paused {
@@ -472,7 +499,23 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 		c.put(pair)
 	}
 	kind := KindFor(plan, pair, d.Role, k)
-	if paused && kind != sendqueue.KindClosing {
+	held := paused && kind != sendqueue.KindClosing
+	if !held && !c.plan.admit(kind) {
+		// Today's quota is planned full for this kind: the same email goes
+		// on the person's next weekday morning.
+		next := d
+		next.Cycle, next.Due, next.Deferred = k, plan.NextMorning(now, loc), d.Deferred+1
+		c.plan.plan(next.Due, kind)
+		dec.next, dec.moved = &next, true
+		return dec, nil
+	}
+	if k < plan.Closing() {
+		next := d
+		next.Cycle, next.Due, next.Deferred = k+1, plan.Delivery(k+1, loc), 0
+		c.plan.plan(next.Due, KindFor(plan, pair, d.Role, k+1))
+		dec.next = &next
+	}
+	if held {
 		dec.held = true
 		return dec, nil
 	}
@@ -511,11 +554,13 @@ func (t *Ticker) endIfDone(ctx context.Context, prog programme.Programme, d stor
 	return nil
 }
 
-// tickCache reads each programme and pair once per tick.
+// tickCache reads each programme and pair once per tick, and carries the
+// day's quota plan (nil: none).
 type tickCache struct {
 	mu    sync.Mutex
 	progs map[string]programme.Programme
 	pairs map[string]programme.Pair
+	plan  *planner
 }
 
 func (c *tickCache) programme(ctx context.Context, s Store, id string) (programme.Programme, error) {

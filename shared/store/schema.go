@@ -32,6 +32,7 @@
 //	quarantined   QUARANTINE            <received>#<message key>
 //	note          PROG#<id>             NOTE#<participant>#<note id>  (a coordinator's personal note)
 //	mail budget   PROG#<id>             BUDGET#<participant>#<kind>#<day>  (reply keys answered that day, TTL)
+//	day plan      PLAN#<UTC day>        META                (scheduled emails planned, sent, moved that day, by priority)
 //
 // Access patterns:
 //
@@ -79,6 +80,10 @@
 //     10b. A person's schedule in one pair (is the partner's closing
 //     queued?): GetItem DUE#<programme>#<pair> / <role>, then the
 //     pre-v2 key.
+//     10c. Plan a day's scheduled email against the SES daily quota:
+//     GetItem PLAN#<day> once per tick; each tick adds what it planned for
+//     later days and what it sent and moved today with one UpdateItem ADD
+//     per day (never one write per email, so the item is never hot).
 //  11. Propose, review and approve matches (shared/review): GetItem PROG#id /
 //     PROPOSAL#prop for a proposal's header (status, progress, locks,
 //     counts); Query sk begins_with PROPOSAL# for a programme's proposals;

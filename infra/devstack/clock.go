@@ -65,7 +65,10 @@ func (s *Stack) nextDue(ctx context.Context) (time.Time, bool, error) {
 	return best, found, nil
 }
 
-// Step moves the clock to the next hour at which the hourly schedule would
+// TickInterval is how often the EventBridge schedule runs the tick.
+const TickInterval = 15 * time.Minute
+
+// Step moves the clock to the next quarter hour at which the schedule would
 // find something due, if that is no later than until, and ticks there. It
 // reports the time it ticked at, or false when nothing is due by until.
 func (s *Stack) Step(ctx context.Context, until time.Time) (time.Time, bool, error) {
@@ -73,9 +76,9 @@ func (s *Stack) Step(ctx context.Context, until time.Time) (time.Time, bool, err
 	if err != nil || !ok {
 		return time.Time{}, false, err
 	}
-	at := next.Truncate(time.Hour)
+	at := next.Truncate(TickInterval)
 	if at.Before(next) {
-		at = at.Add(time.Hour)
+		at = at.Add(TickInterval)
 	}
 	now := s.Clock.Now()
 	if at.Before(now) {
@@ -94,7 +97,7 @@ func (s *Stack) Step(ctx context.Context, until time.Time) (time.Time, bool, err
 }
 
 // Advance lives through d of programme time: it ticks at every hour where
-// something falls due, as the hourly EventBridge schedule would, then
+// something falls due, as the EventBridge schedule would, then
 // leaves the clock at now+d.
 func (s *Stack) Advance(ctx context.Context, d time.Duration) error {
 	if d < 0 {

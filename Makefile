@@ -13,7 +13,8 @@ GOBUILD   := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflag
 help:
 	@grep -E '^## ' Makefile | sed 's/^## //'
 
-## install    the pinned local emulators (dynalite, aws-ses-v2-local) from infra/package-lock.json
+## install    the pinned local emulators (dynalite, aws-ses-v2-local, fauxqs) from infra/package-lock.json;
+##            the Go ones (Lambda Runtime Interface Emulator, gofakes3) are go.mod tool lines, built when used
 install: $(NPM_STAMP)
 $(NPM_STAMP): infra/package.json infra/package-lock.json
 	cd infra && npm ci --no-audit --no-fund --loglevel=error
@@ -22,7 +23,8 @@ $(NPM_STAMP): infra/package.json infra/package-lock.json
 browser:
 	@infra/scripts/ensure-chromium.sh
 
-## run        the whole system locally: forms on :8080, SES viewer on :8005, dynalite on :4567
+## run        the whole system locally: forms on :8080, SES viewer on :8005, dynalite on :4567,
+##            SQS on :9324, S3 on :4569, Secrets Manager on :4584, SMTP on :2525 (it prints them all)
 run: install
 	$(GO) run ./infra/upward dev
 
@@ -89,7 +91,7 @@ deploy:
 screenshots: install browser
 	UPWARD_SCREENSHOTS=$(CURDIR)/infra/screenshots $(GO) test -count=1 -run 'Browser' ./infra/devstack/
 
-## reset      wipe local data (dynalite tables, dev clock, HMAC key, inbound mail)
+## reset      wipe local data (dynalite tables, dev clock, HMAC key, inbound mail in the S3 emulator)
 reset:
 	rm -rf .upward
 

@@ -13,13 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
 	"github.com/upward-mentoring/upward/shared/inbound"
-	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
@@ -36,15 +34,23 @@ func main() {
 	matchFunction := env.Require("MATCH_FUNCTION_NAME")
 	cfg := web.Config{BaseURL: env.Optional("BASE_URL", "")}
 	signinCfg := signin.Config{
-		Coordinators: env.Addresses("COORDINATORS"),
-		FromAddress:  env.Require("SENDER_ADDRESS"),
-		LoginTTL:     env.Duration("LOGIN_TTL", 0),
-		SessionTTL:   env.Duration("SESSION_TTL", 0),
+		// The first administrators; everyone else is invited from the site.
+		Administrators: env.Addresses("COORDINATORS"),
+		LoginTTL:       env.Duration("LOGIN_TTL", 0),
+		SessionTTL:     env.Duration("SESSION_TTL", 0),
+		LinksOff:       env.Optional("SIGNIN_LINKS", "on") == "off",
+		OIDC: signin.OIDC{
+			Issuer:      env.Optional("OIDC_ISSUER", ""),
+			ClientID:    env.Optional("OIDC_CLIENT_ID", ""),
+			Name:        env.Optional("OIDC_NAME", ""),
+			GroupsClaim: env.Optional("OIDC_GROUPS_CLAIM", ""),
+			Group:       env.Optional("OIDC_GROUP", ""),
+		},
 	}
-	confSet := env.Optional("SES_CONFIGURATION_SET", "")
 	// Releasing a quarantined reply reads it where SES kept it.
 	bucket := env.Require("INBOUND_BUCKET")
 	replySettings := inbound.Settings{MailDomain: env.Require("MAIL_DOMAIN")}
+	oidcSecretARN := env.Optional("OIDC_CLIENT_SECRET_ARN", "")
 	if err := env.Err(); err != nil {
 		config.Exit(log, "web", err)
 	}
@@ -54,18 +60,26 @@ func main() {
 	if err != nil {
 		config.Exit(log, "web", err)
 	}
-	signer, err := config.Signer(ctx, secretsmanager.NewFromConfig(aws), secretARN)
+	sm := secretsmanager.NewFromConfig(aws)
+	signer, err := config.Signer(ctx, sm, secretARN)
 	if err != nil {
 		config.Exit(log, "web", err)
 	}
+	if signinCfg.OIDC.Issuer != "" {
+		if signinCfg.OIDC.ClientSecret, err = config.SecretString(ctx, sm, oidcSecretARN); err != nil {
+			config.Exit(log, "web", err)
+		}
+	}
 	db := store.New(dynamodb.NewFromConfig(aws), table)
+	// Every email, sign-in links included, goes through the send queue:
+	// the web function sends nothing itself.
 	queue := &sendqueue.SQS{Client: sqs.NewFromConfig(aws), URL: queueURL}
 	matches := &review.Service{Store: db, Queue: queue, Clock: clock.System{}, Log: log}
 	replies, err := inbound.New(db, queue, signer, clock.System{}, log, replySettings)
 	if err != nil {
 		config.Exit(log, "web", err)
 	}
-	signIn, err := signin.New(db, &mail.SES{Client: sesv2.NewFromConfig(aws), ConfigurationSet: confSet}, clock.System{}, log, signinCfg)
+	signIn, err := signin.New(db, queue, signer, clock.System{}, log, signinCfg)
 	if err != nil {
 		config.Exit(log, "web", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/upward-mentoring/upward/infra/browsertest"
 	"github.com/upward-mentoring/upward/infra/devstack"
 	"github.com/upward-mentoring/upward/infra/localstack"
+	"github.com/upward-mentoring/upward/infra/stacktest"
 )
 
 const coordinator = "lead@example.org"
@@ -22,7 +23,8 @@ const coordinator = "lead@example.org"
 // end, however long a loaded machine takes.
 func startStack(t *testing.T) *devstack.Stack {
 	t.Helper()
-	st, err := devstack.Start(context.Background(), devstack.Options{Coordinators: []string{coordinator}, ProposalWait: time.Hour})
+	st, err := devstack.Start(context.Background(), devstack.Options{Coordinators: []string{coordinator}, ProposalWait: time.Hour,
+		SQSURL: stacktest.SQSURL(t), S3URL: stacktest.S3URL(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +154,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "participants")
 	table := browsertest.Get(t, ctx, "read the list", chromedp.Text(chromedp.ID("participant-list")))
 	kimHTML := browsertest.Get(t, ctx, "read Kim's row", chromedp.InnerHTML(chromedp.CSS(`tr[data-email="kim.lee@example.org"] td`)))
-	if !strings.Contains(notice, "Imported 3 people from hris-export-fixed.csv: 3 new") {
+	if !strings.Contains(notice, "Imported 3 people: 3 new") {
 		t.Errorf("notice = %q", notice)
 	}
 	for _, want := range []string{"Ana Silva", "João Costa", "Kim <b>Lee</b>", "Invited"} {

@@ -24,8 +24,10 @@ func (s *Stack) Tick(ctx context.Context) (schedule.Stats, error) {
 	rerr := s.Rounds.Tick(ctx)
 	s.Queue.Drain()
 	st, err := s.Ticker.Tick(ctx)
+	_, derr := s.Digest.Tick(ctx)
+	_, recErr := s.Recognition.Tick(ctx)
 	s.Queue.Drain()
-	return st, errors.Join(rerr, err)
+	return st, errors.Join(rerr, err, derr, recErr)
 }
 
 func (s *Stack) tickLoop(ctx context.Context, every time.Duration, log *slog.Logger) {
@@ -64,7 +66,10 @@ func (s *Stack) nextDue(ctx context.Context) (time.Time, bool, error) {
 	return best, found, nil
 }
 
-// Step moves the clock to the next hour at which the hourly schedule would
+// TickInterval is how often the EventBridge schedule runs the tick.
+const TickInterval = 15 * time.Minute
+
+// Step moves the clock to the next quarter hour at which the schedule would
 // find something due, if that is no later than until, and ticks there. It
 // reports the time it ticked at, or false when nothing is due by until.
 func (s *Stack) Step(ctx context.Context, until time.Time) (time.Time, bool, error) {
@@ -72,9 +77,9 @@ func (s *Stack) Step(ctx context.Context, until time.Time) (time.Time, bool, err
 	if err != nil || !ok {
 		return time.Time{}, false, err
 	}
-	at := next.Truncate(time.Hour)
+	at := next.Truncate(TickInterval)
 	if at.Before(next) {
-		at = at.Add(time.Hour)
+		at = at.Add(TickInterval)
 	}
 	now := s.Clock.Now()
 	if at.Before(now) {
@@ -93,7 +98,7 @@ func (s *Stack) Step(ctx context.Context, until time.Time) (time.Time, bool, err
 }
 
 // Advance lives through d of programme time: it ticks at every hour where
-// something falls due, as the hourly EventBridge schedule would, then
+// something falls due, as the EventBridge schedule would, then
 // leaves the clock at now+d.
 func (s *Stack) Advance(ctx context.Context, d time.Duration) error {
 	if d < 0 {

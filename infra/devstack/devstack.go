@@ -1,6 +1,10 @@
 // Package devstack assembles the whole Upward system on one machine: the
-// emulators (dynalite, aws-ses-v2-local), the table, the coordinator site,
-// and an in-process send queue worked by the same code that runs in Lambda.
+// emulators (dynalite, aws-ses-v2-local, fauxqs for SQS, gofakes3 for S3,
+// the Secrets Manager stand-in), the table, the coordinator site, and the
+// send queue on the SQS emulator worked by the same SQSHandler that runs in
+// Lambda (infra/localqueue). Replies are kept in the S3 emulator and read
+// back by the same inbound.Bucket as in AWS; the HMAC key is read through
+// the Secrets Manager API by the same config.Signer.
 // The local-only parts (the movable clock, its bar on every page, the
 // /dev/ pages) are composed around the production site here, so that none
 // of them is compiled into a Lambda function. `upward dev` runs it for
@@ -23,14 +27,19 @@ import (
 	"sync"
 	"time"
 
+	"github.com/upward-mentoring/upward/infra/localqueue"
 	"github.com/upward-mentoring/upward/infra/localstack"
-	"github.com/upward-mentoring/upward/infra/memqueue"
+	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/digest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/recognition"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
@@ -45,10 +54,24 @@ type Options struct {
 	WebAddr      string // e.g. 127.0.0.1:8080
 	DynamoDBPort int
 	SESPort      int
-	// DynamoDBURL and SESURL use emulators that are already running.
+	SQSPort      int
+	S3Port       int
+	SecretsPort  int
+	// DynamoDBURL, SESURL, SQSURL and S3URL use emulators that are already
+	// running.
 	DynamoDBURL string
 	SESURL      string
+	SQSURL      string
+	S3URL       string
 	Table       string
+	// Queue names the send queue (its dead-letter queue is Queue+"-dead")
+	// and Bucket the inbound bucket; the defaults are fresh names when
+	// DataDir is empty (tests sharing emulators), fixed ones otherwise.
+	Queue  string
+	Bucket string
+	// SendQueue overrides the send queue's settings (default: the
+	// template's, with four pollers).
+	SendQueue localqueue.Options
 	// Coordinators may sign in.
 	Coordinators []string
 	MailDomain   string
@@ -64,6 +87,10 @@ type Options struct {
 	// (default 3s). Tests wait for as long as the run takes, so that what
 	// the browser sees never depends on the machine's speed.
 	ProposalWait time.Duration
+	// OIDC starts a local OpenID provider (npm oidc-provider) and offers
+	// single sign-on through it, so the flow can be tried locally: its login
+	// page takes any address and password.
+	OIDC bool
 	// EmulatorLog receives the emulators' output (nil: discarded).
 	EmulatorLog io.Writer
 	Log         *slog.Logger
@@ -74,26 +101,40 @@ type Stack struct {
 	WebURL      string
 	SESURL      string
 	DynamoDBURL string
-	Store       *store.Store
-	Queue       *memqueue.Queue
-	Clock       *Clock
-	Signer      *token.Signer
-	Web         *web.Server
-	SignIn      *signin.Gate
-	Ticker      *schedule.Ticker
-	Inbox       *Inbox
-	SMTPAddr    string
+	SQSURL      string
+	S3URL       string
+	SecretsURL  string
+	// Bucket is the inbound bucket's name.
+	Bucket string
+	Store  *store.Store
+	// Queue is the send queue on the SQS emulator; Drain waits until every
+	// job queued so far has been sent.
+	Queue    *localqueue.Queue
+	Clock    *Clock
+	Signer   *token.Signer
+	Web      *web.Server
+	SignIn   *signin.Gate
+	Ticker   *schedule.Ticker
+	Inbox    *Inbox
+	SMTPAddr string
 	// Review runs proposed matchings in-process, as the match function
 	// does in AWS.
 	Review *review.Service
 	// Rounds holds rolling and rotation programmes' scheduled rounds.
 	Rounds *rounds.Runner
+	// Digest queues the coordinators' weekly digests.
+	Digest *digest.Runner
+	// Recognition sends the notes to managers that are due.
+	Recognition *recognition.Runner
+	// OIDCURL is the local OpenID provider's issuer (Options.OIDC).
+	OIDCURL string
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
 	cancel   context.CancelFunc
 	server   *http.Server
 	services []*localstack.Service
+	secrets  *localstack.Secrets
 }
 
 func (o *Options) defaults() {
@@ -102,6 +143,21 @@ func (o *Options) defaults() {
 	}
 	if o.Table == "" {
 		o.Table = "upward"
+	}
+	if o.Queue == "" {
+		o.Queue = "upward-send"
+		if o.DataDir == "" {
+			o.Queue += "-" + ids.New()[:12]
+		}
+	}
+	if o.Bucket == "" {
+		o.Bucket = "upward-inbound"
+		if o.DataDir == "" {
+			o.Bucket += "-" + strings.ToLower(ids.New()[:12])
+		}
+	}
+	if o.SendQueue.Pollers == 0 {
+		o.SendQueue.Pollers = 4
 	}
 	if len(o.Coordinators) == 0 {
 		o.Coordinators = []string{"coordinator@example.org"}
@@ -123,7 +179,7 @@ func (o *Options) defaults() {
 // Start brings the whole system up and returns when the site answers.
 func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	o.defaults()
-	st = &Stack{}
+	st = &Stack{Bucket: o.Bucket}
 	defer func() {
 		if err != nil {
 			st.Close()
@@ -157,6 +213,28 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		st.services = append(st.services, svc)
 		st.SESURL = svc.URL
 	}
+	st.SQSURL = o.SQSURL
+	if st.SQSURL == "" {
+		svc, err := localstack.StartSQS(ctx, localstack.Options{Port: o.SQSPort, Log: o.EmulatorLog})
+		if err != nil {
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.SQSURL = svc.URL
+	}
+	st.S3URL = o.S3URL
+	if st.S3URL == "" {
+		dir := ""
+		if o.DataDir != "" {
+			dir = filepath.Join(o.DataDir, "s3")
+		}
+		svc, err := localstack.StartS3(ctx, o.Bucket, localstack.Options{Port: o.S3Port, DataDir: dir, Log: o.EmulatorLog})
+		if err != nil {
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.S3URL = svc.URL
+	}
 
 	cfg, err := localstack.AWSConfig(ctx)
 	if err != nil {
@@ -179,7 +257,14 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Signer, err = token.NewSigner(key); err != nil {
+	// The key reaches the code as in AWS: a secret read through the
+	// Secrets Manager API by config.Signer.
+	if st.secrets, err = localstack.StartSecrets(o.SecretsPort); err != nil {
+		return nil, err
+	}
+	st.SecretsURL = st.secrets.URL
+	arn := st.secrets.Put("upward-hmac", hex.EncodeToString(key))
+	if st.Signer, err = config.Signer(ctx, localstack.SecretsManager(cfg, st.SecretsURL), arn); err != nil {
 		return nil, err
 	}
 
@@ -197,20 +282,28 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		l.Close()
 		return nil, err
 	}
+	qo := o.SendQueue
+	qo.Log = o.Log
+	if st.Queue, err = localqueue.Create(ctx, localstack.SQS(cfg, st.SQSURL), o.Queue, qo); err != nil {
+		l.Close()
+		return nil, err
+	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	st.cancel = cancel
-	st.Queue = memqueue.New(runCtx, deliverer, memqueue.Options{Workers: 4, Backoff: 500 * time.Millisecond, Log: o.Log})
+	deliverer.FollowUpsOn(st.Queue)
+	st.Queue.Start(runCtx, sendqueue.SQSHandler(deliverer, o.Log))
 
-	inboundDir := filepath.Join(os.TempDir(), "upward-inbound-"+ids.New())
-	if o.DataDir != "" {
-		inboundDir = filepath.Join(o.DataDir, "inbound")
-	}
 	handler, err := inbound.New(st.Store, st.Queue, st.Signer, st.Clock, o.Log, inbound.Settings{MailDomain: o.MailDomain, Local: true})
 	if err != nil {
 		l.Close()
 		return nil, err
 	}
-	st.Inbox = newInbox(handler, inboundDir, o.MailDomain, o.Log)
+	s3c := localstack.S3(cfg, st.S3URL)
+	if err := createBucket(ctx, s3c, o.Bucket); err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.Inbox = newInbox(handler, s3c, inbound.Bucket{Client: s3c, Name: o.Bucket, Prefix: inboxPrefix}, o.MailDomain, st.Clock.Now, o.Log)
 	smtpAddr := o.SMTPAddr
 	if smtpAddr == "" {
 		smtpAddr = "127.0.0.1:0"
@@ -222,14 +315,31 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.SMTPAddr = st.Inbox.Addr
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
+	st.Digest = &digest.Runner{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
+	st.Recognition = &recognition.Runner{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
-	st.SignIn, err = signin.New(st.Store, ses, st.Clock, o.Log, signin.Config{Coordinators: o.Coordinators, FromAddress: o.FromAddress, Insecure: true})
+	signinCfg := signin.Config{Administrators: o.Coordinators, Insecure: true}
+	if o.OIDC {
+		secret := hex.EncodeToString(key[:16])
+		svc, err := localstack.StartOIDC(ctx, localstack.OIDCOptions{Options: localstack.Options{Log: o.EmulatorLog},
+			Clients: []localstack.OIDCClient{{ID: "upward-dev", Secret: secret, RedirectURIs: []string{st.WebURL + signin.CallbackPath}}}})
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		st.services = append(st.services, svc)
+		st.OIDCURL = svc.URL
+		signinCfg.OIDC = signin.OIDC{Issuer: svc.URL, ClientID: "upward-dev", ClientSecret: secret, Name: "the local identity provider"}
+	}
+	// Sessions and links follow real time, not the dev clock: moving the
+	// clock a month must not sign anyone out.
+	st.SignIn, err = signin.New(st.Store, st.Queue, st.Signer, clock.System{}, o.Log, signinCfg)
 	if err != nil {
 		l.Close()
 		return nil, err
 	}
 	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
-		Replies: inbound.Releaser{Handler: handler, Raw: inbound.Files{}},
+		Replies: inbound.Releaser{Handler: handler, Raw: inbound.Bucket{Client: s3c, Name: o.Bucket, Prefix: inboxPrefix}},
 		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
 		BaseURL: st.WebURL, Insecure: true, ProposalWait: o.ProposalWait,
 	})
@@ -302,6 +412,7 @@ func (s *Stack) Close() {
 		s.cancel()
 		s.Queue.Wait()
 	}
+	s.secrets.Close()
 	if s.Inbox != nil {
 		s.Inbox.close()
 	}

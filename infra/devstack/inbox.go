@@ -1,31 +1,41 @@
 package devstack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/emersion/go-smtp"
 
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 )
 
-// Inbox receives replies locally the way SES does in AWS: it keeps the raw
-// message in a folder standing for the S3 bucket, then hands it to the same
-// inbound handler the Lambda function runs. Replies arrive over SMTP (so a
-// script or a mail client can send them) or by upload on a local page.
+// inboxPrefix is the receipt rule's object key prefix in template.yaml.
+const inboxPrefix = "incoming/"
+
+// Inbox receives replies locally the way SES does in AWS: its S3 action
+// stores the raw message in the bucket (the S3 emulator), then its Lambda
+// action hands the receipt to the inbound code, which reads the message
+// back through the same inbound.Bucket as the function. Replies arrive over
+// SMTP (so a script or a mail client can send them) or by upload on a local
+// page.
 type Inbox struct {
 	handler *inbound.Handler
-	dir     string
+	s3      *s3.Client
+	bucket  inbound.Bucket
 	domain  string
+	now     func() time.Time
 	log     *slog.Logger
 	// Addr is where the SMTP server listens.
 	Addr string
@@ -36,25 +46,44 @@ type Inbox struct {
 // applies Upward's own, smaller limit with a logged reason.
 const maxInbound = 40 << 20
 
-func newInbox(h *inbound.Handler, dir, domain string, log *slog.Logger) *Inbox {
-	return &Inbox{handler: h, dir: dir, domain: domain, log: log}
+func newInbox(h *inbound.Handler, client *s3.Client, b inbound.Bucket, domain string, now func() time.Time, log *slog.Logger) *Inbox {
+	return &Inbox{handler: h, s3: client, bucket: b, domain: domain, now: now, log: log}
+}
+
+// createBucket makes the inbound bucket unless it is there already.
+func createBucket(ctx context.Context, client *s3.Client, name string) error {
+	_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
+	var owned *s3types.BucketAlreadyOwnedByYou
+	var exists *s3types.BucketAlreadyExists
+	if err != nil && !errors.As(err, &owned) && !errors.As(err, &exists) {
+		return fmt.Errorf("create bucket %s: %w", name, err)
+	}
+	return nil
 }
 
 // Receive stores a raw message and records it.
 func (in *Inbox) Receive(ctx context.Context, recipients []string, raw []byte) (inbound.Result, error) {
-	id := time.Now().UTC().Format("20060102T150405") + "-" + ids.New()
-	path := filepath.Join(in.dir, id+".eml")
-	if err := os.MkdirAll(in.dir, 0o700); err != nil {
-		return inbound.Result{}, fmt.Errorf("inbound folder: %w", err)
-	}
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
+	// SES names the object by its message id.
+	id := strings.ToLower(time.Now().UTC().Format("20060102T150405") + ids.New())
+	if _, err := in.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(in.bucket.Name), Key: aws.String(in.bucket.Prefix + id),
+		Body: bytes.NewReader(raw), ContentLength: aws.Int64(int64(len(raw)))}); err != nil {
 		return inbound.Result{}, fmt.Errorf("keep inbound message: %w", err)
 	}
-	res, err := in.handler.Handle(ctx, inbound.Message{ID: id, Recipients: recipients, Raw: raw, Location: path})
+	// The receipt SES hands the function, stamped with the dev clock's
+	// time: the local server has no spam, virus or sender verdicts to give.
+	at := in.now().UTC()
+	m, err := in.bucket.Message(ctx, events.SimpleEmailService{
+		Mail:    events.SimpleEmailMessage{MessageID: id, Timestamp: at, Destination: recipients},
+		Receipt: events.SimpleEmailReceipt{Recipients: recipients, Timestamp: at},
+	})
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	res, err := in.handler.Handle(ctx, m)
 	if err != nil {
 		return res, err
 	}
-	in.log.Info("reply received", "outcome", res.Outcome, "reason", res.Reason, "command", res.Command, "file", path)
+	in.log.Info("reply received", "outcome", res.Outcome, "reason", res.Reason, "command", res.Command, "location", m.Location)
 	return res, nil
 }
 

@@ -24,7 +24,7 @@ import (
 // on the dev clock when the tick that sent it ran.
 type received struct {
 	Kind  string
-	Local string // "Mon 2006-01-02 15h"
+	Local string // "Mon 2006-01-02 15h", or "Mon 2006-01-02 morning" inside the morning window (08:30-11:00)
 }
 
 func kindOf(subject string) string {
@@ -130,7 +130,7 @@ func (w *world) collect(t *testing.T) {
 			if loc == nil {
 				t.Fatalf("email to an unknown address %q", to)
 			}
-			w.got[to] = append(w.got[to], received{Kind: kindOf(e.Subject), Local: now.In(loc).Format("Mon 2006-01-02 15h")})
+			w.got[to] = append(w.got[to], received{Kind: kindOf(e.Subject), Local: localTime(now.In(loc))})
 		}
 	}
 }
@@ -182,39 +182,39 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 	want := map[string][]received{
 		// Seniors are prepared for being mentored before the introduction.
 		// Lisbon is UTC+0 in winter: approval on Wednesday, then every
-		// other Monday at 09:00, the senior nudged at cycle 3 (which was the
+		// other Monday morning, the senior nudged at cycle 3 (which was the
 		// midpoint), the junior at cycle 4, and the closing on Friday 26 March.
 		"joao@example.org": {
 			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"},
-			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-02-01 09h"}, {"nudge", "Mon 2027-02-15 09h"},
-			{"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
+			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"nudge", "Mon 2027-02-15 morning"},
+			{"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		"ana@example.org": {
 			{"intro", "Wed 2026-12-30 12h"},
-			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-02-01 09h"}, {"midpoint", "Mon 2027-02-15 09h"},
-			{"nudge", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
+			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"midpoint", "Mon 2027-02-15 morning"},
+			{"nudge", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		// Tokyo and New York: the same days, each in their own morning.
 		"tom@example.org": {
 			{"prepare", "Wed 2026-12-30 21h"}, {"intro", "Wed 2026-12-30 21h"},
-			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-02-01 09h"}, {"midpoint", "Mon 2027-02-15 09h"},
-			{"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
+			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"midpoint", "Mon 2027-02-15 morning"},
+			{"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		"kim@example.org": {
 			{"intro", "Wed 2026-12-30 07h"},
-			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-02-01 09h"}, {"midpoint", "Mon 2027-02-15 09h"},
-			{"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
+			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"midpoint", "Mon 2027-02-15 morning"},
+			{"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		// Sam paused for 30 days after the first check-in: the check-ins of
 		// 1 and 15 February are held, the schedule resumes on 1 March, and the
 		// pause does not count towards stalling.
 		"sam@example.org": {
 			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"},
-			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
+			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		"lee@example.org": {
 			{"intro", "Wed 2026-12-30 12h"},
-			{"checkin", "Mon 2027-01-18 09h"}, {"checkin", "Mon 2027-03-01 09h"}, {"checkin", "Mon 2027-03-15 09h"}, {"closing", "Fri 2027-03-26 09h"},
+			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 	}
 	// Emails due in the same hour are sent in parallel, in any order: each
@@ -319,4 +319,15 @@ type localEmail = localstack.Email
 
 func allEmails(w *world) ([]localEmail, error) {
 	return localstack.Emails(context.Background(), w.st.SESURL)
+}
+
+// localTime is how a test names when an email arrived: the day and hour,
+// or the day's morning for scheduled email, which each pair receives at
+// its own minute between 08:30 and 11:00.
+func localTime(t time.Time) string {
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	if !t.Before(day.Add(schedule.MorningStart)) && !t.After(day.Add(schedule.MorningStart+schedule.MorningWindow)) {
+		return t.Format("Mon 2006-01-02") + " morning"
+	}
+	return t.Format("Mon 2006-01-02 15h")
 }

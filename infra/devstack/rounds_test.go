@@ -214,7 +214,7 @@ func TestRematchLeadsToANewPairAtTheNextRoundAndNeverTheOldOne(t *testing.T) {
 		}
 	}
 	// Monday 11th: the first check-in; Ada replies REMATCH to it.
-	w.advanceTo(t, time.Date(2027, 1, 11, 10, 0, 0, 0, time.UTC))
+	w.advanceTo(t, time.Date(2027, 1, 11, 11, 0, 0, 0, time.UTC))
 	checkins := w.emails(t, "ada@example.org", "Check-in:")
 	if len(checkins) != 1 {
 		t.Fatalf("Ada's check-ins = %d", len(checkins))

@@ -8,7 +8,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
 // AWSConfig is the SDK configuration for talking to the emulators: a fixed
@@ -33,4 +36,24 @@ func DynamoDB(cfg aws.Config, url string) *dynamodb.Client {
 // SES returns a real SDK client pointed at an aws-ses-v2-local URL.
 func SES(cfg aws.Config, url string) *sesv2.Client {
 	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) { o.BaseEndpoint = aws.String(url) })
+}
+
+// SQS returns a real SDK client pointed at the SQS emulator's URL.
+func SQS(cfg aws.Config, url string) *sqs.Client {
+	return sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = aws.String(url) })
+}
+
+// S3 returns a real SDK client pointed at the S3 emulator's URL, with
+// paths for buckets (the emulator has no per-bucket host names).
+func S3(cfg aws.Config, url string) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.UsePathStyle = true
+	})
+}
+
+// SecretsManager returns a real SDK client pointed at the Secrets Manager
+// stand-in's URL.
+func SecretsManager(cfg aws.Config, url string) *secretsmanager.Client {
+	return secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) { o.BaseEndpoint = aws.String(url) })
 }

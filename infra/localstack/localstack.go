@@ -1,9 +1,13 @@
 // Package localstack starts the pinned local emulators that stand in for AWS:
-// dynalite for DynamoDB and aws-ses-v2-local for SES v2. Tests start their own
-// instances on free ports; `upward dev` starts them on the well-known ports.
+// dynalite for DynamoDB, aws-ses-v2-local for SES v2, fauxqs for SQS and
+// gofakes3 for S3, with small stand-ins here for the two calls no emulator
+// offers (Secrets Manager's GetSecretValue, SES's account suppression
+// list). Tests start their own instances on free ports; `upward dev`
+// starts them on the well-known ports.
 //
-// The emulators are the npm packages pinned in infra/package.json and
-// installed by `npm ci` into infra/node_modules (the Makefile does this).
+// The npm emulators are pinned in infra/package.json and installed by
+// `npm ci` into infra/node_modules (the Makefile does this); the Go ones are
+// `tool` lines of go.mod, built from the module cache (tools.go).
 package localstack
 
 import (
@@ -98,7 +102,7 @@ func StartDynamoDB(ctx context.Context, o Options) (*Service, error) {
 	// request (see node/dynalite.js).
 	launcher := filepath.Join(root, "infra", "localstack", "node", "dynalite.js")
 	modules := filepath.Dir(filepath.Dir(cli))
-	return start(ctx, "dynalite", o, func(port int) []string {
+	return start(ctx, "dynalite", "", o, func(port int) []string {
 		args := []string{launcher, modules, "--host", "127.0.0.1", "--port", strconv.Itoa(port),
 			"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"}
 		if o.DataDir != "" {
@@ -115,12 +119,14 @@ func StartSES(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return start(ctx, "aws-ses-v2-local", o, func(port int) []string {
+	return start(ctx, "aws-ses-v2-local", "", o, func(port int) []string {
 		return []string{script, "--host", "127.0.0.1", "--port", strconv.Itoa(port)}
 	})
 }
 
-func start(ctx context.Context, name string, o Options, args func(port int) []string) (*Service, error) {
+// start runs program (Node.js when "") with args on a free port, or on
+// o.Port.
+func start(ctx context.Context, name, program string, o Options, args func(port int) []string) (*Service, error) {
 	var lastErr error
 	// A free port can be taken by someone else between probing and binding;
 	// try a few times when the port was not fixed by the caller.
@@ -133,7 +139,7 @@ func start(ctx context.Context, name string, o Options, args func(port int) []st
 			}
 			port = p
 		}
-		s, err := startOnce(ctx, name, port, o.Log, args(port))
+		s, err := startOnce(ctx, name, program, port, o.Log, args(port))
 		if err == nil {
 			return s, nil
 		}
@@ -145,12 +151,15 @@ func start(ctx context.Context, name string, o Options, args func(port int) []st
 	return nil, lastErr
 }
 
-func startOnce(ctx context.Context, name string, port int, logw io.Writer, args []string) (*Service, error) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		return nil, fmt.Errorf("localstack: Node.js is needed to run %s: %w", name, err)
+func startOnce(ctx context.Context, name, program string, port int, logw io.Writer, args []string) (*Service, error) {
+	if program == "" {
+		node, err := exec.LookPath("node")
+		if err != nil {
+			return nil, fmt.Errorf("localstack: Node.js is needed to run %s: %w", name, err)
+		}
+		program = node
 	}
-	cmd := exec.Command(node, args...)
+	cmd := exec.Command(program, args...)
 	t := &tail{max: 40}
 	var out io.Writer = t
 	if logw != nil {

@@ -1,7 +1,10 @@
-// Package memqueue is the local stand-in for the SQS send queue, used by
-// `upward dev` and by tests: a queue in memory worked by a few goroutines,
-// with redelivery after a failure the way SQS redelivers after the
-// visibility timeout, and a dead letter after the last attempt.
+// Package memqueue is an in-memory stand-in for the SQS send queue, used by
+// benchmarks through stacktest.NewSystem, so that a figure of sending
+// measures Upward's code and not the SQS emulator: a queue in memory worked
+// by a few goroutines, with redelivery after a failure the way SQS
+// redelivers after the visibility timeout, and a dead letter after the last
+// attempt. Tests, `upward dev` and the function binaries' tests use the SQS
+// emulator (infra/localqueue), which proves the SQS path itself.
 //
 // It lives in infra/ because nothing in AWS uses it: the Lambda functions
 // carry only sendqueue.SQS.
@@ -25,6 +28,12 @@ type Options struct {
 	// Backoff is how long the n-th redelivery waits, times n (0: at once,
 	// which tests use so that a retry costs no wall-clock time).
 	Backoff time.Duration
+	// MaxDefer caps how long a job that meets back-pressure
+	// (sendqueue.Later: SES throttling, a spent quota) waits before it is
+	// tried again (default 30 s; SQS waits up to 15 minutes). Such a wait
+	// is not an attempt: like the send function's requeue, it never
+	// dead-letters a job.
+	MaxDefer time.Duration
 	// Log receives retries and dead letters (nil: discarded).
 	Log *slog.Logger
 }
@@ -65,6 +74,9 @@ func New(ctx context.Context, h sendqueue.Handler, o Options) *Queue {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxDefer <= 0 {
+		o.MaxDefer = 30 * time.Second
 	}
 	q := &Queue{handler: h, o: o, jobs: make(chan delivery, 100000)}
 	q.settled = sync.NewCond(&q.mu)
@@ -170,9 +182,13 @@ func (q *Queue) handle(ctx context.Context, d delivery) {
 		key = sendqueue.Key(j)
 		err = q.handler.Handle(ctx, j)
 	}
+	later, deferred := sendqueue.AsLater(err)
 	switch {
 	case err == nil:
 		q.finish()
+	case deferred:
+		q.o.Log.Info("send job deferred", "key", key, "reason", later.Reason, "after", later.After)
+		q.redeliver(ctx, d, min(later.After, q.o.MaxDefer))
 	case d.attempt+1 >= q.o.MaxAttempts:
 		q.o.Log.Error("send job dead-lettered", "key", key, "attempts", d.attempt+1, "err", err)
 		q.mu.Lock()
@@ -182,24 +198,28 @@ func (q *Queue) handle(ctx context.Context, d delivery) {
 	default:
 		q.o.Log.Warn("send job failed; retrying", "key", key, "attempt", d.attempt+1, "err", err)
 		d.attempt++
-		// The job stays pending while it waits: Drain does not return
-		// between a failure and its retry.
-		q.running.Add(1)
-		go func() {
-			defer q.running.Done()
-			wait := time.NewTimer(q.o.Backoff * time.Duration(d.attempt))
-			defer wait.Stop()
-			select {
-			case <-wait.C:
-			case <-ctx.Done():
-				q.finish()
-				return
-			}
-			select {
-			case q.jobs <- d:
-			case <-ctx.Done():
-				q.finish()
-			}
-		}()
+		q.redeliver(ctx, d, q.o.Backoff*time.Duration(d.attempt))
 	}
+}
+
+// redeliver hands d back to the workers after wait. The job stays pending
+// while it waits: Drain does not return between a failure and its retry.
+func (q *Queue) redeliver(ctx context.Context, d delivery, wait time.Duration) {
+	q.running.Add(1)
+	go func() {
+		defer q.running.Done()
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			q.finish()
+			return
+		}
+		select {
+		case q.jobs <- d:
+		case <-ctx.Done():
+			q.finish()
+		}
+	}()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -161,5 +162,37 @@ func TestDrainReturnsOnceTheQueueStops(t *testing.T) {
 	q.Drain() // returns rather than waiting for ever
 	if n := h.count(welcome("late", 0)); n != 0 {
 		t.Errorf("a stopped queue handled a job %d times", n)
+	}
+}
+
+// waiting answers Later (SES pushing back) a set number of times.
+type waiting struct {
+	mu    sync.Mutex
+	left  int
+	calls int
+}
+
+func (w *waiting) Handle(context.Context, sendqueue.Job) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.calls++
+	if w.left > 0 {
+		w.left--
+		return &sendqueue.Later{After: time.Hour, Reason: "daily quota"}
+	}
+	return nil
+}
+
+func TestBackPressureIsNotAnAttempt(t *testing.T) {
+	h := &waiting{left: 20}
+	ctx, cancel := context.WithCancel(context.Background())
+	q := New(ctx, h, Options{MaxAttempts: 3, MaxDefer: time.Millisecond})
+	t.Cleanup(func() { cancel(); q.Wait() })
+	if err := q.Enqueue(ctx, welcome("patient", 0)); err != nil {
+		t.Fatal(err)
+	}
+	q.Drain()
+	if h.calls != 21 || len(q.DeadLetters()) != 0 {
+		t.Errorf("handled %d times with %d dead letters; want 21 and none: waiting is not failing", h.calls, len(q.DeadLetters()))
 	}
 }

@@ -233,3 +233,7 @@ func (t *Template) value(v any) (string, error) {
 	}
 	return "", fmt.Errorf("cannot compare %v", v)
 }
+
+// ParameterDefault is a literal, or a Ref to a parameter's default, as a
+// string: what a first deploy that accepts every default gets.
+func (t *Template) ParameterDefault(v any) (string, error) { return t.value(v) }

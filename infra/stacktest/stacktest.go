@@ -1,6 +1,8 @@
-// Package stacktest gives tests their own emulators: one dynalite and one
-// aws-ses-v2-local per test binary, started on free ports on first use and
-// stopped by Main, and a fresh table per test so tests never share state.
+// Package stacktest gives tests their own emulators: one dynalite, one
+// aws-ses-v2-local, and (for the tests that need them) one SQS and one S3
+// emulator per test binary, started on free ports on first use and stopped
+// by Main, and a fresh table (queue, bucket) per test so tests never share
+// state.
 // NewSystem wires Upward's sending path on them (system.go); Clock is the
 // stopped clock tests move by hand.
 package stacktest
@@ -17,7 +19,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -27,6 +31,8 @@ var (
 	mu     sync.Mutex
 	dyn    *localstack.Service
 	ses    *localstack.Service
+	sqsSvc *localstack.Service
+	s3Svc  *localstack.Service
 	cfg    aws.Config
 	tables atomic.Int64
 )
@@ -44,7 +50,10 @@ func Main(m *testing.M) {
 	}
 	dyn.Stop()
 	ses.Stop()
+	sqsSvc.Stop()
+	s3Svc.Stop()
 	mu.Unlock()
+	localstack.RemoveTools()
 	os.Exit(code)
 }
 
@@ -87,6 +96,65 @@ func SESURL(t testing.TB) string {
 		ses = s
 	}
 	return ses.URL
+}
+
+// SQSURL starts the SQS emulator (fauxqs) if needed and returns its URL.
+func SQSURL(t testing.TB) string {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if sqsSvc == nil {
+		s, err := localstack.StartSQS(context.Background(), localstack.Options{})
+		if err != nil {
+			t.Fatalf("start the SQS emulator: %v", err)
+		}
+		sqsSvc = s
+	}
+	return sqsSvc.URL
+}
+
+// SQS returns a real SDK client on the test binary's SQS emulator.
+func SQS(t testing.TB) *sqs.Client {
+	t.Helper()
+	url := SQSURL(t)
+	mu.Lock()
+	defer mu.Unlock()
+	return localstack.SQS(awsConfig(t), url)
+}
+
+// S3URL starts the S3 emulator (gofakes3) if needed and returns its URL.
+func S3URL(t testing.TB) string {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if s3Svc == nil {
+		s, err := localstack.StartS3(context.Background(), "upward-stacktest", localstack.Options{})
+		if err != nil {
+			t.Fatalf("start the S3 emulator: %v", err)
+		}
+		s3Svc = s
+	}
+	return s3Svc.URL
+}
+
+// Bucket creates a fresh bucket on the test binary's S3 emulator
+// (gofakes3), started on first use, and returns a real SDK client and the
+// bucket's name.
+func Bucket(t testing.TB) (*s3.Client, string) {
+	t.Helper()
+	url := S3URL(t)
+	mu.Lock()
+	c := localstack.S3(awsConfig(t), url)
+	mu.Unlock()
+	name := fmt.Sprintf("b%d-%s", tables.Add(1), strings.ToLower(sanitize(t.Name())))
+	name = strings.NewReplacer("_", "-", ".", "-").Replace(name)
+	if len(name) > 63 {
+		name = strings.TrimRight(name[:63], "-")
+	}
+	if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatalf("create bucket %s: %v", name, err)
+	}
+	return c, name
 }
 
 // DynamoDB returns a real SDK client on the test binary's dynalite.

@@ -3,17 +3,36 @@ package stacktest
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/upward-mentoring/upward/infra/localqueue"
 	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 )
+
+// Queue is the send queue a System's parts enqueue on; Drain waits until
+// every job queued so far (and every job those queued) has been sent or
+// dead-lettered, counting, never timing.
+type Queue interface {
+	sendqueue.Queue
+	Drain()
+}
+
+var (
+	_ Queue = (*localqueue.Queue)(nil)
+	_ Queue = (*memqueue.Queue)(nil)
+)
+
+var queues atomic.Int64
 
 // Options adjust a System; the zero value is a system on a fresh table,
 // stopped at DefaultStart, sending as DefaultMail.
@@ -25,6 +44,9 @@ type Options struct {
 	Mail mail.Settings
 	// Workers work the queue side by side (default 2).
 	Workers int
+	// VisibilityTimeout is how long a failed job waits before SQS hands
+	// it out again (default one second, to keep retries quick).
+	VisibilityTimeout time.Duration
 	// Store replaces the fresh table, for benchmarks that seed one large
 	// table once and share it.
 	Store *store.Store
@@ -58,7 +80,7 @@ type System struct {
 	Mail      mail.Settings
 	Deliverer *mail.Deliverer
 	// Queue hands every job to Deliverer; Drain waits until all are sent.
-	Queue *memqueue.Queue
+	Queue Queue
 	Log   *slog.Logger
 }
 
@@ -97,8 +119,26 @@ func NewSystem(t testing.TB, o Options) *System {
 		o.Workers = 2
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sys.Queue = memqueue.New(ctx, sys.Deliverer, memqueue.Options{Workers: o.Workers, Log: sys.Log})
-	t.Cleanup(func() { cancel(); sys.Queue.Wait() })
+	if _, bench := t.(*testing.B); bench {
+		q := memqueue.New(ctx, sys.Deliverer, memqueue.Options{Workers: o.Workers, Log: sys.Log})
+		sys.Deliverer.FollowUpsOn(q)
+		sys.Queue = q
+		t.Cleanup(func() { cancel(); q.Wait() })
+		return sys
+	}
+	if o.VisibilityTimeout <= 0 {
+		o.VisibilityTimeout = time.Second
+	}
+	q, err := localqueue.Create(ctx, SQS(t), fmt.Sprintf("send%d", queues.Add(1)), localqueue.Options{
+		Pollers: o.Workers, VisibilityTimeout: o.VisibilityTimeout, MaxReceiveCount: 5, Log: sys.Log})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	sys.Deliverer.FollowUpsOn(q)
+	q.Start(ctx, sendqueue.SQSHandler(sys.Deliverer, sys.Log))
+	sys.Queue = q
+	t.Cleanup(func() { cancel(); q.Wait() })
 	return sys
 }
 

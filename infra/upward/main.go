@@ -65,14 +65,22 @@ func run(ctx context.Context, args []string, env *Env) int {
 	fs := flag.NewFlagSet("upward "+c.name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	do := c.setup(fs)
+	// The flag package prints the usage itself, once, on -h and on a bad
+	// flag; asked for, it goes to standard output.
+	for _, a := range args[1:] {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			fs.SetOutput(env.Stdout)
+		}
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "upward %s — %s\n\nUsage: upward %s %s\n\nFlags:\n", c.name, c.summary, c.name, c.usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(env.Stdout)
-			fs.Usage()
 			return 0
 		}
 		return 2

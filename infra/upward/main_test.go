@@ -21,8 +21,8 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	}
 	for name := range commands {
 		code, out, errs := runCLI(t, name, "--help")
-		if code != 0 || !strings.Contains(out, "Usage: upward "+name) {
-			t.Errorf("upward %s --help = %d\n%s%s", name, code, out, errs)
+		if code != 0 || strings.Count(out+errs, "Usage: upward "+name) != 1 || !strings.Contains(out, "Usage: upward "+name) {
+			t.Errorf("upward %s --help = %d, want its help once, on standard output:\n%s%s", name, code, out, errs)
 		}
 	}
 	if code, _, errs := runCLI(t, "frobnicate"); code != 2 || !strings.Contains(errs, `unknown command "frobnicate"`) {

@@ -1,14 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,8 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
-	"github.com/upward-mentoring/upward/infra/localstack"
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -166,11 +162,11 @@ type inboundStack struct {
 		GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
 	}
 	listReplies func() int
-	bucket      *folderBucket
+	bucket      *emulatedBucket
 	s3          *failingS3
 	queue       *memQueue
 	lambda      *lambdaSim
-	sent        *memqueue.Queue
+	sent        stacktest.Queue
 	msgID       string
 }
 
@@ -206,20 +202,12 @@ func newInboundStack(t *testing.T) *inboundStack {
 		return len(r)
 	}
 
-	e.bucket = &folderBucket{dir: t.TempDir()}
-	srv := httptest.NewServer(http.FileServer(http.Dir(e.bucket.dir)))
-	t.Cleanup(srv.Close)
-	cfg, err := localstack.AWSConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	real := s3.NewFromConfig(cfg, func(o *s3.Options) {
-		o.BaseEndpoint = aws.String(srv.URL)
-		o.UsePathStyle = true
-		o.DisableLogOutputChecksumValidationSkipped = true
-	})
+	// The bucket is on the S3 emulator; failingS3 injects the outage in
+	// front of it.
+	real, name := stacktest.Bucket(t)
+	e.bucket = &emulatedBucket{client: real, name: name}
 	e.s3 = &failingS3{real: real}
-	handler := inbound.SESHandler(h, inbound.Bucket{Client: e.s3, Name: "inbound", Prefix: "incoming/"})
+	handler := inbound.SESHandler(h, inbound.Bucket{Client: e.s3, Name: name, Prefix: "incoming/"})
 
 	e.queue = newMemQueue()
 	e.lambda = &lambdaSim{onFailure: e.queue, functions: map[string]func(context.Context, []byte) error{
@@ -301,20 +289,18 @@ func useClients(t *testing.T, q deadLetterQueue, l invoker) {
 	t.Cleanup(func() { redriveClients = old })
 }
 
-// folderBucket is the inbound bucket: SES's S3 action stores each message
-// under incoming/<SES message id>.
-type folderBucket struct {
-	dir  string
-	last string
+// emulatedBucket is the inbound bucket: SES's S3 action stores each
+// message under incoming/<SES message id>.
+type emulatedBucket struct {
+	client *s3.Client
+	name   string
+	last   string
 }
 
-func (b *folderBucket) put(t *testing.T, id string, raw []byte) {
+func (b *emulatedBucket) put(t *testing.T, id string, raw []byte) {
 	t.Helper()
-	p := filepath.Join(b.dir, "inbound", "incoming", id)
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, raw, 0o600); err != nil {
+	if _, err := b.client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(b.name), Key: aws.String("incoming/" + id),
+		Body: bytes.NewReader(raw), ContentLength: aws.Int64(int64(len(raw)))}); err != nil {
 		t.Fatal(err)
 	}
 	b.last = id

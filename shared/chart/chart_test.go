@@ -3,6 +3,7 @@ package chart
 import (
 	"encoding/xml"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -143,6 +144,25 @@ func TestChartsRefuseWhatTheyCannotDraw(t *testing.T) {
 	} {
 		if draw() == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// The HTML standard lets a figure's caption be only its first or its last
+// child; the legend and the table of figures follow it.
+func TestTheCaptionIsTheFiguresFirstChild(t *testing.T) {
+	bar, err := Bar{ID: "b", Title: "Pairs", Summary: "s", Column: "State", ValueColumn: "Pairs", Items: []BarItem{{Label: "Active", Value: Value{V: 1, Shown: true, Text: "1"}}}}.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := Line{ID: "l", Title: "Rate", Summary: "s", Column: "Check-in", Categories: []string{"1", "2"}, YMin: 0, YMax: 100,
+		Series: []Series{{Name: "Seniors", Values: []Value{{V: 50, Shown: true, Text: "50%"}, {V: 60, Shown: true, Text: "60%"}}}}}.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, h := range map[string]string{"bar": string(bar), "line": string(line)} {
+		if !regexp.MustCompile(`^<figure class="chart" id="[a-z]+">\s*<figcaption>`).MatchString(h) {
+			t.Errorf("%s chart: the caption is not the figure's first child:\n%.200s", name, h)
 		}
 	}
 }

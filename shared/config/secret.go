@@ -46,3 +46,17 @@ func Signer(ctx context.Context, sm SecretsAPI, secretID string) (*token.Signer,
 	}
 	return token.NewSigner(keys...)
 }
+
+// SecretString reads a Secrets Manager secret as one value (surrounding
+// space trimmed), such as the identity provider's client secret.
+func SecretString(ctx context.Context, sm SecretsAPI, secretID string) (string, error) {
+	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretID)})
+	if err != nil {
+		return "", fmt.Errorf("read secret %s: %w", secretID, err)
+	}
+	v := strings.TrimSpace(aws.ToString(out.SecretString))
+	if v == "" {
+		return "", fmt.Errorf("secret %s is empty", secretID)
+	}
+	return v, nil
+}

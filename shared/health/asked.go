@@ -64,7 +64,8 @@ func build(in Input) *model {
 		answers: make(map[answerKey]store.Answer, len(in.Answers)),
 		plans:   make(map[string]schedule.Plan, len(in.Pairs)),
 		zones:   map[string]*time.Location{},
-		// Plans of pairs that start the same day are the same.
+		// Plans of pairs that start the same day are the same but for the
+		// minute of the morning.
 		planStart: map[string]schedule.Plan{},
 	}
 	for _, p := range in.Participants {
@@ -80,6 +81,8 @@ func build(in Input) *model {
 			plan = schedule.NewPlan(in.Programme, *pair)
 			m.planStart[pair.StartDate] = plan
 		}
+		// Each pair has its own minute of the morning.
+		plan.Offset = schedule.Spread(pair.ID)
 		m.plans[pair.ID] = plan
 		for _, who := range []struct {
 			id   string

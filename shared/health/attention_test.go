@@ -85,10 +85,10 @@ func TestUnresponsive(t *testing.T) {
 	}{
 		{"one check-in unanswered is not yet silence", func(*Input) {}, nil},
 		{"two in a row", func(in *Input) { in.Answers = drop(in.Answers, "p6", "j6", 3) }, []Concern{
-			{Kind: ConcernUnresponsive, PairID: "p6", ParticipantID: "j6", Status: "No answer to the last 2 check-ins (last answered: check-in 2).", Since: day(2, 15, 9)},
+			{Kind: ConcernUnresponsive, PairID: "p6", ParticipantID: "j6", Status: "No answer to the last 2 check-ins (last answered: check-in 2).", Since: sent("p6", 2, 15)},
 		}},
 		{"three in a row is urgent", func(in *Input) { in.Answers = drop(drop(in.Answers, "p6", "j6", 3), "p6", "j6", 2) }, []Concern{
-			{Kind: ConcernUnresponsive, PairID: "p6", ParticipantID: "j6", Status: "No answer to the last 3 check-ins (last answered: check-in 1).", Since: day(2, 1, 9), Urgent: true},
+			{Kind: ConcernUnresponsive, PairID: "p6", ParticipantID: "j6", Status: "No answer to the last 3 check-ins (last answered: check-in 1).", Since: sent("p6", 2, 1), Urgent: true},
 		}},
 		{"not while paused", func(in *Input) {
 			in.Answers = drop(in.Answers, "p6", "j6", 3)
@@ -145,14 +145,14 @@ func TestPairRecordsForTheExports(t *testing.T) {
 	}
 	// p1: j1 in New York had not had check-in 4 yet; s1 answered it.
 	wantP1 := []PairCycle{
-		c(1, day(1, 18, 9), true, true, true, true, &yes), c(2, day(2, 1, 9), true, true, true, true, &yes),
-		c(3, day(2, 15, 9), true, true, true, true, &yes), c(4, day(3, 1, 9), true, true, false, false, &yes),
+		c(1, sent("p1", 1, 18), true, true, true, true, &yes), c(2, sent("p1", 2, 1), true, true, true, true, &yes),
+		c(3, sent("p1", 2, 15), true, true, true, true, &yes), c(4, sent("p1", 3, 1), true, true, false, false, &yes),
 	}
 	if diff := cmp.Diff(wantP1, got[0].Cycles); diff != "" {
 		t.Errorf("p1 cycles (-want +got):\n%s", diff)
 	}
 	// p4 stopped on 5 February: s4 said no meeting at 1.
-	wantP4 := []PairCycle{c(1, day(1, 18, 9), true, true, true, false, &no), c(2, day(2, 1, 9), true, false, true, false, nil)}
+	wantP4 := []PairCycle{c(1, sent("p4", 1, 18), true, true, true, false, &no), c(2, sent("p4", 2, 1), true, false, true, false, nil)}
 	if diff := cmp.Diff(wantP4, got[3].Cycles); diff != "" {
 		t.Errorf("p4 cycles (-want +got):\n%s", diff)
 	}

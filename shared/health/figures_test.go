@@ -54,14 +54,14 @@ func TestSeededProgrammeFigures(t *testing.T) {
 		Value:          roles(avg(5, 1, 1, 5, 2, 2), avg(4, 0, 1, 1, 1, 3)),
 		ProgrammeValue: roles(noneYet, noneYet),
 		Trend: []Point{
-			{Cycle: 1, First: day(1, 18, 9), Response: shown(9, 12, 12), Meeting: shown(4, 5, 9),
+			{Cycle: 1, First: firstSent(1, 18), Response: shown(9, 12, 12), Meeting: shown(4, 5, 9),
 				Value: roles(avg(5, 1, 1, 2, 1, 0), avg(4, 0, 1, 1, 1, 1))},
-			{Cycle: 2, First: day(2, 1, 9), Response: shown(6, 12, 12), Meeting: shown(2, 3, 6),
+			{Cycle: 2, First: firstSent(2, 1), Response: shown(6, 12, 12), Meeting: shown(2, 3, 6),
 				Value: roles(avg(2, 0, 0, 1, 1, 0), avg(1, 0, 0, 0, 0, 1))},
-			{Cycle: 3, First: day(2, 15, 9), Response: shown(5, 8, 8), Meeting: shown(2, 3, 5),
+			{Cycle: 3, First: firstSent(2, 15), Response: shown(5, 8, 8), Meeting: shown(2, 3, 5),
 				Value: roles(avg(2, 0, 0, 1, 0, 1), avg(1, 0, 0, 0, 0, 1))},
 			// Three people answered the fourth meeting question: withheld.
-			{Cycle: 4, First: day(3, 1, 9), Response: shown(3, 7, 7), Meeting: hidden(2, 3, 3),
+			{Cycle: 4, First: firstSent(3, 1), Response: shown(3, 7, 7), Meeting: hidden(2, 3, 3),
 				Value: roles(avg(2, 0, 0, 1, 0, 1), noneYet)},
 		},
 	}
@@ -173,7 +173,7 @@ func TestAskedCycles(t *testing.T) {
 		}, nil, 2},
 		{"rematched on 16 Feb", func(p *programme.Pair) { p.State, p.EndedAt = programme.PairRematched, day(2, 16, 0) }, nil, 6},
 		{"before the first check-in", nil, func(in *Input) { in.Now = day(1, 18, 8) }, 0},
-		{"the first check-in's hour", nil, func(in *Input) { in.Now = day(1, 18, 9) }, 2},
+		{"the first check-in's minute", nil, func(in *Input) { in.Now = sent("p", 1, 18) }, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

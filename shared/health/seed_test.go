@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
 // The seeded programme: biweekly check-ins from Monday 4 January 2027, so
-// check-in k goes out at 09:00 local time on 18 Jan, 1 Feb, 15 Feb, 1 Mar…
+// check-in k goes out in the morning window (08:30-11:00, each pair at its own minute) local time on 18 Jan, 1 Feb, 15 Feb, 1 Mar…
 // "Now" is Monday 1 March 12:00 UTC: check-in 4 has reached everyone in
-// UTC, but not j1 in New York (09:00 there is 14:00 UTC).
+// UTC, but not j1 in New York (08:30-11:00 there is 13:30-16:00 UTC).
 var (
 	progStart = time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)
 	now       = time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -19,6 +20,23 @@ var (
 
 func day(month time.Month, d, hour int) time.Time {
 	return time.Date(2027, month, d, hour, 0, 0, 0, time.UTC)
+}
+
+// sent is when a check-in of the pair went out on that day in UTC: the
+// pair's own minute of the morning window.
+func sent(pairID string, month time.Month, d int) time.Time {
+	return schedule.MorningAt(time.Date(2027, month, d, 0, 0, 0, 0, time.UTC), time.UTC, schedule.Spread(pairID))
+}
+
+// firstSent is the earliest of the seeded pairs' check-ins that day.
+func firstSent(month time.Month, d int) time.Time {
+	first := sent("p1", month, d)
+	for _, id := range []string{"p2", "p3", "p4", "p5", "p6"} {
+		if t := sent(id, month, d); t.Before(first) {
+			first = t
+		}
+	}
+	return first
 }
 
 func testProgramme() programme.Programme {

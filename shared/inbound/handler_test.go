@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -32,7 +31,7 @@ type env struct {
 	signer         *token.Signer
 	clock          *stacktest.Clock
 	handler        *inbound.Handler
-	queue          *memqueue.Queue
+	queue          stacktest.Queue
 	prog           programme.Programme
 	senior, junior programme.Participant
 	pair           programme.Pair

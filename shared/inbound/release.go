@@ -4,31 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
-// RawMail reads a kept message by its location: "s3://bucket/key" in AWS,
-// a file path locally.
+// RawMail reads a kept message by its location ("s3://bucket/key"): in
+// AWS and locally, inbound.Bucket.
 type RawMail interface {
 	Fetch(ctx context.Context, location string) ([]byte, error)
-}
-
-// Files reads messages kept on disk (`upward dev`).
-type Files struct{}
-
-// Fetch reads a file.
-func (Files) Fetch(_ context.Context, location string) ([]byte, error) {
-	if strings.Contains(location, "://") {
-		return nil, fmt.Errorf("%s is not a file", location)
-	}
-	b, err := os.ReadFile(location)
-	if err != nil {
-		return nil, fmt.Errorf("read kept message: %w", err)
-	}
-	return b, nil
 }
 
 // ErrNotReleasable is a quarantined message a coordinator cannot release:

@@ -34,7 +34,7 @@ func SESHandler(h *Handler, b Bucket) func(context.Context, events.SimpleEmailEv
 	return func(ctx context.Context, ev events.SimpleEmailEvent) error {
 		var errs []error
 		for _, rec := range ev.Records {
-			m, err := b.message(ctx, rec.SES)
+			m, err := b.Message(ctx, rec.SES)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -47,7 +47,10 @@ func SESHandler(h *Handler, b Bucket) func(context.Context, events.SimpleEmailEv
 	}
 }
 
-func (b Bucket) message(ctx context.Context, ses events.SimpleEmailService) (Message, error) {
+// Message reads the raw message a receipt names from the bucket, with the
+// receipt's recipients and verdicts. `upward dev` reads its replies with it
+// too, from the local S3 emulator.
+func (b Bucket) Message(ctx context.Context, ses events.SimpleEmailService) (Message, error) {
 	key := b.Prefix + ses.Mail.MessageID
 	out, err := b.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.Name), Key: aws.String(key)})
 	if err != nil {

@@ -36,6 +36,10 @@ type Data interface {
 	NoteStore
 	QuarantineStore
 	ImpactStore
+	// Coordinator emails: sign-in links, invitations, the weekly digest.
+	GetLoginLink(ctx context.Context, hash string) (store.LoginLink, error)
+	GetAccount(ctx context.Context, email string) (store.Account, error)
+	DigestData
 }
 
 // Sender hands a rendered email to the mail service.
@@ -95,7 +99,9 @@ var ErrSkipped = errors.New("nothing to send")
 // render first (so a rendering problem leaves no claim), then claim in the
 // ledger, then send. A crash after sending and before recording leaves a
 // claim without "sent": a redelivery sees the claim and does not send again.
-// An error from SES releases the claim so that the redelivery can send.
+// An error from SES releases the claim so that the redelivery can send;
+// throttling and a spent quota come back as sendqueue.Later, which the
+// queue answers by waiting rather than by counting a failure.
 func (d *Deliverer) Handle(ctx context.Context, j sendqueue.Job) error {
 	key := sendqueue.Key(j)
 	e, after, err := d.compose(ctx, j)
@@ -109,6 +115,13 @@ func (d *Deliverer) Handle(ctx context.Context, j sendqueue.Job) error {
 	e.Tags = map[string]string{"programme": j.Programme(), "kind": string(j.Kind())}
 	if who := sendqueue.Recipient(j); who != "" {
 		e.Tags["participant"] = who
+	}
+	if h, ok := d.sender.(interface{ Held() error }); ok {
+		// The sender is holding back (SES pushed back a moment ago): wait
+		// on the queue without touching the ledger.
+		if err := h.Held(); err != nil {
+			return err
+		}
 	}
 	now := d.clock.Now()
 	rec, err := d.data.ClaimSend(ctx, store.SendRecord{Key: key, Recipients: len(e.To), Kind: string(j.Kind()), ClaimedAt: now})
@@ -171,6 +184,10 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeRecognition(ctx, j)
 	case sendqueue.SenderNotice:
 		return d.composeSenderNotice(ctx, j)
+	case sendqueue.SignIn:
+		return d.composeSignIn(ctx, j)
+	case sendqueue.Digest:
+		return d.composeDigest(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("no email for a %T job", j)
 }

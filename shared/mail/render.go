@@ -39,7 +39,7 @@ type renderer struct {
 // survey is a check-in.
 var templateKinds = []sendqueue.Kind{sendqueue.KindWelcome, sendqueue.KindPrepare, sendqueue.KindIntro, sendqueue.KindCheckIn, sendqueue.KindNudge,
 	sendqueue.KindClosing, sendqueue.KindAck, sendqueue.KindThanks, sendqueue.KindRoundEnd, sendqueue.KindPairEnded,
-	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice,
+	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice, sendqueue.KindDigest,
 	sendqueue.KindGoalAsk, sendqueue.KindGoalShared, sendqueue.KindAppliedShared, sendqueue.KindRecognitionAsk, sendqueue.KindRecognition,
 	sendqueue.KindStoryConsentAsk, sendqueue.KindJournal}
 

@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/upward-mentoring/upward/shared/lang"
-	"golang.org/x/time/rate"
 )
 
 // SESAPI is the part of the SES v2 client the sender uses.
@@ -53,17 +52,31 @@ type SES struct {
 	Client SESAPI
 	// ConfigurationSet routes bounce and complaint events back (optional).
 	ConfigurationSet string
-	// Limiter keeps this instance under its share of the account's SES
-	// sending rate (nil: no limit, as locally).
-	Limiter *rate.Limiter
+	// Pace keeps this instance under its share of the account's SES
+	// sending rate and slows it down when SES pushes back (nil: no steady
+	// limit, as locally; throttling still comes back as sendqueue.Later).
+	Pace *Pace
 }
 
-// Send hands one email to SES and returns SES's message id.
+// Held says whether this sender is holding every send back for now (SES
+// throttled or the daily quota is spent), so a job can wait without
+// claiming its email.
+func (s *SES) Held() error {
+	if l := s.Pace.Held(); l != nil {
+		return l
+	}
+	return nil
+}
+
+// Send hands one email to SES and returns SES's message id. Throttling and
+// a spent daily quota come back as sendqueue.Later: back-pressure that the
+// queue answers by waiting, not a failure.
 func (s *SES) Send(ctx context.Context, e Email) (string, error) {
-	if s.Limiter != nil {
-		if err := s.Limiter.Wait(ctx); err != nil {
-			return "", fmt.Errorf("ses send: waiting for the rate limit: %w", err)
-		}
+	if l := s.Pace.Held(); l != nil {
+		return "", l
+	}
+	if err := s.Pace.Wait(ctx); err != nil {
+		return "", err
 	}
 	msg := &types.Message{
 		Subject: &types.Content{Data: aws.String(e.Subject), Charset: aws.String("UTF-8")},
@@ -104,8 +117,9 @@ func (s *SES) Send(ctx context.Context, e Email) (string, error) {
 	}
 	out, err := s.Client.SendEmail(ctx, in)
 	if err != nil {
-		return "", fmt.Errorf("ses send: %w", err)
+		return "", s.Pace.pushBack(fmt.Errorf("ses send: %w", err))
 	}
+	s.Pace.accepted()
 	return aws.ToString(out.MessageId), nil
 }
 
@@ -116,14 +130,4 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// RateLimiter shares an account's SES sending rate (emails per second)
-// evenly between the functions that may run at once.
-func RateLimiter(perSecond float64, concurrency int) *rate.Limiter {
-	if perSecond <= 0 {
-		return nil
-	}
-	share := perSecond / float64(max(concurrency, 1))
-	return rate.NewLimiter(rate.Limit(share), 1)
 }

@@ -101,8 +101,10 @@ func New(in Input) (*Matcher, error) {
 			}
 		}
 	}
-	m.blockList(in.NeverPair, ruleNever, "never-pair")
-	m.blockList(in.Forbidden, ruleForbidden, "forbidden")
+	// A programme's never-pair list outlives its rounds: in a later round
+	// it names people already paired, which is no reason to warn.
+	m.blockList(in.NeverPair, ruleNever, "")
+	m.blockList(in.Forbidden, ruleForbidden, "struck-out")
 	m.blockList(in.History, ruleEarlier, "")
 	return m, nil
 }
@@ -208,8 +210,11 @@ func (m *Matcher) blockList(ps []Pairing, r rules, what string) {
 		}
 	}
 	if what != "" && len(unknown) > 0 {
-		m.warnings = append(m.warnings, fmt.Sprintf("%s name someone not taking part and were ignored: %s",
-			count(len(unknown), what+" pair does", what+" pairs"), list(unknown, 10)))
+		verb := "names someone who is not taking part in this round, so it was ignored"
+		if len(unknown) > 1 {
+			verb = "name someone who is not taking part in this round, so they were ignored"
+		}
+		m.warnings = append(m.warnings, fmt.Sprintf("%s %s: %s", count(len(unknown), what+" pair", what+" pairs"), verb, list(unknown, 10)))
 	}
 }
 

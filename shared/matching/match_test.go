@@ -350,6 +350,15 @@ func TestLockedAndForbidden(t *testing.T) {
 			t.Errorf("pairs (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("a never-pair list naming people from an earlier round is no warning; a struck-out pair is, in words", func(t *testing.T) {
+		_, res := mustMatch(t, Input{Programme: prog(), People: people,
+			NeverPair: []Pairing{{"gone@x.org", "ja@x.org"}},
+			Forbidden: []Pairing{{"left@x.org", "ja@x.org"}}})
+		want := []string{"1 struck-out pair names someone who is not taking part in this round, so it was ignored: left@x.org / ja@x.org"}
+		if diff := cmp.Diff(want, res.Warnings); diff != "" {
+			t.Errorf("warnings (-want +got):\n%s", diff)
+		}
+	})
 	for _, tt := range []struct {
 		name   string
 		locked []Pairing

@@ -82,10 +82,10 @@ func (s *Service) BeginApprove(ctx context.Context, programmeID, id, by string) 
 	return p, err
 }
 
-// approveWorkers start pairs concurrently: each pair is a handful of
-// dependent requests, and 5,000 of them one after another would outlast a
-// Lambda function's patience.
-const approveWorkers = 8
+// approveWorkers start pairs concurrently, each pair's four writes side by
+// side: 5,000 pairs one after another would outlast a Lambda function's
+// patience.
+const approveWorkers = 16
 
 // CompleteApproval starts the pairs of an approving proposal and marks it
 // approved. Every step is idempotent, so it can run again after a crash.
@@ -111,7 +111,7 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 		return Approval{}, err
 	}
 	out := Approval{Round: p.Round}
-	pairs, err := s.pairs(ctx, prog, p, res)
+	pairs, people, err := s.pairs(ctx, prog, p, res)
 	if err != nil {
 		return out, err
 	}
@@ -128,7 +128,7 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 				mine = append(mine, pairs[i])
 			}
 			if len(mine) > 0 {
-				started[w], errs[w] = schedule.Approve(ctx, s.Store, s.Queue, prog, mine, p.ApprovedAt)
+				started[w], errs[w] = schedule.ApproveKnown(ctx, s.Store, s.Queue, prog, mine, people, p.ApprovedAt)
 			}
 		}()
 	}
@@ -191,21 +191,25 @@ func (s *Service) checkApprovable(ctx context.Context, prog programme.Programme,
 	return nil
 }
 
-// pairs turns the proposal's pairs into programme pairs of its round.
-func (s *Service) pairs(ctx context.Context, prog programme.Programme, p store.Proposal, res *matching.Result) ([]programme.Pair, error) {
-	people, err := s.Store.ListParticipants(ctx, prog.ID)
+// pairs turns the proposal's pairs into programme pairs of its round, and
+// returns the participants it read (by id) so that starting the pairs
+// reads nobody again.
+func (s *Service) pairs(ctx context.Context, prog programme.Programme, p store.Proposal, res *matching.Result) ([]programme.Pair, map[string]programme.Participant, error) {
+	everyone, err := s.Store.ListParticipants(ctx, prog.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	idOf := map[string]string{}
-	for _, x := range people {
+	people := make(map[string]programme.Participant, len(everyone))
+	for _, x := range everyone {
 		idOf[x.Email] = x.ID
+		people[x.ID] = x
 	}
 	out := make([]programme.Pair, 0, len(res.Pairs))
 	for _, x := range res.Pairs {
 		sid, jid := idOf[x.Senior], idOf[x.Junior]
 		if sid == "" || jid == "" {
-			return nil, fmt.Errorf("approve: %s or %s is no longer enrolled", x.Senior, x.Junior)
+			return nil, nil, fmt.Errorf("approve: %s or %s is no longer enrolled", x.Senior, x.Junior)
 		}
 		out = append(out, programme.Pair{
 			ID:          programme.PairID(prog.ID, p.Round, sid, jid),
@@ -213,7 +217,7 @@ func (s *Service) pairs(ctx context.Context, prog programme.Programme, p store.P
 			Score: x.Score, Reasons: Reasons(x), Round: p.Round, ApprovedBy: p.ApprovedBy,
 		})
 	}
-	return out, nil
+	return out, people, nil
 }
 
 // Reasons are a pair's reasons as the introduction lists them: the

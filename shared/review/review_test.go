@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -27,7 +26,7 @@ var t0 = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 type env struct {
 	svc   *review.Service
 	store *store.Store
-	queue *memqueue.Queue
+	queue stacktest.Queue
 	clock *stacktest.Clock
 	tag   string
 }

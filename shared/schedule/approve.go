@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -19,6 +20,7 @@ type ApproveStore interface {
 	// RecordPair remembers the pair by both emails, so no later programme
 	// pairs the same two people again.
 	RecordPair(ctx context.Context, programmeID, pairID, a, b string, now time.Time) error
+	AddToDayPlan(ctx context.Context, day string, planned, sent, moved store.DayCounts) error
 }
 
 // Approve starts approved pairs: it stores each pair, schedules both
@@ -27,9 +29,24 @@ type ApproveStore interface {
 // the introduction has one ledger key per pair, history is a set), so
 // approving twice starts each pair once and introduces it once.
 func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog programme.Programme, pairs []programme.Pair, now time.Time) ([]programme.Pair, error) {
+	return ApproveKnown(ctx, s, q, prog, pairs, nil, now)
+}
+
+// ApproveKnown is Approve for a caller that has already read the
+// programme's participants (people, by id): nobody is read again. Each
+// pair's writes — the pair, both schedules, both histories — go side by
+// side, since none depends on another.
+func ApproveKnown(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog programme.Programme, pairs []programme.Pair, people map[string]programme.Participant, now time.Time) ([]programme.Pair, error) {
 	today := now.UTC().Format(programme.DateLayout)
 	var started []programme.Pair
 	var jobs []sendqueue.Job
+	planned := map[string]store.DayCounts{}
+	person := func(id string) (programme.Participant, error) {
+		if p, ok := people[id]; ok {
+			return p, nil
+		}
+		return s.GetParticipant(ctx, prog.ID, id)
+	}
 	for _, p := range pairs {
 		if p.SeniorID == "" || p.JuniorID == "" {
 			return nil, fmt.Errorf("approve: pair without both people")
@@ -41,28 +58,48 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 		p.State = programme.PairActive
 		p.ApprovedAt, p.UpdatedAt = now, now
 		p.StartDate = max(today, prog.StartDate)
-		if err := s.CreatePair(ctx, p); err != nil && !errors.Is(err, store.ErrConflict) {
-			return nil, err
+		senior, err := person(p.SeniorID)
+		if err != nil {
+			return nil, fmt.Errorf("approve pair %s: %w", p.ID, err)
+		}
+		junior, err := person(p.JuniorID)
+		if err != nil {
+			return nil, fmt.Errorf("approve pair %s: %w", p.ID, err)
 		}
 		plan := NewPlan(prog, p)
-		var emails []string
-		for _, who := range []struct {
-			id   string
-			role programme.Role
-		}{{p.SeniorID, programme.Senior}, {p.JuniorID, programme.Junior}} {
-			person, err := s.GetParticipant(ctx, prog.ID, who.id)
-			if err != nil {
-				return nil, fmt.Errorf("approve pair %s: %w", p.ID, err)
-			}
-			d := store.DueItem{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: who.id, Role: who.role, Cycle: 1,
-				Due: plan.Delivery(1, person.Loc()), TimeZone: person.TimeZone}
-			if err := s.PutDue(ctx, d); err != nil {
-				return nil, err
-			}
-			emails = append(emails, person.Email)
+		writes := []func() error{
+			func() error {
+				if err := s.CreatePair(ctx, p); err != nil && !errors.Is(err, store.ErrConflict) {
+					return err
+				}
+				return nil
+			},
+			func() error { return s.RecordPair(ctx, prog.ID, p.ID, senior.Email, junior.Email, now) },
 		}
-		if err := s.RecordPair(ctx, prog.ID, p.ID, emails[0], emails[1], now); err != nil {
-			return nil, err
+		for _, who := range []struct {
+			person programme.Participant
+			role   programme.Role
+		}{{senior, programme.Senior}, {junior, programme.Junior}} {
+			d := store.DueItem{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: who.person.ID, Role: who.role, Cycle: 1,
+				Due: plan.Delivery(1, who.person.Loc()), TimeZone: who.person.TimeZone}
+			day := d.Due.UTC().Format(dayLayout)
+			c := planned[day]
+			count(&c, plan.Kind(1))
+			planned[day] = c
+			writes = append(writes, func() error { return s.PutDue(ctx, d) })
+		}
+		errs := make([]error, len(writes))
+		var wg sync.WaitGroup
+		for i, w := range writes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = w()
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, fmt.Errorf("approve pair %s: %w", p.ID, err)
 		}
 		// The senior's preparation goes before their first introduction
 		// (the ledger sends it once per programme), then the introduction,
@@ -74,6 +111,14 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 	}
 	if err := q.Enqueue(ctx, jobs...); err != nil {
 		return nil, fmt.Errorf("queue introductions: %w", err)
+	}
+	// The first check-ins count in their day's quota plan. A repeated
+	// approval counts them again: the plan errs towards moving a few
+	// check-ins a day early, never towards sending over the quota.
+	for day, c := range planned {
+		if err := s.AddToDayPlan(ctx, day, c, store.DayCounts{}, store.DayCounts{}); err != nil {
+			return nil, err
+		}
 	}
 	return started, nil
 }

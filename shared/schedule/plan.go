@@ -5,14 +5,29 @@
 package schedule
 
 import (
+	"hash/fnv"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
 
-// MorningHour is when scheduled email reaches people, in their time zone.
-const MorningHour = 9
+// Scheduled email reaches people in their morning, in their time zone:
+// each pair at its own minute between MorningStart and MorningStart +
+// MorningWindow (08:30 to 11:00), so a programme's emails do not all fall
+// due in the same minute.
+const (
+	MorningStart  = 8*time.Hour + 30*time.Minute
+	MorningWindow = 150 * time.Minute
+)
+
+// Spread is a pair's minute in the morning window, the same every time
+// for the same pair.
+func Spread(pairID string) time.Duration {
+	h := fnv.New32a()
+	h.Write([]byte(pairID))
+	return time.Duration(h.Sum32()%uint32(MorningWindow/time.Minute)) * time.Minute
+}
 
 // lastCheckInGap keeps a check-in from landing in the same week as the
 // closing survey.
@@ -27,11 +42,13 @@ type Plan struct {
 	Cycles int
 	// Midpoint is the check-in replaced by the midpoint survey (0: none).
 	Midpoint int
+	// Offset is the pair's minute after MorningStart (Spread).
+	Offset time.Duration
 }
 
 // NewPlan lays out a pair's calendar within its programme.
 func NewPlan(prog programme.Programme, pair programme.Pair) Plan {
-	p := Plan{Start: pair.Start(), End: prog.End(), CadenceDays: prog.CheckInCadence.Days()}
+	p := Plan{Start: pair.Start(), End: prog.End(), CadenceDays: prog.CheckInCadence.Days(), Offset: Spread(pair.ID)}
 	if p.CadenceDays <= 0 {
 		p.CadenceDays = 14
 	}
@@ -84,21 +101,37 @@ func (p Plan) Kind(k int) sendqueue.Kind {
 	return sendqueue.KindCheckIn
 }
 
-// Delivery is when cycle k reaches someone in loc: MorningHour on the
-// cycle's day, or on the Monday after when that day is a weekend.
+// Delivery is when cycle k reaches someone in loc: the pair's minute of
+// the morning on the cycle's day, or on the Monday after when that day is
+// a weekend.
 func (p Plan) Delivery(k int, loc *time.Location) time.Time {
-	return Morning(p.Date(k), loc)
+	return MorningAt(p.Date(k), loc, p.Offset)
 }
 
-// Morning is MorningHour on day d in loc, moved to Monday from a weekend.
-func Morning(d time.Time, loc *time.Location) time.Time {
+// Morning is the start of the morning window on day d in loc, moved to
+// Monday from a weekend.
+func Morning(d time.Time, loc *time.Location) time.Time { return MorningAt(d, loc, 0) }
+
+// MorningAt is offset into the morning window on day d in loc, moved to
+// Monday from a weekend.
+func MorningAt(d time.Time, loc *time.Location, offset time.Duration) time.Time {
 	switch d.Weekday() {
 	case time.Saturday:
 		d = d.AddDate(0, 0, 2)
 	case time.Sunday:
 		d = d.AddDate(0, 0, 1)
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), MorningHour, 0, 0, 0, loc).UTC()
+	at := MorningStart + offset
+	return time.Date(d.Year(), d.Month(), d.Day(), int(at/time.Hour), int(at%time.Hour/time.Minute), 0, 0, loc).UTC()
+}
+
+// NextMorning is the pair's minute of the first weekday morning in loc on
+// a later day than t: where a scheduled email goes when its own day's
+// sending quota is planned full.
+func (p Plan) NextMorning(t time.Time, loc *time.Location) time.Time {
+	local := t.In(loc)
+	next := time.Date(local.Year(), local.Month(), local.Day()+1, 12, 0, 0, 0, time.UTC)
+	return MorningAt(next, loc, p.Offset)
 }
 
 // LatestDue is the last cycle whose delivery in loc is at or before now,

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -52,25 +53,61 @@ func TestPlanCyclesMidpointAndClosing(t *testing.T) {
 	}
 }
 
-func TestDeliveryIsNineInTheMorningOnAWeekday(t *testing.T) {
+func TestTheMorningWindowStartsAtHalfPastEightOnAWeekday(t *testing.T) {
 	tests := []struct {
 		day  string
 		zone string
 		want string // UTC
 	}{
-		{"2027-01-18", "Europe/Lisbon", "2027-01-18T09:00:00Z"},       // Monday, UTC+0 in winter
-		{"2027-01-18", "America/New_York", "2027-01-18T14:00:00Z"},    // UTC-5
-		{"2027-01-18", "Asia/Tokyo", "2027-01-18T00:00:00Z"},          // UTC+9
-		{"2027-01-23", "Europe/Berlin", "2027-01-25T08:00:00Z"},       // Saturday -> Monday
-		{"2027-01-24", "Europe/Berlin", "2027-01-25T08:00:00Z"},       // Sunday -> Monday
-		{"2027-03-29", "Europe/Berlin", "2027-03-29T07:00:00Z"},       // after the switch to summer time
-		{"2027-03-15", "America/Los_Angeles", "2027-03-15T16:00:00Z"}, // PDT
+		{"2027-01-18", "Europe/Lisbon", "2027-01-18T08:30:00Z"},       // Monday, UTC+0 in winter
+		{"2027-01-18", "America/New_York", "2027-01-18T13:30:00Z"},    // UTC-5
+		{"2027-01-18", "Asia/Tokyo", "2027-01-17T23:30:00Z"},          // UTC+9
+		{"2027-01-23", "Europe/Berlin", "2027-01-25T07:30:00Z"},       // Saturday -> Monday
+		{"2027-01-24", "Europe/Berlin", "2027-01-25T07:30:00Z"},       // Sunday -> Monday
+		{"2027-03-29", "Europe/Berlin", "2027-03-29T06:30:00Z"},       // after the switch to summer time
+		{"2027-03-15", "America/Los_Angeles", "2027-03-15T15:30:00Z"}, // PDT
 	}
 	for _, tt := range tests {
 		day, _ := time.Parse(programme.DateLayout, tt.day)
 		got := Morning(day, mustLoc(t, tt.zone)).Format(time.RFC3339)
 		if got != tt.want {
 			t.Errorf("Morning(%s, %s) = %s, want %s", tt.day, tt.zone, got, tt.want)
+		}
+	}
+}
+
+func TestEachPairHasItsOwnMinuteOfTheMorning(t *testing.T) {
+	lisbon := mustLoc(t, "Europe/Lisbon")
+	minutes := map[time.Duration]int{}
+	for i := 0; i < 2000; i++ {
+		pr := pair("2027-01-04")
+		pr.ID = fmt.Sprintf("pair-%d", i)
+		p := NewPlan(prog("2027-01-04", "2027-07-02", programme.Weekly), pr)
+		at := p.Delivery(1, lisbon)
+		if at != p.Delivery(1, lisbon) || p.Offset != Spread(pr.ID) {
+			t.Fatal("a pair's minute is not the same every time")
+		}
+		since := at.Sub(time.Date(2027, 1, 11, 0, 0, 0, 0, time.UTC))
+		if since < MorningStart || since >= MorningStart+MorningWindow {
+			t.Fatalf("pair %s at %s, outside 08:30-11:00", pr.ID, at)
+		}
+		minutes[since]++
+		// Moved to the next morning: a weekday, at the same minute.
+		next := p.NextMorning(at, lisbon)
+		if next.Sub(at) != 24*time.Hour {
+			t.Fatalf("next morning after Monday %s is %s", at, next)
+		}
+		if fri := p.NextMorning(at.AddDate(0, 0, 4), lisbon); fri.Weekday() != time.Monday || fri.Sub(at) != 7*24*time.Hour {
+			t.Fatalf("the next morning after a Friday is %s", fri)
+		}
+	}
+	// 2,000 pairs over 150 minutes: no minute takes more than a few percent.
+	if len(minutes) < 140 {
+		t.Errorf("2,000 pairs fall on %d minutes of 150", len(minutes))
+	}
+	for m, n := range minutes {
+		if n > 40 {
+			t.Errorf("%d pairs at %s", n, m)
 		}
 	}
 }
@@ -82,8 +119,8 @@ func TestLatestDueSkipsMissedCycles(t *testing.T) {
 		now  string
 		want int
 	}{
-		{"2027-01-11T08:59:00Z", 0},
-		{"2027-01-11T09:00:00Z", 1},
+		{"2027-01-11T08:29:00Z", 0},
+		{"2027-01-11T11:00:00Z", 1},
 		{"2027-02-01T12:00:00Z", 4}, // three weeks missed: only the latest
 		{"2027-12-01T00:00:00Z", p.Closing()},
 	}

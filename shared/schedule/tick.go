@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/lifecycle"
@@ -23,6 +26,7 @@ type Store interface {
 	AdvanceDue(ctx context.Context, old, next store.DueItem) error
 	RemoveDue(ctx context.Context, old store.DueItem) error
 	GetDue(ctx context.Context, programmeID, pairID string, role programme.Role) (store.DueItem, error)
+	PlanStore
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
 }
@@ -35,8 +39,26 @@ type Ticker struct {
 	Queue sendqueue.Queue
 	Clock clock.Clock
 	Log   *slog.Logger
-	// Workers is how many shards are read at once.
+	// Workers is how many shards are read at once (default: one worker
+	// per shard, store.DueShards).
 	Workers int
+	// Reserve is how long before its context's deadline (a Lambda
+	// function's timeout) the tick stops taking new items (default 30 s):
+	// what it queued is recorded, and whatever it did not reach stays due
+	// for the next run, which continues where this one stopped.
+	Reserve time.Duration
+	// WritesPerKey bounds the writes per second to one partition key
+	// (default 500, half of what a DynamoDB partition takes): each shard's
+	// due items share a gsi2 partition, each programme's pairs one
+	// partition.
+	WritesPerKey float64
+	// InFlight is how many writes each shard has in flight (default 32).
+	InFlight int
+	// Quota, when set, plans each day's scheduled email against the
+	// account's daily sending quota, less QuotaReserve (default
+	// DefaultQuotaReserve) for the email that goes first.
+	Quota        Quota
+	QuotaReserve float64
 }
 
 // Stats counts what one tick did.
@@ -46,6 +68,11 @@ type Stats struct {
 	Held      int // due but not sent: the pair is paused
 	Finished  int // schedules ended (closing sent, or the pair ended)
 	Conflicts int // items another tick moved first
+	Failed    int // items left due after an error, for the next tick
+	Moved     int // due today, moved to the next morning: the day's quota is planned full
+	// Stopped: the time budget ran out before every shard was read; the
+	// next run continues (nothing it did not reach was changed).
+	Stopped bool
 }
 
 func (s *Stats) add(o Stats) {
@@ -54,21 +81,69 @@ func (s *Stats) add(o Stats) {
 	s.Held += o.Held
 	s.Finished += o.Finished
 	s.Conflicts += o.Conflicts
+	s.Failed += o.Failed
+	s.Moved += o.Moved
+	s.Stopped = s.Stopped || o.Stopped
 }
+
+// readBatch is how many due items are decided together: one BatchGetItem
+// of their pairs, ten SendMessageBatch calls side by side.
+const readBatch = 100
 
 // batchSize matches SQS's batch, so one SendMessageBatch covers a batch.
 const batchSize = 10
 
+// errBudget ends a shard's read when the time budget is spent.
+var errBudget = errors.New("tick time budget spent")
+
+// budget is when the tick stops taking new items (zero: never).
+type budget struct{ stopAt time.Time }
+
+func (b budget) over() bool { return !b.stopAt.IsZero() && time.Now().After(b.stopAt) }
+
 // Tick handles everything due now. Running it twice for the same hour is
 // safe: each item is moved on with a conditional write, and each email has
 // a ledger key, so a job queued twice is sent once.
+//
+// Each shard is a pipeline: its Query pages are read ahead while the items
+// already read are decided a hundred at a time, their emails queued, and
+// their items moved on by writes kept in flight side by side (an item is
+// moved only after its email is queued). Throttling is waited out, an item
+// that still fails stays due for the next tick without stopping its shard,
+// and the tick stops taking new items Reserve before its deadline.
 func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 	now := t.Clock.Now()
 	workers := t.Workers
 	if workers <= 0 {
-		workers = 4
+		workers = store.DueShards
 	}
+	reserve := t.Reserve
+	if reserve <= 0 {
+		reserve = 30 * time.Second
+	}
+	var b budget
+	if dl, ok := ctx.Deadline(); ok {
+		b.stopAt = dl.Add(-reserve)
+	}
+	perKey := t.WritesPerKey
+	if perKey <= 0 {
+		perKey = 500
+	}
+	limits := &keyLimits{perSecond: perKey, byKey: map[string]*rate.Limiter{}}
 	c := &tickCache{progs: map[string]programme.Programme{}, pairs: map[string]programme.Pair{}}
+	if t.Quota != nil {
+		reserve := t.QuotaReserve
+		if reserve <= 0 {
+			reserve = DefaultQuotaReserve
+		}
+		p, err := newPlanner(ctx, t.Quota, reserve, t.Store, now)
+		if err != nil {
+			// Unplanned is better than unsent: the sender still waits out
+			// a spent quota.
+			t.Log.Warn("tick without a quota plan", "err", err)
+		}
+		c.plan = p
+	}
 	shards := make(chan int)
 	var mu sync.Mutex
 	var total Stats
@@ -79,7 +154,7 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 		go func() {
 			defer wg.Done()
 			for shard := range shards {
-				st, err := t.tickShard(ctx, shard, now, c)
+				st, err := t.tickShard(ctx, shard, now, c, b, limits)
 				mu.Lock()
 				total.add(st)
 				if err != nil {
@@ -94,34 +169,211 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 	}
 	close(shards)
 	wg.Wait()
+	if err := c.plan.flush(ctx, t.Store); err != nil {
+		errs = append(errs, err)
+	}
 	level := slog.LevelDebug // an idle hour is not news
-	if total.Due > 0 {
+	if total.Due > 0 || total.Stopped {
 		level = slog.LevelInfo
 	}
-	t.Log.Log(ctx, level, "tick", "now", now, "due", total.Due, "queued", total.Queued, "held", total.Held, "finished", total.Finished, "conflicts", total.Conflicts)
+	t.Log.Log(ctx, level, "tick", "now", now, "due", total.Due, "queued", total.Queued, "held", total.Held, "finished", total.Finished,
+		"conflicts", total.Conflicts, "failed", total.Failed, "moved_to_next_morning", total.Moved, "stopped_on_budget", total.Stopped)
+	if len(errs) > 5 {
+		errs = append(errs[:5], fmt.Errorf("and %d more errors", len(errs)-5))
+	}
 	return total, errors.Join(errs...)
 }
 
-func (t *Ticker) tickShard(ctx context.Context, shard int, now time.Time, c *tickCache) (Stats, error) {
-	var st Stats
-	var batch []store.DueItem
-	flush := func() error {
-		s, err := t.handle(ctx, batch, now, c)
-		st.add(s)
-		batch = batch[:0]
-		return err
+// keyLimits keeps the writes to each partition key under perSecond.
+type keyLimits struct {
+	mu        sync.Mutex
+	perSecond float64
+	byKey     map[string]*rate.Limiter
+}
+
+func (k *keyLimits) wait(ctx context.Context, key string) error {
+	k.mu.Lock()
+	l, ok := k.byKey[key]
+	if !ok {
+		l = rate.NewLimiter(rate.Limit(k.perSecond), max(int(k.perSecond/10), 1))
+		k.byKey[key] = l
 	}
-	err := t.Store.DueBefore(ctx, shard, now, func(d store.DueItem) error {
-		batch = append(batch, d)
-		if len(batch) == batchSize {
-			return flush()
+	k.mu.Unlock()
+	return l.Wait(ctx)
+}
+
+// shardRun is one shard's pipeline.
+type shardRun struct {
+	t      *Ticker
+	ctx    context.Context
+	shard  int
+	now    time.Time
+	c      *tickCache
+	limits *keyLimits
+	budget budget
+
+	mu     sync.Mutex
+	st     Stats
+	errs   []error
+	writes sync.WaitGroup
+	slots  chan struct{}
+}
+
+func (r *shardRun) fail(n int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.st.Failed += n
+	r.errs = append(r.errs, err)
+}
+
+func (t *Ticker) tickShard(ctx context.Context, shard int, now time.Time, c *tickCache, b budget, limits *keyLimits) (Stats, error) {
+	inFlight := t.InFlight
+	if inFlight <= 0 {
+		inFlight = 32
+	}
+	r := &shardRun{t: t, ctx: ctx, shard: shard, now: now, c: c, limits: limits, budget: b, slots: make(chan struct{}, inFlight)}
+	// The reader runs ahead of the decisions by up to a few batches.
+	items := make(chan store.DueItem, 4*readBatch)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(items)
+		readErr <- t.Store.DueBefore(ctx, shard, now, func(d store.DueItem) error {
+			if b.over() {
+				return errBudget
+			}
+			select {
+			case items <- d:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	batch := make([]store.DueItem, 0, readBatch)
+	stopped := false
+	for d := range items {
+		if stopped || b.over() {
+			stopped = true
+			continue // left due: the next run takes it
 		}
-		return nil
-	})
-	if err == nil && len(batch) > 0 {
-		err = flush()
+		batch = append(batch, d)
+		if len(batch) == readBatch || len(items) == 0 {
+			r.handle(batch)
+			batch = batch[:0]
+		}
 	}
-	return st, err
+	if len(batch) > 0 && !stopped {
+		r.handle(batch)
+	}
+	r.writes.Wait()
+	err := <-readErr
+	if errors.Is(err, errBudget) {
+		stopped, err = true, nil
+	}
+	r.st.Stopped = r.st.Stopped || stopped
+	if err != nil {
+		r.errs = append(r.errs, err)
+	}
+	return r.st, errors.Join(r.errs...)
+}
+
+// handle decides a batch, queues its emails, and only then moves the items
+// on: a crash in between leaves the items due, and the next tick queues the
+// same jobs again, which the send ledger turns into no second email. The
+// writes are left in flight while the next batch is read and decided.
+func (r *shardRun) handle(items []store.DueItem) {
+	ctx, t := r.ctx, r.t
+	if err := store.RetryThrottled(ctx, func() error { return r.c.prefetch(ctx, t.Store, items) }); err != nil {
+		r.fail(len(items), err)
+		return
+	}
+	var ds []decision
+	for _, d := range items {
+		var dec decision
+		err := store.RetryThrottled(ctx, func() error {
+			var err error
+			dec, err = t.decide(ctx, d, r.now, r.c)
+			return err
+		})
+		if err != nil {
+			r.fail(1, err)
+			continue
+		}
+		ds = append(ds, dec)
+	}
+	r.mu.Lock()
+	r.st.Due += len(items)
+	r.mu.Unlock()
+	// Queue the emails ten to a request, the requests side by side; each
+	// chunk's items are moved on once its emails are queued.
+	var queued sync.WaitGroup
+	for start := 0; start < len(ds); start += batchSize {
+		chunk := ds[start:min(start+batchSize, len(ds))]
+		if r.budget.over() {
+			// Out of time: these stay due, untouched, for the next run.
+			r.mu.Lock()
+			r.st.Due -= len(chunk)
+			r.st.Stopped = true
+			r.mu.Unlock()
+			continue
+		}
+		queued.Add(1)
+		go func() {
+			defer queued.Done()
+			var jobs []sendqueue.Job
+			held, moved := 0, 0
+			for _, dec := range chunk {
+				if dec.job != nil {
+					jobs = append(jobs, dec.job)
+				}
+				if dec.held {
+					held++
+				}
+				if dec.moved {
+					moved++
+				}
+			}
+			if len(jobs) > 0 {
+				if err := t.Queue.Enqueue(ctx, jobs...); err != nil {
+					r.fail(len(chunk), fmt.Errorf("queue %d emails: %w", len(jobs), err))
+					return
+				}
+			}
+			r.mu.Lock()
+			r.st.Queued += len(jobs)
+			r.st.Held += held
+			r.st.Moved += moved
+			r.mu.Unlock()
+			for _, dec := range chunk {
+				r.write(dec)
+			}
+		}()
+	}
+	queued.Wait()
+}
+
+// write moves one item on, in the background, within the shard's writes
+// in flight and each partition key's rate.
+func (r *shardRun) write(dec decision) {
+	r.slots <- struct{}{}
+	r.writes.Add(1)
+	go func() {
+		defer r.writes.Done()
+		defer func() { <-r.slots }()
+		finished, conflict, err := r.t.apply(r.ctx, dec, r.now, r.shard, r.limits)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if finished {
+			r.st.Finished++
+		}
+		if conflict {
+			r.st.Conflicts++
+		}
+		if err != nil {
+			r.st.Failed++
+			r.errs = append(r.errs, err)
+		}
+	}()
 }
 
 // decision is what to do with one due item.
@@ -140,89 +392,58 @@ type decision struct {
 	// from then on are sent.
 	resumedAt time.Time
 	held      bool
-}
-
-// handle decides a batch, queues its emails, and only then moves the items
-// on: a crash in between leaves the items due, and the next tick queues the
-// same jobs again, which the send ledger turns into no second email.
-func (t *Ticker) handle(ctx context.Context, items []store.DueItem, now time.Time, c *tickCache) (Stats, error) {
-	var st Stats
-	var jobs []sendqueue.Job
-	var ds []decision
-	if err := c.prefetch(ctx, t.Store, items); err != nil {
-		return st, err
-	}
-	for _, d := range items {
-		st.Due++
-		dec, err := t.decide(ctx, d, now, c)
-		if err != nil {
-			return st, err
-		}
-		if dec.job != nil {
-			jobs = append(jobs, dec.job)
-		}
-		if dec.held {
-			st.Held++
-		}
-		ds = append(ds, dec)
-	}
-	if err := t.Queue.Enqueue(ctx, jobs...); err != nil {
-		return st, fmt.Errorf("queue %d emails: %w", len(jobs), err)
-	}
-	st.Queued += len(jobs)
-	// The writes of a batch are independent: run them together, since in
-	// DynamoDB each one is a network round trip.
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var errs []error
-	for _, dec := range ds {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			finished, conflict, err := t.apply(ctx, dec, now)
-			mu.Lock()
-			defer mu.Unlock()
-			if finished {
-				st.Finished++
-			}
-			if conflict {
-				st.Conflicts++
-			}
-			if err != nil {
-				errs = append(errs, err)
-			}
-		}()
-	}
-	wg.Wait()
-	return st, errors.Join(errs...)
+	// moved: the day's quota is planned full; the item goes to the
+	// person's next morning, same cycle.
+	moved bool
 }
 
 // apply records one decision: resumption, flags, and moving the item on.
-func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time) (finished, conflict bool, err error) {
+// Each write waits for its partition key's share and is retried while
+// DynamoDB throttles.
+func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time, shard int, limits *keyLimits) (finished, conflict bool, err error) {
 	d := dec.item
 	pairs := &lifecycle.Service{Store: t.Store, Queue: t.Queue}
 	pair := dec.pair
+	inProgramme := func(fn func() error) error {
+		if err := limits.wait(ctx, "PROG#"+d.ProgrammeID); err != nil {
+			return err
+		}
+		return store.RetryThrottled(ctx, fn)
+	}
 	if dec.resume {
-		res, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Resume, By: lifecycle.Schedule, At: now,
-			Cycle: dec.resumed, ResumedAt: dec.resumedAt})
+		err := inProgramme(func() error {
+			res, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Resume, By: lifecycle.Schedule, At: now,
+				Cycle: dec.resumed, ResumedAt: dec.resumedAt})
+			if err == nil {
+				pair = res.Pair
+			}
+			return err
+		})
 		if err != nil {
 			return false, false, err
 		}
-		pair = res.Pair
 	}
 	if dec.flag != "" {
-		if _, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Stall, By: lifecycle.Schedule, At: now, Reason: dec.flag}); err != nil {
+		err := inProgramme(func() error {
+			_, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Stall, By: lifecycle.Schedule, At: now, Reason: dec.flag})
+			return err
+		})
+		if err != nil {
 			return false, false, err
 		}
 	}
+	// Every item of a shard shares its gsi2 partition.
+	if err := limits.wait(ctx, "DUE#"+strconv.Itoa(shard)); err != nil {
+		return false, false, err
+	}
 	if dec.next != nil {
-		err = t.Store.AdvanceDue(ctx, d, *dec.next)
+		err = store.RetryThrottled(ctx, func() error { return t.Store.AdvanceDue(ctx, d, *dec.next) })
 	} else {
-		err = t.Store.RemoveDue(ctx, d)
+		err = store.RetryThrottled(ctx, func() error { return t.Store.RemoveDue(ctx, d) })
 		if err == nil {
 			finished = true
 			if dec.end {
-				err = t.endIfDone(ctx, dec.prog, d, now)
+				err = inProgramme(func() error { return t.endIfDone(ctx, dec.prog, d, now) })
 			}
 		}
 	}
@@ -265,13 +486,9 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 		// Not due by the plan (the programme's dates moved): reschedule.
 		next := d
 		next.Due = plan.Delivery(d.Cycle, loc)
+		c.plan.plan(next.Due, KindFor(plan, pair, d.Role, d.Cycle))
 		dec.next = &next
 		return dec, nil
-	}
-	if k < plan.Closing() {
-		next := d
-		next.Cycle, next.Due = k+1, plan.Delivery(k+1, loc)
-		dec.next = &next
 	}
 	paused := pair.State == programme.PairPaused && (pair.PausedUntil.IsZero() || now.Before(pair.PausedUntil))
 	if pair.State == programme.PairPaused && !paused {
@@ -282,7 +499,23 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 		c.put(pair)
 	}
 	kind := KindFor(plan, pair, d.Role, k)
-	if paused && kind != sendqueue.KindClosing {
+	held := paused && kind != sendqueue.KindClosing
+	if !held && !c.plan.admit(kind) {
+		// Today's quota is planned full for this kind: the same email goes
+		// on the person's next weekday morning.
+		next := d
+		next.Cycle, next.Due, next.Deferred = k, plan.NextMorning(now, loc), d.Deferred+1
+		c.plan.plan(next.Due, kind)
+		dec.next, dec.moved = &next, true
+		return dec, nil
+	}
+	if k < plan.Closing() {
+		next := d
+		next.Cycle, next.Due, next.Deferred = k+1, plan.Delivery(k+1, loc), 0
+		c.plan.plan(next.Due, KindFor(plan, pair, d.Role, k+1))
+		dec.next = &next
+	}
+	if held {
 		dec.held = true
 		return dec, nil
 	}
@@ -321,11 +554,13 @@ func (t *Ticker) endIfDone(ctx context.Context, prog programme.Programme, d stor
 	return nil
 }
 
-// tickCache reads each programme and pair once per tick.
+// tickCache reads each programme and pair once per tick, and carries the
+// day's quota plan (nil: none).
 type tickCache struct {
 	mu    sync.Mutex
 	progs map[string]programme.Programme
 	pairs map[string]programme.Pair
+	plan  *planner
 }
 
 func (c *tickCache) programme(ctx context.Context, s Store, id string) (programme.Programme, error) {

@@ -51,6 +51,11 @@ const (
 	KindStoryConsentAsk Kind = "story_consent_ask"
 	// At the end, to each person: their own goal and reflections.
 	KindJournal Kind = "journal"
+	// To a coordinator: a sign-in link, or an invitation to an account.
+	KindSignIn Kind = "signin"
+	// To a coordinator, weekly: their programmes' figures and attention
+	// lists, counted, never any content.
+	KindDigest Kind = "digest"
 )
 
 // kinds is the one list of kinds: how each is read off the queue, and the
@@ -81,6 +86,8 @@ var kinds = map[Kind]struct {
 	KindRecognition:     {decodeAs[Recognition], 0},
 	KindStoryConsentAsk: {decodeAs[PairNote], token.KindStoryConsent},
 	KindJournal:         {decodeAs[PairNote], token.KindAck},
+	KindSignIn:          {decodeAs[SignIn], 0},
+	KindDigest:          {decodeAs[Digest], 0},
 }
 
 // ReplyKind is the kind a reply to this email carries in its reply address.
@@ -439,4 +446,35 @@ func (j Recognition) identity() []string {
 }
 func (j Recognition) check() error {
 	return required(KindRecognition, "programme_id", j.ProgrammeID, "pair_id", j.PairID, "junior_id", j.JuniorID, "senior_id", j.SeniorID)
+}
+
+// NoProgramme is what coordinator emails about no one programme give as
+// their programme (the SES tag needs a value).
+const NoProgramme = "none"
+
+// SignIn sends the email of a sign-in link or an account invitation. It
+// names the link by its id; the sender derives the link's secret from the
+// id with the HMAC key (token.Signer.Secret), so the queue never holds a
+// working link.
+type SignIn struct {
+	Link string `json:"link"`
+}
+
+func (SignIn) Kind() Kind           { return KindSignIn }
+func (SignIn) Programme() string    { return NoProgramme }
+func (j SignIn) identity() []string { return []string{j.Link} }
+func (j SignIn) check() error       { return required(KindSignIn, "link", j.Link) }
+
+// Digest is one coordinator's weekly digest; Week (the Monday it is for,
+// YYYY-MM-DD) makes it one email a week whatever the tick does.
+type Digest struct {
+	Account string `json:"account"`
+	Week    string `json:"week"`
+}
+
+func (Digest) Kind() Kind           { return KindDigest }
+func (Digest) Programme() string    { return NoProgramme }
+func (j Digest) identity() []string { return []string{j.Account, j.Week} }
+func (j Digest) check() error {
+	return required(KindDigest, "account", j.Account, "week", j.Week)
 }

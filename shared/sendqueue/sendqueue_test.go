@@ -52,6 +52,8 @@ var oneOfEach = []Job{
 	RoundSummary{ProgrammeID: "p", ProposalID: "round-3", Round: 3, Coordinator: "c@example.org"},
 	Note{ProgrammeID: "p", ParticipantID: "a", NoteID: "n"},
 	SenderNotice{ProgrammeID: "p", ParticipantID: "a", Quarantined: "2027-01-01T00:00:00Z#k"},
+	SignIn{Link: "l"},
+	Digest{Account: "c@example.org", Week: "2026-11-02"},
 }
 
 func TestEveryKindRoundTrips(t *testing.T) {

@@ -1,29 +1,31 @@
-// Package signin lets coordinators in: a single-use link emailed to an
-// allow-listed address, a session cookie once the link is redeemed, and a
-// CSRF token per session that every form must carry. The coordinator site
-// (shared/web) draws the pages; this package owns the secrets and the rules
-// about them, so anything that serves coordinators can ask who is signed in
-// without reaching into the site.
+// Package signin lets coordinators in: a single-use link emailed to the
+// address of an account, or the organisation's identity provider by OpenID
+// Connect (oidc.go); then a session cookie, and a CSRF token per session
+// that every form must carry. Accounts live in the table; the deployment
+// names only the first administrators. The coordinator site (shared/web)
+// draws the pages and decides what each role may do; this package owns the
+// secrets and the rules about them, so anything that serves coordinators
+// can ask who is signed in without reaching into the site.
 package signin
 
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/token"
 )
 
 const (
@@ -45,79 +47,117 @@ var (
 	ErrLinkUsed    = errors.New("sign-in link already used")
 	ErrLinkExpired = errors.New("sign-in link expired")
 	ErrLinkInvalid = errors.New("sign-in link not valid")
-	// ErrNotAllowed: the link is sound but its address has since left the
-	// allow-list.
-	ErrNotAllowed = errors.New("address no longer allowed to sign in")
+	// ErrNotAllowed: the person has no account (any more), or is not in
+	// the identity provider's group that may sign in.
+	ErrNotAllowed = errors.New("no account allowed to sign in")
+	// ErrLinksOff: this deployment signs in by single sign-on only.
+	ErrLinksOff = errors.New("sign-in links are switched off")
 )
 
-// Store keeps links and sessions, by the hash of their secrets.
+// Store keeps accounts, links and sessions (secrets by their hash).
 type Store interface {
 	CreateLoginLink(ctx context.Context, l store.LoginLink) error
 	RedeemLoginLink(ctx context.Context, hash string, now time.Time) (store.LoginLink, error)
 	CreateSession(ctx context.Context, s store.Session) error
 	GetSession(ctx context.Context, hash string, now time.Time) (store.Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+	GetAccount(ctx context.Context, email string) (store.Account, error)
+	CreateAccount(ctx context.Context, a store.Account) error
+	MarkSignedIn(ctx context.Context, email string, at time.Time) error
+	CountAttempt(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
 }
 
 var _ Store = (*store.Store)(nil)
 
-// Sender sends the sign-in email; it is sent directly, not queued, because
-// the coordinator is waiting for it.
-type Sender interface {
-	Send(ctx context.Context, e mail.Email) (string, error)
+// Limits bound how often a sign-in link may be asked for. An address or a
+// source over its limit gets the same page and nothing is sent.
+type Limits struct {
+	PerAddressMinute, PerAddressHour, PerSourceHour int
 }
 
-// Config says who may sign in and for how long.
+// DefaultLimits: one link a minute and five an hour per address, thirty an
+// hour from one source (an office behind one address).
+var DefaultLimits = Limits{PerAddressMinute: 1, PerAddressHour: 5, PerSourceHour: 30}
+
+// Config says who may sign in, how and for how long.
 type Config struct {
-	// Coordinators may sign in (lower-case addresses).
-	Coordinators []string
-	// FromAddress sends sign-in links.
-	FromAddress string
+	// Administrators are the first administrators (lower-case addresses):
+	// each gets an administrator account the first time they sign in
+	// without one. Everyone else is invited from the accounts page.
+	Administrators []string
 	// Insecure drops the Secure flag from cookies, for http://localhost only.
 	Insecure bool
-	// LoginTTL and SessionTTL bound sign-in links (default 15 minutes) and
-	// sessions (default 12 hours).
-	LoginTTL, SessionTTL time.Duration
+	// LoginTTL, InviteTTL and SessionTTL bound sign-in links (default 15
+	// minutes), invitations (7 days) and sessions (12 hours).
+	LoginTTL, InviteTTL, SessionTTL time.Duration
+	// LinksOff switches magic links off, for organisations that sign in
+	// by their identity provider only.
+	LinksOff bool
+	// OIDC is the organisation's identity provider (empty Issuer: none).
+	OIDC OIDC
+	// Limits default to DefaultLimits.
+	Limits Limits
 }
 
-// Gate issues links and sessions and tells who is signed in.
+// Gate issues links and sessions and tells who is signed in. Its clock
+// should be real time: sessions and links follow the wall clock even where
+// the programmes' clock is moved (`upward dev`).
 type Gate struct {
 	store  Store
-	sender Sender
+	queue  sendqueue.Queue
+	signer *token.Signer
 	clock  clock.Clock
 	log    *slog.Logger
 	cfg    Config
+	oidc   *oidcClient
 }
 
-// New builds a gate.
-func New(st Store, sender Sender, clk clock.Clock, log *slog.Logger, cfg Config) (*Gate, error) {
-	if st == nil || sender == nil || clk == nil || log == nil {
-		return nil, errors.New("signin: store, sender, clock and log are required")
-	}
-	if cfg.FromAddress == "" {
-		return nil, errors.New("signin: FromAddress is required")
+// New builds a gate. Sign-in emails are queued, not sent: the request
+// answers in the same time whether or not an email goes, and sending
+// shares the send function's rate with every other email.
+func New(st Store, q sendqueue.Queue, signer *token.Signer, clk clock.Clock, log *slog.Logger, cfg Config) (*Gate, error) {
+	if st == nil || q == nil || signer == nil || clk == nil || log == nil {
+		return nil, errors.New("signin: store, queue, signer, clock and log are required")
 	}
 	if cfg.LoginTTL == 0 {
 		cfg.LoginTTL = 15 * time.Minute
 	}
+	if cfg.InviteTTL == 0 {
+		cfg.InviteTTL = 7 * 24 * time.Hour
+	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	return &Gate{store: st, sender: sender, clock: clk, log: log, cfg: cfg}, nil
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	for i, a := range cfg.Administrators {
+		cfg.Administrators[i] = strings.ToLower(strings.TrimSpace(a))
+	}
+	g := &Gate{store: st, queue: q, signer: signer, clock: clk, log: log, cfg: cfg}
+	if cfg.OIDC.Issuer != "" {
+		if cfg.OIDC.ClientID == "" || cfg.OIDC.ClientSecret == "" {
+			return nil, errors.New("signin: single sign-on needs the client id and secret as well as the issuer")
+		}
+		g.oidc = newOIDCClient(cfg.OIDC)
+	}
+	if cfg.LinksOff && g.oidc == nil {
+		return nil, errors.New("signin: with sign-in links switched off, an identity provider (OIDC issuer) is required")
+	}
+	return g, nil
 }
+
+// LinksOn reports whether sign-in links are offered.
+func (g *Gate) LinksOn() bool { return !g.cfg.LinksOff }
+
+// LoginTTL is how long a sign-in link works.
+func (g *Gate) LoginTTL() time.Duration { return g.cfg.LoginTTL }
 
 // randomSecret is 256 random bits, URL-safe.
 func randomSecret() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// hash is how secrets are stored: a leaked table holds no usable link or
-// session.
-func hash(secret string) string {
-	h := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(h[:])
 }
 
 func (g *Gate) cookieName() string {
@@ -127,58 +167,122 @@ func (g *Gate) cookieName() string {
 	return SecureCookie
 }
 
-// allowed reports whether a (normalised) address may sign in.
-func (g *Gate) allowed(email string) bool { return slices.Contains(g.cfg.Coordinators, email) }
-
-// RequestLink emails a sign-in link to email if it is allow-listed, built
-// on base (the site's public address); any other address gets nothing.
-// Either way the call takes at least Floor, so neither the answer nor its
-// timing tells the caller which addresses are coordinators'. email must be
-// normalised (programme.NormalizeEmail).
-func (g *Gate) RequestLink(ctx context.Context, email, base string) error {
-	start := time.Now()
-	if g.allowed(email) {
-		if err := g.sendLink(ctx, email, base); err != nil {
-			return err
-		}
-	} else {
-		g.log.Info("sign-in requested for an address not on the allow-list")
+// account returns the account of a (normalised) address: the stored one,
+// or, for a first administrator named by the deployment, a new
+// administrator account.
+func (g *Gate) account(ctx context.Context, email string) (store.Account, error) {
+	a, err := g.store.GetAccount(ctx, email)
+	if !errors.Is(err, store.ErrNotFound) || !slices.Contains(g.cfg.Administrators, email) {
+		return a, err
 	}
-	if wait := Floor - time.Since(start); wait > 0 {
-		time.Sleep(wait)
+	a = store.Account{Email: email, Role: store.RoleAdministrator, InvitedBy: "the deployment", InvitedAt: g.clock.Now()}
+	if err := g.store.CreateAccount(ctx, a); err != nil && !errors.Is(err, store.ErrConflict) {
+		return a, err
 	}
-	return nil
+	g.log.Info("first administrator's account created", "account", email)
+	return g.store.GetAccount(ctx, email)
 }
 
-func (g *Gate) sendLink(ctx context.Context, email, base string) error {
-	if base == "" {
-		return errors.New("no base URL to build the sign-in link")
+// RequestLink queues a sign-in link to email if it has an account, built
+// on base (the site's public address); any other address gets nothing, and
+// so does an address or a source (the requester's IP address) over its
+// limits. Either way the call takes at least Floor, so neither the answer
+// nor its timing tells the caller which addresses have accounts. email
+// must be normalised (programme.NormalizeEmail).
+func (g *Gate) RequestLink(ctx context.Context, email, source string) error {
+	start := time.Now()
+	defer func() {
+		if wait := Floor - time.Since(start); wait > 0 {
+			time.Sleep(wait)
+		}
+	}()
+	if g.cfg.LinksOff {
+		return ErrLinksOff
 	}
-	secret := randomSecret()
-	now := g.clock.Now()
-	if err := g.store.CreateLoginLink(ctx, store.LoginLink{Hash: hash(secret), Email: email, CreatedAt: now, Expires: now.Add(g.cfg.LoginTTL)}); err != nil {
-		return fmt.Errorf("sign-in link: %w", err)
+	over, err := g.overLimit(ctx, email, source)
+	if err != nil {
+		return err
 	}
-	e, err := mail.LoginEmail(g.cfg.FromAddress, email, base+"/signin/verify?token="+url.QueryEscape(secret), g.cfg.LoginTTL)
+	if over {
+		return nil
+	}
+	_, err = g.account(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		g.log.Info("sign-in requested for an address without an account")
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("sign-in link: %w", err)
 	}
-	if _, err := g.sender.Send(ctx, e); err != nil {
+	return g.queueLink(ctx, email, "", g.cfg.LoginTTL)
+}
+
+// overLimit counts the request against its address and its source.
+func (g *Gate) overLimit(ctx context.Context, email, source string) (bool, error) {
+	now := g.clock.Now()
+	addr := "addr#" + token.Hash(email)[:32]
+	checks := []struct {
+		key    string
+		window time.Duration
+		max    int
+	}{
+		{addr, time.Minute, g.cfg.Limits.PerAddressMinute},
+		{addr, time.Hour, g.cfg.Limits.PerAddressHour},
+		{"src#" + source, time.Hour, g.cfg.Limits.PerSourceHour},
+	}
+	over := false
+	for _, c := range checks {
+		if c.max <= 0 || (strings.HasPrefix(c.key, "src#") && source == "") {
+			continue
+		}
+		n, err := g.store.CountAttempt(ctx, c.key, c.window, now)
+		if err != nil {
+			return false, fmt.Errorf("sign-in limits: %w", err)
+		}
+		if n > c.max {
+			over = true
+		}
+	}
+	if over {
+		g.log.Warn("sign-in link refused: too many requests", "source", source)
+	}
+	return over, nil
+}
+
+// queueLink stores a link and queues its email. The link's id names it in
+// the job; its secret is derived from the id with the HMAC key.
+func (g *Gate) queueLink(ctx context.Context, email, invitedBy string, ttl time.Duration) error {
+	id := randomSecret()
+	secret := mail.LinkSecret(g.signer, id)
+	now := g.clock.Now()
+	if err := g.store.CreateLoginLink(ctx, store.LoginLink{Hash: token.Hash(secret), Email: email, CreatedAt: now, Expires: now.Add(ttl), InvitedBy: invitedBy}); err != nil {
 		return fmt.Errorf("sign-in link: %w", err)
 	}
-	g.log.Info("sign-in link sent", "coordinator", email)
+	if err := g.queue.Enqueue(ctx, sendqueue.SignIn{Link: id}); err != nil {
+		return fmt.Errorf("sign-in link: %w", err)
+	}
+	g.log.Info("sign-in link queued", "coordinator", email, "invitation", invitedBy != "")
 	return nil
+}
+
+// Invite queues an invitation (a sign-in link valid for InviteTTL) to the
+// account of email, from the administrator by.
+func (g *Gate) Invite(ctx context.Context, email, by string) error {
+	return g.queueLink(ctx, email, by, g.cfg.InviteTTL)
 }
 
 // Redeem uses a link's secret up, starts a session and sets its cookie on
 // w. It returns the coordinator's address, or one of the ErrLink errors or
 // ErrNotAllowed when the link cannot sign anyone in.
 func (g *Gate) Redeem(ctx context.Context, w http.ResponseWriter, secret string) (string, error) {
+	if g.cfg.LinksOff {
+		return "", ErrLinksOff
+	}
 	now := g.clock.Now()
-	link, err := g.store.RedeemLoginLink(ctx, hash(secret), now)
+	link, err := g.store.RedeemLoginLink(ctx, token.Hash(secret), now)
 	switch {
-	case err == nil && !g.allowed(link.Email):
-		err = ErrNotAllowed
+	case err == nil && link.OIDC:
+		err = ErrLinkInvalid // an OIDC state is not a sign-in link
 	case err == nil:
 	case errors.Is(err, store.ErrLinkUsed):
 		err = ErrLinkUsed
@@ -193,49 +297,111 @@ func (g *Gate) Redeem(ctx context.Context, w http.ResponseWriter, secret string)
 		g.log.Info("sign-in link refused", "reason", err.Error())
 		return "", err
 	}
+	if err := g.startSession(ctx, w, link.Email, "link"); err != nil {
+		return "", err
+	}
+	return link.Email, nil
+}
+
+// startSession signs the account of email in: ErrNotAllowed if it has none.
+func (g *Gate) startSession(ctx context.Context, w http.ResponseWriter, email, method string) error {
+	a, err := g.account(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		g.log.Info("sign-in refused: no account", "method", method)
+		return ErrNotAllowed
+	}
+	if err != nil {
+		return fmt.Errorf("start session: %w", err)
+	}
+	now := g.clock.Now()
 	cookie := randomSecret()
-	sess := store.Session{Hash: hash(cookie), Email: link.Email, CSRF: randomSecret(), CreatedAt: now, Expires: now.Add(g.cfg.SessionTTL)}
+	sess := store.Session{Hash: token.Hash(cookie), Email: a.Email, CSRF: randomSecret(), CreatedAt: now, Expires: now.Add(g.cfg.SessionTTL),
+		Generation: a.Generation, Method: method}
 	if err := g.store.CreateSession(ctx, sess); err != nil {
-		return "", fmt.Errorf("start session: %w", err)
+		return fmt.Errorf("start session: %w", err)
+	}
+	if err := g.store.MarkSignedIn(ctx, a.Email, now); err != nil {
+		g.log.Error("record sign-in", "err", err)
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: g.cookieName(), Value: cookie, Path: "/", HttpOnly: true, Secure: !g.cfg.Insecure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(g.cfg.SessionTTL.Seconds()),
 	})
-	g.log.Info("coordinator signed in", "coordinator", link.Email)
-	return link.Email, nil
+	g.log.Info("coordinator signed in", "coordinator", a.Email, "method", method)
+	return nil
 }
 
-type sessionKey struct{}
+type whoKey struct{}
+
+// who is a request's signed-in coordinator, once looked up.
+type who struct {
+	sess    store.Session
+	account store.Account
+	known   bool // account was read (Remember stores a session only)
+}
 
 // SignedIn returns the signed-in coordinator's session, if the request
-// carries a live one whose address is still allow-listed.
+// carries a live one whose account still exists with the rights it had
+// when the session began.
 func (g *Gate) SignedIn(r *http.Request) (store.Session, bool) {
-	if sess, ok := r.Context().Value(sessionKey{}).(store.Session); ok {
-		return sess, true
+	if w, ok := r.Context().Value(whoKey{}).(who); ok {
+		return w.sess, true
+	}
+	sess, _, ok := g.lookup(r)
+	return sess, ok
+}
+
+// Account returns the signed-in coordinator's account, read with the
+// session: their role and programmes as they are now.
+func (g *Gate) Account(r *http.Request) (store.Account, bool) {
+	_, a, ok := g.lookup(r)
+	return a, ok
+}
+
+func (g *Gate) lookup(r *http.Request) (store.Session, store.Account, bool) {
+	if w, ok := r.Context().Value(whoKey{}).(who); ok && w.known {
+		return w.sess, w.account, true
 	}
 	c, err := r.Cookie(g.cookieName())
 	if err != nil || c.Value == "" {
-		return store.Session{}, false
+		return store.Session{}, store.Account{}, false
 	}
-	sess, err := g.store.GetSession(r.Context(), hash(c.Value), g.clock.Now())
+	ctx := r.Context()
+	sess, err := g.store.GetSession(ctx, token.Hash(c.Value), g.clock.Now())
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			g.log.Error("read session", "err", err)
 		}
-		return store.Session{}, false
+		return store.Session{}, store.Account{}, false
 	}
-	// A coordinator removed from the allow-list loses access at once.
-	if !g.allowed(sess.Email) {
-		return store.Session{}, false
+	a, err := g.account(ctx, sess.Email)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			g.log.Error("read account", "err", err)
+		}
+		// A removed account loses access at once.
+		return store.Session{}, store.Account{}, false
 	}
-	return sess, true
+	if a.Generation != sess.Generation {
+		// A role taken away ends the sessions begun with it.
+		return store.Session{}, store.Account{}, false
+	}
+	return sess, a, true
 }
 
 // Remember returns r carrying sess, so that later calls of SignedIn while
 // handling r do not read the table again.
 func Remember(r *http.Request, sess store.Session) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess))
+	if w, ok := r.Context().Value(whoKey{}).(who); ok && w.known && w.sess.Hash == sess.Hash {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), whoKey{}, who{sess: sess}))
+}
+
+// RememberAccount returns r carrying the session and account, so that later
+// calls of SignedIn and Account while handling r do not read them again.
+func RememberAccount(r *http.Request, sess store.Session, a store.Account) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), whoKey{}, who{sess: sess, account: a, known: true}))
 }
 
 // ValidCSRF reports whether the request's (already parsed) form carries
@@ -246,9 +412,10 @@ func ValidCSRF(r *http.Request, sess store.Session) bool {
 
 // SignOut ends the request's session and clears its cookie.
 func (g *Gate) SignOut(w http.ResponseWriter, r *http.Request) error {
-	sess, _ := g.SignedIn(r)
-	if err := g.store.DeleteSession(r.Context(), sess.Hash); err != nil {
-		return fmt.Errorf("sign out: %w", err)
+	if c, err := r.Cookie(g.cookieName()); err == nil && c.Value != "" {
+		if err := g.store.DeleteSession(r.Context(), token.Hash(c.Value)); err != nil {
+			return fmt.Errorf("sign out: %w", err)
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: g.cookieName(), Value: "", Path: "/", HttpOnly: true, Secure: !g.cfg.Insecure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	return nil

@@ -29,6 +29,11 @@ type LoginLink struct {
 	Expires   time.Time `dynamodbav:"expires"`
 	Used      bool      `dynamodbav:"used"`
 	UsedAt    time.Time `dynamodbav:"used_at,omitempty"`
+	// InvitedBy is set on an invitation: the administrator who sent it.
+	InvitedBy string `dynamodbav:"invited_by,omitempty"`
+	// OIDC marks the state of a sign-in at the identity provider, kept
+	// like a link so that it is used once and expires.
+	OIDC bool `dynamodbav:"oidc,omitempty"`
 }
 
 type loginItem struct {
@@ -81,6 +86,11 @@ type Session struct {
 	CSRF      string    `dynamodbav:"csrf"`
 	CreatedAt time.Time `dynamodbav:"created_at"`
 	Expires   time.Time `dynamodbav:"expires"`
+	// Generation is the account's generation when the session began: a
+	// change that takes rights away ends it.
+	Generation int `dynamodbav:"generation"`
+	// Method is how the coordinator signed in: "link" or "oidc".
+	Method string `dynamodbav:"method,omitempty"`
 }
 
 type sessionItem struct {
@@ -116,4 +126,33 @@ func (s *Store) GetSession(ctx context.Context, hash string, now time.Time) (Ses
 // DeleteSession signs a session out.
 func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 	return s.delete(ctx, sessionPK(hash), "META")
+}
+
+// GetLoginLink reads a link by the hash of its secret (for the email that
+// carries it: the send job names the link, never its secret).
+func (s *Store) GetLoginLink(ctx context.Context, hash string) (LoginLink, error) {
+	var it loginItem
+	if err := s.get(ctx, loginPK(hash), "META", &it); err != nil {
+		return LoginLink{}, fmt.Errorf("login link: %w", err)
+	}
+	it.LoginLink.Hash = hash
+	return it.LoginLink, nil
+}
+
+// CountAttempt adds one to the counter named key for the window of length
+// window that now falls in, and returns the count so far. Sign-in requests
+// are limited with it; the counters expire on their own.
+func (s *Store) CountAttempt(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
+	start := now.Truncate(window)
+	pk := fmt.Sprintf("LIMIT#%s#%d#%d", key, int64(window.Seconds()), start.Unix())
+	upd := expression.Add(expression.Name("n"), expression.Value(1)).
+		Set(expression.Name("type"), expression.Value("limit")).
+		Set(expression.Name(AttrTTL), expression.Value(start.Add(window+time.Hour).Unix()))
+	var out struct {
+		N int `dynamodbav:"n"`
+	}
+	if err := s.update(ctx, pk, "META", upd, nil, nil, &out); err != nil {
+		return 0, fmt.Errorf("count attempt: %w", err)
+	}
+	return out.N, nil
 }

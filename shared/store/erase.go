@@ -80,7 +80,7 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		if err := s.update(ctx, pk, pairSK(pr.ID), upd, exists(), ErrNotFound, nil); err != nil {
 			return "", fmt.Errorf("erase: %w", err)
 		}
-		if err := s.delete(ctx, pk, dueSK(pr.ID, role)); err != nil {
+		if err := s.deleteDue(ctx, programmeID, pr.ID, role); err != nil {
 			return "", fmt.Errorf("erase: %w", err)
 		}
 	}

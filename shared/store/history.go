@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -37,17 +38,23 @@ func historyPK(email string) string { return "HIST#" + strings.ToLower(strings.T
 // programmeID), on both people's history. Sets make it idempotent.
 func (s *Store) RecordPair(ctx context.Context, programmeID, pairID, a, b string, now time.Time) error {
 	a, b = strings.ToLower(strings.TrimSpace(a)), strings.ToLower(strings.TrimSpace(b))
+	// The two people's items are independent: written side by side.
+	errs := make(chan error, 2)
 	for _, x := range [][2]string{{a, b}, {b, a}} {
-		upd := expression.Add(expression.Name("partners"), expression.Value(&types.AttributeValueMemberSS{Value: []string{x[1]}})).
-			Add(expression.Name("pairs"), expression.Value(&types.AttributeValueMemberSS{Value: []string{programmeID + "/" + pairID}})).
-			Set(expression.Name("email"), expression.Value(x[0])).
-			Set(expression.Name("type"), expression.Value(typeHistory)).
-			Set(expression.Name("updated_at"), expression.Value(now))
-		if err := s.update(ctx, historyPK(x[0]), "META", upd, nil, nil, nil); err != nil {
-			return fmt.Errorf("record pair %s in history: %w", pairID, err)
-		}
+		go func() {
+			upd := expression.Add(expression.Name("partners"), expression.Value(&types.AttributeValueMemberSS{Value: []string{x[1]}})).
+				Add(expression.Name("pairs"), expression.Value(&types.AttributeValueMemberSS{Value: []string{programmeID + "/" + pairID}})).
+				Set(expression.Name("email"), expression.Value(x[0])).
+				Set(expression.Name("type"), expression.Value(typeHistory)).
+				Set(expression.Name("updated_at"), expression.Value(now))
+			if err := s.update(ctx, historyPK(x[0]), "META", upd, nil, nil, nil); err != nil {
+				errs <- fmt.Errorf("record pair %s in history: %w", pairID, err)
+				return
+			}
+			errs <- nil
+		}()
 	}
-	return nil
+	return errors.Join(<-errs, <-errs)
 }
 
 // Histories reads the history of each email given (people with none are

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -170,6 +171,14 @@ type DueItem struct {
 	// TimeZone is copied from the participant so the tick needs no read
 	// of the person to plan the next morning.
 	TimeZone string `dynamodbav:"time_zone,omitempty"`
+	// Deferred counts the days this cycle was moved on because the day's
+	// sending quota was planned full.
+	Deferred int `dynamodbav:"deferred,omitempty"`
+
+	// legacy: the item lives under its programme's partition, where due
+	// items were kept before they were spread (see dueKey); it keeps that
+	// key until its schedule ends.
+	legacy bool
 }
 
 type dueItem struct {
@@ -177,7 +186,22 @@ type dueItem struct {
 	DueItem
 }
 
-func dueSK(pairID string, role programme.Role) string { return "DUE#" + pairID + "#" + string(role) }
+// dueKey is a due item's own partition: each pair's two items apart from
+// every other pair's, so the tick's writes (one per due item) spread over
+// as many partition keys as there are pairs instead of all landing on the
+// programme's. Items written before this kept PROG#<id> / DUE#<pair>#<role>.
+func dueKey(d DueItem) (pk, sk string) {
+	if d.legacy {
+		return programmePK(d.ProgrammeID), legacyDueSK(d.PairID, d.Role)
+	}
+	return duePK(d.ProgrammeID, d.PairID), string(d.Role)
+}
+
+func duePK(programmeID, pairID string) string { return "DUE#" + programmeID + "#" + pairID }
+
+func legacyDueSK(pairID string, role programme.Role) string {
+	return "DUE#" + pairID + "#" + string(role)
+}
 
 // DueShard is the gsi2 partition of a pair's due items.
 func DueShard(pairID string) int {
@@ -191,31 +215,45 @@ func dueGSI2SK(d DueItem) string {
 }
 
 func newDueItem(d DueItem) dueItem {
+	pk, sk := dueKey(d)
 	return dueItem{
 		keys: keys{
-			PK: programmePK(d.ProgrammeID), SK: dueSK(d.PairID, d.Role), Type: typeDue,
+			PK: pk, SK: sk, Type: typeDue,
 			GSI2PK: "DUE#" + strconv.Itoa(DueShard(d.PairID)), GSI2SK: dueGSI2SK(d),
 		},
 		DueItem: d,
 	}
 }
 
+func decodeDue(item map[string]types.AttributeValue) (DueItem, error) {
+	var it dueItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return DueItem{}, fmt.Errorf("decode due item: %w", err)
+	}
+	it.DueItem.legacy = strings.HasPrefix(it.PK, "PROG#")
+	return it.DueItem, nil
+}
+
 // PutDue schedules a person's first email in a pair unless it is already
 // scheduled (a repeated approval must not reset a schedule in progress).
 func (s *Store) PutDue(ctx context.Context, d DueItem) error {
+	d.legacy = false
+	pk, sk := dueKey(d)
 	err := s.put(ctx, newDueItem(d), notExists(), ErrConflict)
 	if err != nil && !errors.Is(err, ErrConflict) {
-		return fmt.Errorf("schedule %s: %w", dueSK(d.PairID, d.Role), err)
+		return fmt.Errorf("schedule %s %s: %w", pk, sk, err)
 	}
 	return nil
 }
 
 // AdvanceDue moves an item from old to next only if nobody moved it since
 // old was read; a second tick racing on the same item gets ErrConflict.
+// The item keeps the key it was read under.
 func (s *Store) AdvanceDue(ctx context.Context, old, next DueItem) error {
+	next.legacy = old.legacy
 	cond := expression.Name(AttrGSI2SK).Equal(expression.Value(dueGSI2SK(old)))
 	if err := s.put(ctx, newDueItem(next), &cond, ErrConflict); err != nil {
-		return fmt.Errorf("advance %s: %w", dueSK(old.PairID, old.Role), err)
+		return fmt.Errorf("advance %s %s: %w", old.PairID, old.Role, err)
 	}
 	return nil
 }
@@ -224,23 +262,44 @@ func (s *Store) AdvanceDue(ctx context.Context, old, next DueItem) error {
 // closing survey went out), only if nobody moved it since old was read.
 func (s *Store) RemoveDue(ctx context.Context, old DueItem) error {
 	cond := expression.Name(AttrGSI2SK).Equal(expression.Value(dueGSI2SK(old)))
-	if err := s.deleteIf(ctx, programmePK(old.ProgrammeID), dueSK(old.PairID, old.Role), cond); err != nil {
-		return fmt.Errorf("unschedule %s: %w", dueSK(old.PairID, old.Role), err)
+	pk, sk := dueKey(old)
+	if err := s.deleteIf(ctx, pk, sk, cond); err != nil {
+		return fmt.Errorf("unschedule %s %s: %w", old.PairID, old.Role, err)
 	}
 	return nil
 }
 
-// GetDue reads a person's schedule in a pair.
+// GetDue reads a person's schedule in a pair (under its own key, or under
+// the programme's for an item scheduled before the keys were spread).
 func (s *Store) GetDue(ctx context.Context, programmeID, pairID string, role programme.Role) (DueItem, error) {
-	var it dueItem
-	if err := s.get(ctx, programmePK(programmeID), dueSK(pairID, role), &it); err != nil {
-		return DueItem{}, fmt.Errorf("schedule of %s %s: %w", pairID, role, err)
+	for _, d := range []DueItem{{ProgrammeID: programmeID, PairID: pairID, Role: role}, {ProgrammeID: programmeID, PairID: pairID, Role: role, legacy: true}} {
+		pk, sk := dueKey(d)
+		res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key(pk, sk), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			return DueItem{}, fmt.Errorf("schedule of %s %s: %w", pairID, role, err)
+		}
+		if res.Item != nil {
+			return decodeDue(res.Item)
+		}
 	}
-	return it.DueItem, nil
+	return DueItem{}, fmt.Errorf("schedule of %s %s: %w", pairID, role, ErrNotFound)
+}
+
+// deleteDue removes a person's schedule in a pair, under either key.
+func (s *Store) deleteDue(ctx context.Context, programmeID, pairID string, role programme.Role) error {
+	for _, d := range []DueItem{{ProgrammeID: programmeID, PairID: pairID, Role: role}, {ProgrammeID: programmeID, PairID: pairID, Role: role, legacy: true}} {
+		pk, sk := dueKey(d)
+		if err := s.delete(ctx, pk, sk); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DueBefore calls fn for every item of one shard due at or before now,
-// oldest first, reading page by page (Query on gsi2, never a Scan).
+// oldest first, reading page by page (Query on gsi2, never a Scan). A page
+// that DynamoDB throttles is asked for again after a growing pause, from
+// where the read stood, so a hot moment does not end the shard's run.
 func (s *Store) DueBefore(ctx context.Context, shard int, now time.Time, fn func(DueItem) error) error {
 	kc := expression.Key(AttrGSI2PK).Equal(expression.Value("DUE#" + strconv.Itoa(shard))).
 		And(expression.Key(AttrGSI2SK).LessThanEqual(expression.Value(now.UTC().Format(dueLayout) + "#~")))
@@ -248,22 +307,56 @@ func (s *Store) DueBefore(ctx context.Context, shard int, now time.Time, fn func
 	if err != nil {
 		return fmt.Errorf("build query: %w", err)
 	}
-	err = s.queryAll(ctx, &dynamodb.QueryInput{
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
 		IndexName:                 aws.String(IndexGSI2),
 		KeyConditionExpression:    expr.KeyCondition(),
 		ExpressionAttributeNames:  expr.Names(),
 		ExpressionAttributeValues: expr.Values(),
-	}, func(item map[string]types.AttributeValue) error {
-		var it dueItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode due item: %w", err)
-		}
-		return fn(it.DueItem)
-	})
-	if err != nil {
-		return fmt.Errorf("due items of shard %d: %w", shard, err)
 	}
-	return nil
+	for {
+		var page *dynamodb.QueryOutput
+		err := RetryThrottled(ctx, func() error {
+			var err error
+			page, err = s.db.Query(ctx, in)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("due items of shard %d: %w", shard, err)
+		}
+		for _, item := range page.Items {
+			d, err := decodeDue(item)
+			if err != nil {
+				return err
+			}
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if len(page.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
+	}
+}
+
+// RetryThrottled runs fn until it succeeds, fails for a reason other than
+// throttling, or has been throttled eight times, pausing between tries
+// (100 ms doubling to 5 s); on top of the SDK's own retries, this carries a
+// caller through a partition's hot minute.
+func RetryThrottled(ctx context.Context, fn func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		if err == nil || !IsThrottled(err) || attempt == 7 {
+			return err
+		}
+		wait := min(100*time.Millisecond<<attempt, 5*time.Second)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		}
+	}
 }
 
 // NextDue returns the earliest due time of one shard, for the dev clock to

@@ -12,7 +12,8 @@
 //	participant   PROG#<id>             PART#<id>           -                                    -
 //	email claim   PROG#<id>             EMAIL#<address>     -                                    -
 //	pair          PROG#<id>             PAIR#<pair id>      -                                    -
-//	due item      PROG#<id>             DUE#<pair>#<role>   -                                    DUE#<shard> / <due UTC>#<pair>#<role>
+//	due item      DUE#<id>#<pair>       <role>              -                                    DUE#<shard> / <due UTC>#<pair>#<role>
+//	(before v2)   PROG#<id>             DUE#<pair>#<role>   (kept by items scheduled before; moved in place until their schedule ends)
 //	login link    LOGIN#<sha256>        META                -                                    -
 //	session       SESSION#<sha256>      META                -                                    -
 //	send ledger   SENT#<key>            META                -                                    -
@@ -33,6 +34,10 @@
 //	mail budget   PROG#<id>             BUDGET#<participant>#<kind>#<day>  (reply keys answered that day, TTL)
 //	goal          PROG#<id>             GOAL#<participant>#<pair>   (private words; figures read no text)
 //	applied       PROG#<id>             APPLIED#<pair>      -                                    RECOGNITION / <due UTC>#<prog>#<pair> while a manager's note waits
+//	account       ACCOUNT#<address>     META                ACCOUNTS / <address>                 -
+//	audit entry   AUDIT                 <at>#<id>           AUDIT#<programme> / <at>#<id>        -
+//	attempt count LIMIT#<key>#<window>#<start>  META  (sign-in requests per address and source, TTL)
+//	day plan      PLAN#<UTC day>        META                (scheduled emails planned, sent, moved that day, by priority)
 //
 // Access patterns:
 //
@@ -71,7 +76,19 @@
 //     DUE#<shard> and gsi2sk <= now, for each of the DueShards shards, page
 //     by page. Each person in each live pair has one due item holding their
 //     next cycle; the tick moves it on with a write conditioned on the value
-//     it read, so two ticks never both move it.
+//     it read, so two ticks never both move it. A tick writes once per due
+//     item, so the items live under their pair's own partition key
+//     (DUE#<programme>#<pair>), never all under the programme's: a
+//     programme of 50,000 pairs would otherwise take 100,000 writes on one
+//     key in one run. The tick keeps each shard's gsi2 partition, and each
+//     programme's partition (pair changes), under 500 writes a second.
+//     10b. A person's schedule in one pair (is the partner's closing
+//     queued?): GetItem DUE#<programme>#<pair> / <role>, then the
+//     pre-v2 key.
+//     10c. Plan a day's scheduled email against the SES daily quota:
+//     GetItem PLAN#<day> once per tick; each tick adds what it planned for
+//     later days and what it sent and moved today with one UpdateItem ADD
+//     per day (never one write per email, so the item is never hot).
 //  11. Propose, review and approve matches (shared/review): GetItem PROG#id /
 //     PROPOSAL#prop for a proposal's header (status, progress, locks,
 //     counts); Query sk begins_with PROPOSAL# for a programme's proposals;
@@ -100,6 +117,17 @@
 //     is moved forward only (a conditional update) once the round's
 //     proposal — named after the slot, so a second tick finds the same one —
 //     is made and, with auto-approval, approved.
+//  16. Coordinator accounts: GetItem ACCOUNT#address on every signed-in
+//     request (role, assigned programmes, generation: a session of an older
+//     generation is over); list them for the accounts page with Query gsi1
+//     where gsi1pk = ACCOUNTS. Edits are conditioned on the version read.
+//  17. The audit trail: PutItem conditioned on a new key (entries are never
+//     changed or deleted); list every entry newest first with Query pk =
+//     AUDIT, or one programme's with Query gsi1 where gsi1pk =
+//     AUDIT#programme, the time range as a sort-key range and the actor or
+//     action as a filter.
+//  18. Sign-in request limits: UpdateItem ADD on LIMIT#key#window#start
+//     returns the count so far in the window.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 )
 
 // DynamoDB is the part of the SDK client the store uses; *dynamodb.Client
@@ -310,4 +311,24 @@ func notExists() *expression.ConditionBuilder {
 func exists() *expression.ConditionBuilder {
 	c := expression.AttributeExists(expression.Name(AttrPK))
 	return &c
+}
+
+// IsThrottled says whether DynamoDB refused a request for capacity (a hot
+// partition, a table over its throughput) after the SDK's own retries:
+// worth trying again after a pause, unlike other errors.
+func IsThrottled(err error) bool {
+	var pte *types.ProvisionedThroughputExceededException
+	var rle *types.RequestLimitExceeded
+	var te *types.ThrottlingException
+	if errors.As(err, &pte) || errors.As(err, &rle) || errors.As(err, &te) {
+		return true
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException", "Throttling":
+			return true
+		}
+	}
+	return false
 }

@@ -26,6 +26,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -222,4 +224,45 @@ func (s *Signer) ParseReplyAddress(addr, domain string) (Ref, error) {
 		return Ref{}, fmt.Errorf("%w: no reply token in %q", ErrMalformed, addr)
 	}
 	return s.Verify(local[len(ReplyPrefix):], PurposeReply)
+}
+
+// Secret derives a 256-bit secret, URL-safe, from label with the current
+// key. A sign-in link's secret is derived from the link's id this way, so
+// that the send job names the link and the sender, which holds the same
+// key, writes the secret into the email: no queue message carries it.
+func (s *Signer) Secret(label string) string {
+	m := hmac.New(sha256.New, s.keys[0])
+	m.Write([]byte("upward-secret\x00"))
+	m.Write([]byte(label))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// MAC is a short URL-safe signature of label (128 bits) with the current
+// key, for links that need no more than proof that Upward made them, such
+// as switching off the weekly digest.
+func (s *Signer) MAC(label string) string {
+	m := hmac.New(sha256.New, s.keys[0])
+	m.Write([]byte("upward-mac\x00"))
+	m.Write([]byte(label))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+// ValidMAC checks a MAC against every key, in constant time.
+func (s *Signer) ValidMAC(label, sig string) bool {
+	for _, k := range s.keys {
+		m := hmac.New(sha256.New, k)
+		m.Write([]byte("upward-mac\x00"))
+		m.Write([]byte(label))
+		if hmac.Equal([]byte(base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])), []byte(sig)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Hash is how the secrets of sign-in links and sessions are stored: a
+// leaked table holds none that works.
+func Hash(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
 }

@@ -78,7 +78,7 @@ func (s *Server) attention(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := attentionPage(p, in, ex)
-	s.render(w, r, http.StatusOK, "attention", view{Title: "Attention list · " + p.Name, Notice: r.URL.Query().Get("notice"), Data: d})
+	s.render(w, r, http.StatusOK, "attention", view{Title: "Attention list · " + p.Name, Notice: s.notice(r), Data: d})
 }
 
 // attentionPage lays out the concerns with the names of the people they are
@@ -105,7 +105,7 @@ func attentionPage(p programme.Programme, in health.Input, ex health.Extras) att
 		return "someone whose data was erased"
 	}
 
-	d := attentionData{HealthNav: HealthNav{p, "attention"}}
+	d := attentionData{HealthNav: HealthNav{Programme: p, Current: "attention", Edit: true}}
 	bySection := map[health.ConcernKind]*concernSection{}
 	for _, k := range health.ConcernKinds {
 		d.Sections = append(d.Sections, concernSection{Kind: k, Heading: sectionText[k][0], About: sectionText[k][1]})
@@ -191,11 +191,6 @@ func (s *Server) loadExtras(ctx context.Context, in health.Input) (health.Extras
 		return ex, fmt.Errorf("load the attention list: %w", err)
 	}
 	return ex, nil
-}
-
-// backToAttention returns to the attention list with a notice.
-func backToAttention(w http.ResponseWriter, r *http.Request, programmeID, notice string) {
-	http.Redirect(w, r, "/programmes/"+programmeID+"/attention?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 }
 
 // loadPairOf reads the pair named in the path, answering 404 itself.

@@ -89,7 +89,7 @@ func benchSite(b *testing.B, s *store.Store, now time.Time) (*httptest.Server, *
 	b.Helper()
 	sys := stacktest.NewSystem(b, stacktest.Options{Start: now, Store: s})
 	matches := &review.Service{Store: s, Queue: sys.Queue, Clock: sys.Clock, Log: sys.Log}
-	gate, err := signin.New(s, sys.SES, sys.Clock, sys.Log, signin.Config{Coordinators: []string{"bench@example.org"}, FromAddress: "p@upward.test", Insecure: true})
+	gate, err := signin.New(s, sys.Queue, sys.Signer, sys.Clock, sys.Log, signin.Config{Administrators: []string{"bench@example.org"}, Insecure: true})
 	if err != nil {
 		b.Fatal(err)
 	}

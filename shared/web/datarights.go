@@ -2,7 +2,9 @@ package web
 
 import (
 	"encoding/json"
+
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"net/http"
 	"time"
 
@@ -15,17 +17,67 @@ import (
 // subject access request: their profile and status, the pairs they were in
 // (ids and dates, not the partner's data), their answers, the text of their
 // replies, their stories and the thank-yous they sent.
+//
+// Every name in it is snake_case (the records' own field names, as stored)
+// and a time never set is left out rather than written as year 1.
 type participantExport struct {
-	ExportedAt  time.Time             `json:"exported_at"`
-	Programme   exportProgramme       `json:"programme"`
-	Participant programme.Participant `json:"participant"`
-	Pairs       []exportPair          `json:"pairs"`
-	Answers     []store.Answer        `json:"answers"`
-	Replies     []store.Reply         `json:"replies"`
-	Stories     []store.Story         `json:"stories"`
-	ThanksSent  []store.Thanks        `json:"thanks_sent"`
+	ExportedAt  time.Time       `json:"exported_at"`
+	Programme   exportProgramme `json:"programme"`
+	Participant any             `json:"participant"`
+	Pairs       []exportPair    `json:"pairs"`
+	Answers     []any           `json:"answers"`
+	Replies     []any           `json:"replies"`
+	Stories     []any           `json:"stories"`
+	ThanksSent  []any           `json:"thanks_sent"`
 	// NotesReceived are the coordinators' personal notes to them.
-	NotesReceived []store.Note `json:"notes_received"`
+	NotesReceived []any `json:"notes_received"`
+}
+
+// plain is a record as the export shows it: its stored (snake_case) field
+// names, without times that were never set.
+func plain(v any) (any, error) {
+	av, err := attributevalue.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	if err := attributevalue.Unmarshal(av, &out); err != nil {
+		return nil, err
+	}
+	return dropZeroTimes(out), nil
+}
+
+const zeroTime = "0001-01-01T00:00:00Z"
+
+func dropZeroTimes(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && s == zeroTime {
+				delete(v, k)
+				continue
+			}
+			v[k] = dropZeroTimes(x)
+		}
+	case []any:
+		for i := range v {
+			v[i] = dropZeroTimes(v[i])
+		}
+	}
+	return v
+}
+
+// plainAll is plain for each record.
+func plainAll[T any](xs []T) ([]any, error) {
+	out := make([]any, 0, len(xs))
+	for _, x := range xs {
+		p, err := plain(x)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 type exportProgramme struct {
@@ -49,7 +101,12 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	out := participantExport{ExportedAt: s.Clock.Now(), Programme: exportProgramme{p.ID, p.Name}, Participant: x}
+	out := participantExport{ExportedAt: s.Clock.Now(), Programme: exportProgramme{p.ID, p.Name}}
+	var perr error
+	if out.Participant, perr = plain(x); perr != nil {
+		s.serverError(w, r, perr)
+		return
+	}
 	pairs, err := s.Store.ListPairs(ctx, p.ID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -65,39 +122,63 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Pairs = append(out.Pairs, exportPair{ID: pr.ID, Role: role, State: pr.State, StartDate: pr.StartDate, ApprovedAt: pr.ApprovedAt, EndedAt: pr.EndedAt, Reasons: pr.Reasons})
 	}
-	answers, err := s.Store.ListAnswers(ctx, p.ID)
+	all, err := s.Store.ListAnswers(ctx, p.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	for _, a := range answers {
+	var answers []store.Answer
+	for _, a := range all {
 		if a.ParticipantID == x.ID {
-			out.Answers = append(out.Answers, a)
+			answers = append(answers, a)
 		}
 	}
-	if out.Replies, err = s.Store.ListReplies(ctx, p.ID, x.ID); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	stories, err := s.Store.ListStories(ctx, p.ID)
+	replies, err := s.Store.ListReplies(ctx, p.ID, x.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	for _, st := range stories {
+	allStories, err := s.Store.ListStories(ctx, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var stories []store.Story
+	for _, st := range allStories {
 		if st.ParticipantID == x.ID {
-			out.Stories = append(out.Stories, st)
+			stories = append(stories, st)
 		}
 	}
-	if out.ThanksSent, err = s.Store.ListThanksFrom(ctx, p.ID, x.ID); err != nil {
+	thanks, err := s.Store.ListThanksFrom(ctx, p.ID, x.ID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if out.NotesReceived, err = s.Store.ListNotes(ctx, p.ID, x.ID); err != nil {
+	notes, err := s.Store.ListNotes(ctx, p.ID, x.ID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	for _, c := range []struct {
+		dst *[]any
+		err func() ([]any, error)
+	}{
+		{&out.Answers, func() ([]any, error) { return plainAll(answers) }},
+		{&out.Replies, func() ([]any, error) { return plainAll(replies) }},
+		{&out.Stories, func() ([]any, error) { return plainAll(stories) }},
+		{&out.ThanksSent, func() ([]any, error) { return plainAll(thanks) }},
+		{&out.NotesReceived, func() ([]any, error) { return plainAll(notes) }},
+	} {
+		if *c.dst, err = c.err(); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	sess, _ := s.session(r)
+	if err := s.auditFirst(r, ActExport, p.ID, s.personRef(p.ID, x.ID), "participant data (JSON)"); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.Log.Info("participant data exported", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="upward-participant-%s.json"`, x.ID))
@@ -157,7 +238,9 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("participant erased", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
-	redirectWithNotice(w, r, "/programmes/"+p.ID, "Their data is erased. Anonymous answers remain in the programme's figures.")
+	// The trail says a person was erased, never who.
+	s.audit(r, ActErase, p.ID, "", "a participant's data was erased")
+	s.toParticipants(w, r, p.ID, "erased", noticeArgs{})
 }
 
 func addrDomain(addr string) string {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -119,6 +120,13 @@ func TestEraseLeavesNoPersonalDataAndFiguresStillAddUp(t *testing.T) {
 	}
 	if strings.Contains(export, senEmail) {
 		t.Error("the export contains the partner's address")
+	}
+	// One naming style, and no time that was never set.
+	if k := regexp.MustCompile(`"[A-Za-z_]*[A-Z][A-Za-z_]*":`).FindString(export); k != "" {
+		t.Errorf("the export has a key not in snake_case: %s", k)
+	}
+	if strings.Contains(export, "0001-01-01") {
+		t.Error("the export writes a time that was never set as year 1")
 	}
 
 	// The senior's own reply ("THANKS Jun, …") is the senior's data and

@@ -48,6 +48,10 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, _ := s.session(r)
+	if err := s.auditFirst(r, ActExport, p.ID, "", file); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.Log.Info("programme exported", "programme", p.ID, "file", file, "coordinator", sess.Email)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s"`, slug(p.Name), file))

@@ -41,16 +41,16 @@ var _ HealthStore = (*store.Store)(nil)
 
 // healthRoutes are the pages that follow a programme once pairs run.
 func (s *Server) healthRoutes() {
-	s.mux.Handle("GET /programmes/{id}/dashboard", s.coordinator(s.dashboard))
-	s.mux.Handle("GET /programmes/{id}/attention", s.coordinator(s.attention))
-	s.mux.Handle("POST /programmes/{id}/pairs/{pair}/{action}", s.coordinator(s.pairAction))
-	s.mux.Handle("POST /programmes/{id}/quarantine/release", s.coordinator(s.releaseReply))
-	s.mux.Handle("POST /programmes/{id}/quarantine/address", s.coordinator(s.addSenderAddress))
-	s.mux.Handle("GET /programmes/{id}/participants/{pid}/note", s.coordinator(s.noteForm))
-	s.mux.Handle("POST /programmes/{id}/participants/{pid}/note", s.coordinator(s.sendNote))
-	s.mux.Handle("GET /programmes/{id}/stories", s.coordinator(s.stories))
-	s.mux.Handle("GET /programmes/{id}/report", s.coordinator(s.report))
-	s.mux.Handle("GET /programmes/{id}/export/{file}", s.coordinator(s.export))
+	s.handle("GET /programmes/{id}/dashboard", ProgrammeView, s.dashboard)
+	s.handle("GET /programmes/{id}/attention", ProgrammeEdit, s.attention)
+	s.handle("POST /programmes/{id}/pairs/{pair}/{action}", ProgrammeEdit, s.pairAction)
+	s.handle("POST /programmes/{id}/quarantine/release", ProgrammeEdit, s.releaseReply)
+	s.handle("POST /programmes/{id}/quarantine/address", ProgrammeEdit, s.addSenderAddress)
+	s.handle("GET /programmes/{id}/participants/{pid}/note", ProgrammeEdit, s.noteForm)
+	s.handle("POST /programmes/{id}/participants/{pid}/note", ProgrammeEdit, s.sendNote)
+	s.handle("GET /programmes/{id}/stories", ProgrammeView, s.stories)
+	s.handle("GET /programmes/{id}/report", ProgrammeView, s.report)
+	s.handle("GET /programmes/{id}/export/{file}", ProgrammeEdit, s.export)
 }
 
 // healthPageNames are parsed with the health partials (navigation, figures).
@@ -111,6 +111,13 @@ func (s *Server) loadInput(ctx context.Context, p programme.Programme) (health.I
 type HealthNav struct {
 	Programme programme.Programme
 	Current   string
+	// Edit: the reader may use the programme's other pages (not a viewer).
+	Edit bool
+}
+
+// canEdit reports whether the signed-in person may change programme id.
+func (s *Server) canEdit(r *http.Request, id string) bool {
+	return allows(s.account(r), ProgrammeEdit, id)
 }
 
 type dashboardData struct {
@@ -147,7 +154,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := health.Compute(in)
-	d := dashboardData{HealthNav: HealthNav{p, "dashboard"}, F: f, Headline: headlines(f), Impact: impactHeadlines(f)}
+	d := dashboardData{HealthNav: HealthNav{Programme: p, Current: "dashboard", Edit: s.canEdit(r, p.ID)}, F: f, Headline: headlines(f), Impact: impactHeadlines(f)}
 	charts, err := drawCharts(f, false)
 	if err != nil {
 		s.serverError(w, r, err)

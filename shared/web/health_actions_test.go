@@ -27,7 +27,7 @@ func TestPairActionsAreSafeToRepeat(t *testing.T) {
 			if loc.Path != "/programmes/"+f.id+"/attention" {
 				t.Fatalf("%s redirected to %q", action, loc)
 			}
-			return loc.Query().Get("notice")
+			return s.noticeAt(t, c, resp)
 		}
 		return text(page)
 	}
@@ -193,8 +193,7 @@ func TestPersonalNote(t *testing.T) {
 	// A good note, sent twice from the same form: one email.
 	for i, want := range []string{"Your note to Junior 1 is on its way. Their reply comes to " + s.coord, "was already sent; it is not sent twice"} {
 		_, resp := s.post(t, f.c, notePath, note("How are things going with Senior 1?\r\n\r\nCall me any time.", key, f.pairs[0].ID), http.StatusSeeOther)
-		loc, _ := url.Parse(resp.Header.Get("Location"))
-		if got := loc.Query().Get("notice"); !strings.Contains(got, want) {
+		if got := s.noticeAt(t, f.c, resp); !strings.Contains(got, want) {
 			t.Errorf("post %d: notice %q, want %q", i+1, got, want)
 		}
 	}

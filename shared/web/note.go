@@ -47,7 +47,7 @@ func (s *Server) noteForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderNote(w http.ResponseWriter, r *http.Request, status int, p programme.Programme, x programme.Participant, d noteData, errs programme.FieldErrors) {
 	sess, _ := s.session(r)
-	d.HealthNav, d.Person, d.From = HealthNav{p, "attention"}, x, sess.Email
+	d.HealthNav, d.Person, d.From = HealthNav{Programme: p, Current: "attention", Edit: true}, x, sess.Email
 	s.render(w, r, status, "note", view{Title: "A note to " + x.Name, Errors: errs, Data: d})
 }
 
@@ -105,14 +105,14 @@ func (s *Server) sendNote(w http.ResponseWriter, r *http.Request) {
 	sess, _ := s.session(r)
 	sum := sha256.Sum256([]byte(p.ID + "|" + x.ID + "|" + d.Key))
 	note := store.Note{ProgrammeID: p.ID, ParticipantID: x.ID, PairID: d.PairID, ID: hex.EncodeToString(sum[:8]), From: sess.Email, Text: d.Text, CreatedAt: s.Clock.Now()}
-	notice := fmt.Sprintf("Your note to %s is on its way. Their reply comes to %s.", x.Name, sess.Email)
+	code := "note-sent"
 	err = s.Store.PutNote(ctx, note)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		// Sent before from this same form: queue it again anyway (the
 		// send ledger keeps it to one email), in case the first attempt
 		// stopped between storing and queueing.
-		notice = fmt.Sprintf("Your note to %s was already sent; it is not sent twice.", x.Name)
+		code = "note-again"
 	case err != nil:
 		s.serverError(w, r, err)
 		return
@@ -122,7 +122,11 @@ func (s *Server) sendNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("personal note queued", "programme", p.ID, "participant", x.ID, "note", note.ID, "coordinator", sess.Email)
-	backToAttention(w, r, p.ID, notice)
+	if code == "note-sent" {
+		// Who it went to and that it was sent; never what it said.
+		s.audit(r, ActNoteSent, p.ID, s.personRef(p.ID, x.ID), "")
+	}
+	s.redirectWith(w, r, "/programmes/"+p.ID+"/attention", code, noticeArgs{Person: x.ID})
 }
 
 func unreachableWhy(x programme.Participant, suppressed bool) string {

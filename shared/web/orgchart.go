@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/matching"
@@ -46,7 +45,7 @@ func (s *Server) orgChartPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (s *Server) showOrgChart(w http.ResponseWriter, r *http.Request) {
-	s.orgChartPage(w, r, http.StatusOK, view{Notice: r.URL.Query().Get("notice")}, nil)
+	s.orgChartPage(w, r, http.StatusOK, view{Notice: s.notice(r)}, nil)
 }
 
 // uploadOrgChart replaces the org chart with the file, all or nothing.
@@ -87,8 +86,8 @@ func (s *Server) uploadOrgChart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("org chart replaced", "rows", meta.Rows, "coordinator", who)
-	notice := fmt.Sprintf("The org chart now has %d reporting %s from %s; every proposal from now on uses it.", meta.Rows, plural(meta.Rows, "line", "lines"), hdr.Filename)
-	http.Redirect(w, r, "/orgchart?notice="+url.QueryEscape(notice), http.StatusSeeOther)
+	s.audit(r, ActOrgChart, "", "", fmt.Sprintf("%s: %d reporting lines", hdr.Filename, meta.Rows))
+	s.redirectWith(w, r, "/orgchart", "orgchart", noticeArgs{N: []int{meta.Rows}})
 }
 
 func (s *Server) orgChartExample(w http.ResponseWriter, r *http.Request) {

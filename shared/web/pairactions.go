@@ -95,21 +95,19 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 			Link:       &messageLink{URL: "/programmes/" + p.ID + "/attention", Text: "Back to the attention list"},
 		})
 	case lifecycle.AlreadyDone:
+		code := "pair-already"
 		if name == "handled" {
-			backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s were not on the attention list.", names))
-			return
+			code = "pair-not-listed"
 		}
-		backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s were already %s.", names, res.Pair.State))
+		s.redirectWith(w, r, "/programmes/"+p.ID+"/attention", code, noticeArgs{Pair: pair.ID})
 	default:
 		s.Log.Info("pair changed by a coordinator", "programme", p.ID, "pair", pair.ID, "action", name, "coordinator", sess.Email)
-		notice := fmt.Sprintf(a.done, names)
-		if name == "handled" {
-			notice = fmt.Sprintf("%s are off the attention list.", names)
-			if res.Pair.State.Live() {
-				notice = fmt.Sprintf("%s are off the attention list and carry on as a pair.", names)
-			}
+		code := "pair-" + name
+		if name == "handled" && res.Pair.State.Live() {
+			code = "pair-carry-on"
 		}
-		backToAttention(w, r, p.ID, notice)
+		s.audit(r, ActPairAction, p.ID, pair.ID, name)
+		s.redirectWith(w, r, "/programmes/"+p.ID+"/attention", code, noticeArgs{Pair: pair.ID})
 	}
 }
 

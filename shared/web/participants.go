@@ -9,6 +9,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/store"
@@ -40,6 +41,9 @@ type programmeData struct {
 	Import       *importProblem
 	Zones        []string
 	Matching     matchingSection
+	Languages    []lang.Tag
+	// OptedIn: someone can be matched, so proposing makes sense.
+	OptedIn bool
 }
 
 // commonZones are offered while typing a time zone; any IANA name works.
@@ -75,7 +79,7 @@ func (s *Server) programmePage(w http.ResponseWriter, r *http.Request, status in
 	v.Data = programmeData{
 		Programme: p, Participants: people, Counts: cs, Settable: programme.SettableStatuses,
 		Columns: enrol.Columns, MaxUploadMB: enrol.MaxBytes >> 20, NewPerson: newPerson, Import: imp, Zones: commonZones,
-		Matching: m,
+		Matching: m, Languages: lang.All, OptedIn: counts[programme.OptedIn] > 0,
 	}
 	s.render(w, r, status, "programme", v)
 }
@@ -85,11 +89,12 @@ func (s *Server) showProgramme(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.programmePage(w, r, http.StatusOK, p, view{Notice: r.URL.Query().Get("notice")}, programme.Participant{}, nil)
+	s.programmePage(w, r, http.StatusOK, p, view{Notice: s.notice(r)}, programme.Participant{}, nil)
 }
 
-func redirectWithNotice(w http.ResponseWriter, r *http.Request, path, notice string) {
-	http.Redirect(w, r, path+"?notice="+urlQueryEscape(notice)+"#participants", http.StatusSeeOther)
+// toParticipants returns to the programme's participants with a notice.
+func (s *Server) toParticipants(w http.ResponseWriter, r *http.Request, programmeID, code string, a noticeArgs) {
+	s.redirectWith(w, r, "/programmes/"+programmeID+"#participants", code, a)
 }
 
 func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
@@ -101,6 +106,7 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 	person := programme.Participant{
 		Email: f("email"), Name: f("name"), Title: f("title"), Department: f("department"), Division: f("division"),
 		Location: f("location"), ManagerEmail: f("manager_email"), TimeZone: f("time_zone"),
+		PreferredName: strings.TrimSpace(f("preferred_name")),
 	}
 	errs := programme.FieldErrors{}
 	if role, ok := programme.ParseRole(f("role")); ok {
@@ -110,6 +116,13 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 		errs.Add("languages", "Languages: "+err.Error()+".")
 	} else {
 		person.Languages = langs
+	}
+	if v := strings.TrimSpace(f("language")); v != "" {
+		t, ok := lang.Parse(v)
+		if !ok {
+			errs.Add("language", "Choose one of the languages listed, or leave it to follow the languages they speak.")
+		}
+		person.Language = t
 	}
 	if v := strings.TrimSpace(f("level")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -130,11 +143,16 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	notice := fmt.Sprintf("%s is enrolled; their welcome email is on its way.", person.Name)
+	code, x := "enrolled", res.Created
 	if len(res.Created) == 0 {
-		notice = fmt.Sprintf("%s was already enrolled; their details are updated.", person.Name)
+		code, x = "updated-person", res.Updated
 	}
-	redirectWithNotice(w, r, "/programmes/"+p.ID, notice)
+	id := ""
+	if len(x) > 0 {
+		id = x[0].ID
+	}
+	s.audit(r, ActEnrolOne, p.ID, s.personRef(p.ID, id), code)
+	s.toParticipants(w, r, p.ID, code, noticeArgs{Person: id})
 }
 
 // enrol stores people and queues the welcome for everyone who has not had
@@ -207,9 +225,8 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	notice := fmt.Sprintf("Imported %d %s from %s: %d new (welcome emails on their way), %d already enrolled and updated.",
-		len(rows), plural(len(rows), "person", "people"), hdr.Filename, len(res.Created), len(res.Updated))
-	redirectWithNotice(w, r, "/programmes/"+p.ID, notice)
+	s.audit(r, ActEnrolUpload, p.ID, "", fmt.Sprintf("%s: %d rows, %d new, %d updated", hdr.Filename, len(rows), len(res.Created), len(res.Updated)))
+	s.toParticipants(w, r, p.ID, "imported", noticeArgs{N: []int{len(rows), len(res.Created), len(res.Updated)}})
 }
 
 func plural(n int, one, many string) string {
@@ -276,7 +293,8 @@ func (s *Server) setStatus(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirectWithNotice(w, r, "/programmes/"+p.ID, fmt.Sprintf("%s is now %s.", x.Name, strings.ToLower(st.Label())))
+	s.audit(r, ActStatusSet, p.ID, s.personRef(p.ID, x.ID), string(x.Status)+" to "+string(st))
+	s.toParticipants(w, r, p.ID, "status", noticeArgs{Person: x.ID})
 }
 
 func (s *Server) resendWelcome(w http.ResponseWriter, r *http.Request) {
@@ -297,9 +315,86 @@ func (s *Server) resendWelcome(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	redirectWithNotice(w, r, "/programmes/"+p.ID, fmt.Sprintf("The welcome email is on its way to %s again.", x.Name))
+	s.audit(r, ActWelcomeResent, p.ID, s.personRef(p.ID, x.ID), fmt.Sprintf("round %d", x.WelcomeRound))
+	s.toParticipants(w, r, p.ID, "welcome-resent", noticeArgs{Person: x.ID})
 }
 
 func isMultipart(r *http.Request) bool {
 	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
+// bulkAction applies one action to the participants ticked on the list:
+// mark them opted in, or send their welcome again. People the action does
+// not suit (already paired, no longer receiving email) are left as they
+// are and counted.
+func (s *Server) bulkAction(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadProgramme(w, r)
+	if !ok {
+		return
+	}
+	action := r.PostFormValue("action")
+	chosen := r.PostForm["participant"]
+	errs := programme.FieldErrors{}
+	if action != "opted_in" && action != "welcome" {
+		errs.Add("bulk", "Choose what to do with the people ticked.")
+	}
+	if len(chosen) == 0 {
+		errs.Add("bulk", "Tick at least one person in the list first.")
+	}
+	people, err := s.Store.ListParticipants(r.Context(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	byID := map[string]programme.Participant{}
+	for _, x := range people {
+		byID[x.ID] = x
+	}
+	for _, id := range chosen {
+		if _, ok := byID[id]; !ok {
+			errs.Add("bulk", "Someone ticked is no longer enrolled; reload the page and tick again.")
+			break
+		}
+	}
+	if len(errs) > 0 {
+		s.programmePage(w, r, http.StatusUnprocessableEntity, p, view{Errors: errs}, programme.Participant{}, nil)
+		return
+	}
+	now := s.Clock.Now()
+	done, left := 0, 0
+	var jobs []sendqueue.Job
+	for _, id := range chosen {
+		x := byID[id]
+		switch {
+		case !x.Status.Mailable():
+			left++
+		case action == "opted_in" && x.Status == programme.Invited:
+			note := fmt.Sprintf("set by %s on %s", s.account(r).Email, now.Format("2 Jan 2006"))
+			if _, err := s.Store.SetStatus(r.Context(), p.ID, x.ID, programme.OptedIn, note, now); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			done++
+		case action == "welcome" && x.Status == programme.Invited:
+			x, err := s.Store.NextWelcomeRound(r.Context(), p.ID, x.ID, now)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			jobs = append(jobs, sendqueue.Welcome{ProgrammeID: p.ID, ParticipantID: x.ID, Round: x.WelcomeRound})
+			done++
+		default:
+			left++
+		}
+	}
+	if err := s.Queue.Enqueue(r.Context(), jobs...); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	code := "bulk-opted-in"
+	if action == "welcome" {
+		code = "bulk-welcome"
+	}
+	s.audit(r, ActBulk, p.ID, "", fmt.Sprintf("%s: %d done, %d left as they were", action, done, left))
+	s.toParticipants(w, r, p.ID, code, noticeArgs{N: []int{done, left}})
 }

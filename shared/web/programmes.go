@@ -1,28 +1,44 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
 type programmesData struct {
 	Programmes []programme.Programme
+	// Edit: the programme pages are theirs (administrators, assigned
+	// coordinators); otherwise the dashboard is where a programme opens.
+	Edit      bool
+	CanCreate bool
+	Digest    bool
 }
 
+// listProgrammes lists the programmes the signed-in person may see.
 func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Store.ListProgrammes(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "programmes", view{Title: "Programmes", Data: programmesData{Programmes: list}})
+	a := s.account(r)
+	d := programmesData{Edit: a.Role != store.RoleViewer, CanCreate: allows(a, Creator, ""), Digest: !a.DigestOff}
+	for _, p := range list {
+		if a.Assigned(p.ID) {
+			d.Programmes = append(d.Programmes, p)
+		}
+	}
+	s.render(w, r, http.StatusOK, "programmes", view{Title: "Programmes", Notice: s.notice(r), Data: d})
 }
 
 type weightField struct {
@@ -37,11 +53,46 @@ type programmeFormData struct {
 	MeetingModes  []programme.MeetingMode
 	MatchingModes []programme.MatchingMode
 	WeightFields  []weightField
+	Languages     []lang.Tag
+	Translations  []translationFields
+	// Open lists the sections shown open: those with a problem in them.
+	Open map[string]bool
+}
+
+// translationFields are one other language's texts on the form.
+type translationFields struct {
+	Tag   lang.Tag
+	Texts programme.Texts
+}
+
+// sectionOf is the form's section that holds a field.
+func sectionOf(field string) string {
+	switch {
+	case strings.HasPrefix(field, "translation_") || field == "language":
+		return "languages"
+	case strings.HasPrefix(field, "weight_") || field == "junior_capacity" || field == "max_tz_diff_hours":
+		return "matching"
+	case field == "matching_mode" || field == "round_cadence" || field == "rotation_months":
+		return "rounds"
+	case field == "topics" || field == "resources":
+		return "topics"
+	case field == "meeting_cadence" || field == "meeting_minutes" || field == "meeting_mode" || field == "checkin_cadence" || field == "confidentiality" || field == "reply_retention_days":
+		return "structure"
+	}
+	return ""
+}
+
+func formDataWith(p programme.Programme, errs programme.FieldErrors) programmeFormData {
+	d := formData(p)
+	for f := range errs {
+		d.Open[sectionOf(f)] = true
+	}
+	return d
 }
 
 func formData(p programme.Programme) programmeFormData {
 	w := p.Weights
-	return programmeFormData{
+	d := programmeFormData{
 		Programme: p, Purposes: programme.Purposes, Cadences: programme.Cadences, MeetingModes: programme.MeetingModes,
 		MatchingModes: programme.MatchingModes,
 		WeightFields: []weightField{
@@ -52,7 +103,15 @@ func formData(p programme.Programme) programmeFormData {
 			{"weight_seniority", "Real seniority gap", w.Seniority},
 			{"weight_diversity", "Different backgrounds (diversity_* columns)", w.Diversity},
 		},
+		Languages: lang.All,
+		Open:      map[string]bool{},
 	}
+	for _, l := range lang.All {
+		if l != p.Language.Or(lang.Default) {
+			d.Translations = append(d.Translations, translationFields{Tag: l, Texts: p.Translations[l]})
+		}
+	}
+	return d
 }
 
 func (s *Server) newProgramme(w http.ResponseWriter, r *http.Request) {
@@ -67,18 +126,26 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) {
 		errs.Add(f, m)
 	}
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "programme_form", view{Title: "New programme", Errors: errs, Data: formData(p)})
+		s.render(w, r, http.StatusUnprocessableEntity, "programme_form", view{Title: "New programme", Errors: errs, Data: formDataWith(p, errs)})
 		return
 	}
-	sess, _ := s.session(r)
+	a := s.account(r)
 	now := s.Clock.Now()
-	p.ID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = ids.New(), sess.Email, now, now
+	p.ID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = ids.New(), a.Email, now, now
 	if err := s.Store.CreateProgramme(r.Context(), p); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.Log.Info("programme created", "programme", p.ID, "coordinator", sess.Email)
-	http.Redirect(w, r, "/programmes/"+p.ID, http.StatusSeeOther)
+	if a.Role != store.RoleAdministrator {
+		// A coordinator coordinates what they create.
+		if err := s.assign(r.Context(), a.Email, p.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.Log.Info("programme created", "programme", p.ID, "coordinator", a.Email)
+	s.audit(r, ActProgrammeCreated, p.ID, "", "")
+	s.redirectWith(w, r, "/programmes/"+p.ID+"#participants", "created", noticeArgs{})
 }
 
 // loadProgramme reads the programme named in the path, answering 404 itself.
@@ -119,7 +186,7 @@ func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) {
 		errs.Add(f, m)
 	}
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "programme_form", view{Title: "Edit " + stored.Name, Errors: errs, Data: formData(p)})
+		s.render(w, r, http.StatusUnprocessableEntity, "programme_form", view{Title: "Edit " + stored.Name, Errors: errs, Data: formDataWith(p, errs)})
 		return
 	}
 	p.UpdatedAt = s.Clock.Now()
@@ -136,7 +203,53 @@ func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/programmes/"+p.ID, http.StatusSeeOther)
+	s.audit(r, ActSettingsChanged, p.ID, "", changedSettings(stored, p))
+	s.redirectWith(w, r, "/programmes/"+p.ID, "saved", noticeArgs{})
+}
+
+// assign adds programme id to the account of email.
+func (s *Server) assign(ctx context.Context, email, id string) error {
+	for attempt := 0; ; attempt++ {
+		a, err := s.Store.GetAccount(ctx, email)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(a.Programmes, id) {
+			return nil
+		}
+		a.Programmes = append(a.Programmes, id)
+		if _, err = s.Store.UpdateAccount(ctx, a); !errors.Is(err, store.ErrConflict) || attempt == 3 {
+			return err
+		}
+	}
+}
+
+// changedSettings names the settings a save changed (names of fields,
+// never their text), for the audit trail.
+func changedSettings(old, p programme.Programme) string {
+	var out []string
+	add := func(name string, changed bool) {
+		if changed {
+			out = append(out, name)
+		}
+	}
+	add("name", old.Name != p.Name)
+	add("purpose", old.Purpose != p.Purpose || old.PurposeStatement != p.PurposeStatement)
+	add("dates", old.StartDate != p.StartDate || old.EndDate != p.EndDate)
+	add("meetings", old.MeetingCadence != p.MeetingCadence || old.MeetingMinutes != p.MeetingMinutes || old.MeetingMode != p.MeetingMode)
+	add("check-ins", old.CheckInCadence != p.CheckInCadence)
+	add("confidentiality", old.Confidentiality != p.Confidentiality)
+	add("topics", strings.Join(old.Topics, "\n") != strings.Join(p.Topics, "\n"))
+	add("resources", fmt.Sprint(old.Resources) != fmt.Sprint(p.Resources))
+	add("matching", old.Weights != p.Weights || old.JuniorCapacity != p.JuniorCapacity || old.MaxTimezoneDiffHours != p.MaxTimezoneDiffHours || old.RequireSharedLanguage != p.RequireSharedLanguage)
+	add("rounds", old.MatchingMode != p.MatchingMode || old.RoundCadence != p.RoundCadence || old.RotationMonths != p.RotationMonths || old.AutoApprove != p.AutoApprove)
+	add("reply retention", old.ReplyRetentionDays != p.ReplyRetentionDays)
+	add("language", old.Language != p.Language)
+	add("translations", fmt.Sprint(old.Translations) != fmt.Sprint(p.Translations))
+	if len(out) == 0 {
+		return "nothing changed"
+	}
+	return strings.Join(out, ", ")
 }
 
 // readProgrammeForm copies the form into p and reports fields that are not
@@ -147,6 +260,12 @@ func readProgrammeForm(r *http.Request, p *programme.Programme) programme.FieldE
 	p.Name = f("name")
 	p.Purpose = programme.Purpose(f("purpose"))
 	p.PurposeStatement = f("purpose_statement")
+	// The statement follows the purpose until the coordinator edits it:
+	// the standard statement of the purpose the form was shown with,
+	// unchanged, becomes the new purpose's.
+	if was := programme.Purpose(f("purpose_was")); was != p.Purpose && strings.TrimSpace(p.PurposeStatement) == was.DefaultStatement() {
+		p.PurposeStatement = p.Purpose.DefaultStatement()
+	}
 	p.StartDate = strings.TrimSpace(f("start_date"))
 	p.EndDate = strings.TrimSpace(f("end_date"))
 	p.MeetingCadence = programme.Cadence(f("meeting_cadence"))
@@ -200,8 +319,35 @@ func readProgrammeForm(r *http.Request, p *programme.Programme) programme.FieldE
 		}
 		*x.dst = n
 	}
-	p.Resources = nil
-	for i, line := range strings.Split(strings.ReplaceAll(f("resources"), "\r", ""), "\n") {
+	if v := strings.TrimSpace(f("language")); v != "" {
+		p.Language = lang.Tag(v)
+	}
+	p.Translations = map[lang.Tag]programme.Texts{}
+	for _, l := range lang.All {
+		pre := "tr_" + string(l) + "_"
+		tr := programme.Texts{PurposeStatement: f(pre + "purpose"), Confidentiality: f(pre + "confidentiality"),
+			Topics: strings.Split(strings.ReplaceAll(f(pre+"topics"), "\r", ""), "\n")}
+		var bad []string
+		tr.Resources, bad = readResources(f(pre + "resources"))
+		for _, msg := range bad {
+			errs.Add("translation_"+string(l), l.English()+", resources: "+msg)
+		}
+		p.Translations[l] = tr
+	}
+	var bad []string
+	p.Resources, bad = readResources(f("resources"))
+	for _, msg := range bad {
+		errs.Add("resources", msg)
+	}
+	return errs
+}
+
+// readResources reads "title | link" lines; it returns the problems of
+// the lines it could not read.
+func readResources(text string) ([]programme.Resource, []string) {
+	var out []programme.Resource
+	var bad []string
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r", ""), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
@@ -214,10 +360,10 @@ func readProgrammeForm(r *http.Request, p *programme.Programme) programme.FieldE
 			}
 		}
 		if !ok {
-			errs.Add("resources", fmt.Sprintf("Line %d: write a title, a vertical bar (|), then the link.", i+1))
+			bad = append(bad, fmt.Sprintf("Line %d: write a title, a vertical bar (|), then the link.", i+1))
 			continue
 		}
-		p.Resources = append(p.Resources, programme.Resource{Title: strings.TrimSpace(title), URL: strings.TrimSpace(link)})
+		out = append(out, programme.Resource{Title: strings.TrimSpace(title), URL: strings.TrimSpace(link)})
 	}
-	return errs
+	return out, bad
 }

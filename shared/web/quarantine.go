@@ -58,7 +58,7 @@ func (s *Server) releaseReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !q.ReleasedAt.IsZero() {
-		backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: that reply of %s's was already released.", x.Name))
+		s.backToAttention(w, r, p.ID, "reply-already-released", x.ID)
 		return
 	}
 	sess, _ := s.session(r)
@@ -68,7 +68,7 @@ func (s *Server) releaseReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("quarantined reply released", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email, "outcome", outcome)
-	backToAttention(w, r, p.ID, fmt.Sprintf("The reply is recorded as %s's, and answered as any reply would be.", x.Name))
+	s.backToAttention(w, r, p.ID, "reply-released", x.ID)
 }
 
 // addSenderAddress accepts the address a quarantined reply came from as
@@ -88,7 +88,7 @@ func (s *Server) addSenderAddress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if x.Owns(addr) {
-		backToAttention(w, r, p.ID, fmt.Sprintf("Nothing changed: %s is already %s's address.", addr, x.Name))
+		s.backToAttention(w, r, p.ID, "address-already", x.ID)
 		return
 	}
 	err = s.Store.AddOtherEmail(r.Context(), p.ID, x.ID, addr, s.Clock.Now())
@@ -103,5 +103,11 @@ func (s *Server) addSenderAddress(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, _ := s.session(r)
 	s.Log.Info("participant address added from a quarantined reply", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
-	backToAttention(w, r, p.ID, fmt.Sprintf("%s is now also %s's address: their replies from it are recorded. Release this reply too if it should count.", addr, x.Name))
+	s.backToAttention(w, r, p.ID, "address-added", x.ID)
+}
+
+// backToAttention shows the attention list again with a notice naming the
+// participant.
+func (s *Server) backToAttention(w http.ResponseWriter, r *http.Request, programmeID, code, participantID string) {
+	s.redirectWith(w, r, "/programmes/"+programmeID+"/attention", code, noticeArgs{Person: participantID})
 }

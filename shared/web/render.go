@@ -12,16 +12,19 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
 )
 
 // view is what every page template receives.
 type view struct {
 	Title       string
 	Coordinator string
-	CSRF        string
-	Notice      string
-	Errors      programme.FieldErrors
-	Data        any
+	// Admin shows the administrators' pages in the menu.
+	Admin  bool
+	CSRF   string
+	Notice string
+	Errors programme.FieldErrors
+	Data   any
 	// Refresh reloads the page after this many seconds (progress pages:
 	// the site runs no script).
 	Refresh int
@@ -49,7 +52,7 @@ type pages struct {
 	t map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide", "review", "orgchart"}
+var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide", "review", "orgchart", "accounts", "account", "audit"}
 
 func parsePages() (*pages, error) {
 	funcs := template.FuncMap{
@@ -72,10 +75,18 @@ func parsePages() (*pages, error) {
 		"phase": phase,
 		"score": func(f float64) string { return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64) },
 		"add":   func(a, b int) int { return a + b },
+		"fit":   fitWord,
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
+		},
 	}
 	ps := &pages{t: map[string]*template.Template{}}
 	for _, n := range pageNames {
-		t, err := template.New(n).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+n+".html")
+		t, err := template.New(n).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/parts.html", "templates/"+n+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", n, err)
 		}
@@ -103,8 +114,8 @@ func phase(now time.Time, p programme.Programme) string {
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	v.Now = s.Clock.Now()
-	if sess, ok := s.session(r); ok {
-		v.Coordinator, v.CSRF = sess.Email, sess.CSRF
+	if sess, a, ok := s.who(r); ok {
+		v.Coordinator, v.CSRF, v.Admin = sess.Email, sess.CSRF, a.Role == store.RoleAdministrator
 	}
 	var buf bytes.Buffer
 	if err := s.pages.t[name].ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -51,7 +51,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := reportData{HealthNav: HealthNav{p, "report"}, F: f, Headline: headlines(f), MinPeople: health.MinPeople,
+	d := reportData{HealthNav: HealthNav{Programme: p, Current: "report", Edit: s.canEdit(r, p.ID)}, F: f, Headline: headlines(f), MinPeople: health.MinPeople,
 		States: c.states, Rates: c.rates, ValueTrend: c.valueTrend, Ratings: c.ratings}
 	for _, st := range sharedStories(stories, in.Participants) {
 		if st.Role == programme.Senior {

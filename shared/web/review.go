@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -44,17 +43,17 @@ type ProposalStarter interface {
 const reviewPageSize = 200
 
 func (s *Server) reviewRoutes() {
-	s.mux.Handle("POST /programmes/{id}/proposals", s.coordinator(s.propose))
-	s.mux.Handle("GET /programmes/{id}/proposals/{pid}", s.coordinator(s.showProposal))
-	s.mux.Handle("POST /programmes/{id}/proposals/{pid}/lock", s.coordinator(s.lockPair))
-	s.mux.Handle("POST /programmes/{id}/proposals/{pid}/forbid", s.coordinator(s.forbidPair))
-	s.mux.Handle("POST /programmes/{id}/proposals/{pid}/allow", s.coordinator(s.allowPair))
-	s.mux.Handle("POST /programmes/{id}/proposals/{pid}/resolve", s.coordinator(s.resolve))
-	s.mux.Handle("POST /programmes/{id}/proposals/{pid}/pair", s.coordinator(s.pairByHand))
-	s.mux.Handle("POST /programmes/{id}/proposals/{pid}/approve", s.coordinator(s.approve))
-	s.mux.Handle("GET /orgchart", s.coordinator(s.showOrgChart))
-	s.mux.Handle("POST /orgchart", s.coordinator(s.uploadOrgChart))
-	s.mux.Handle("GET /orgchart/example.csv", s.coordinator(s.orgChartExample))
+	s.handle("POST /programmes/{id}/proposals", ProgrammeEdit, s.propose)
+	s.handle("GET /programmes/{id}/proposals/{pid}", ProgrammeEdit, s.showProposal)
+	s.handle("POST /programmes/{id}/proposals/{pid}/lock", ProgrammeEdit, s.lockPair)
+	s.handle("POST /programmes/{id}/proposals/{pid}/forbid", ProgrammeEdit, s.forbidPair)
+	s.handle("POST /programmes/{id}/proposals/{pid}/allow", ProgrammeEdit, s.allowPair)
+	s.handle("POST /programmes/{id}/proposals/{pid}/resolve", ProgrammeEdit, s.resolve)
+	s.handle("POST /programmes/{id}/proposals/{pid}/pair", ProgrammeEdit, s.pairByHand)
+	s.handle("POST /programmes/{id}/proposals/{pid}/approve", ProgrammeEdit, s.approve)
+	s.handle("GET /orgchart", Admin, s.showOrgChart)
+	s.handle("POST /orgchart", Admin, s.uploadOrgChart)
+	s.handle("GET /orgchart/example.csv", Admin, s.orgChartExample)
 }
 
 func proposalPath(programmeID, id string) string {
@@ -93,6 +92,9 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if created {
+		s.audit(r, ActPropose, prog.ID, p.ID, fmt.Sprintf("%d seniors, %d juniors", p.Seniors, p.Juniors))
+	}
 	s.startAndShow(w, r, p, created)
 }
 
@@ -119,6 +121,25 @@ func (s *Server) startAndShow(w http.ResponseWriter, r *http.Request, p store.Pr
 		}
 	}
 	http.Redirect(w, r, proposalPath(p.ProgrammeID, p.ID), http.StatusSeeOther)
+}
+
+// startAndShowWith is startAndShow with a notice on the proposal's page.
+func (s *Server) startAndShowWith(w http.ResponseWriter, r *http.Request, p store.Proposal, created bool, code string, a noticeArgs) {
+	s.startAndShow(&noticeRedirect{ResponseWriter: w, code: code, args: a}, r, p, created)
+}
+
+// noticeRedirect adds a notice to the redirect a handler answers with.
+type noticeRedirect struct {
+	http.ResponseWriter
+	code string
+	args noticeArgs
+}
+
+func (n *noticeRedirect) WriteHeader(status int) {
+	if loc := n.Header().Get("Location"); status == http.StatusSeeOther && loc != "" && !strings.Contains(loc, "?") {
+		n.Header().Set("Location", noticeURL(loc, n.code, n.args))
+	}
+	n.ResponseWriter.WriteHeader(status)
 }
 
 // badForm answers a form whose hidden fields were tampered with or lost.
@@ -188,7 +209,23 @@ func paginate(total int, r *http.Request, param string) pager {
 	return pager{Param: param, Page: n, Last: last, From: from, To: min(total, from+reviewPageSize), Total: total}
 }
 
+// fitWord says how well a pair fits, in words, against the best score one
+// pair can reach: the numbers stay one click away for those who want them.
+func fitWord(score, best float64) string {
+	switch {
+	case best > 0 && score >= best*2/3:
+		return "Strong"
+	case best > 0 && score >= best/3:
+		return "Good"
+	}
+	return "Possible"
+}
+
+// fitCounts count a proposal's pairs by fit.
+type fitCounts struct{ Strong, Good, Possible int }
+
 type reviewData struct {
+	Fits      fitCounts
 	Programme programme.Programme
 	Proposal  store.Proposal
 	Status    store.ProposalStatus // as shown: a stalled run shows as failed
@@ -238,7 +275,7 @@ func (s *Server) showProposal(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.proposalPage(w, r, http.StatusOK, prog, p, res, view{Notice: r.URL.Query().Get("notice")}, "", "")
+	s.proposalPage(w, r, http.StatusOK, prog, p, res, view{Notice: s.notice(r)}, "", "")
 }
 
 var stageWords = map[string]string{
@@ -338,6 +375,14 @@ func (s *Server) fillReview(r *http.Request, d *reviewData, res *matching.Result
 		}
 	}
 	for _, x := range res.Pairs {
+		switch fitWord(x.Score, d.Proposal.MaxScore) {
+		case "Strong":
+			d.Fits.Strong++
+		case "Good":
+			d.Fits.Good++
+		default:
+			d.Fits.Possible++
+		}
 		d.PairedSeniors = append(d.PairedSeniors, who(x.Senior))
 		d.PairedJuniors = append(d.PairedJuniors, who(x.Junior))
 	}
@@ -372,8 +417,26 @@ func (s *Server) reviewProblem(w http.ResponseWriter, r *http.Request, prog prog
 	s.proposalPage(w, r, status, prog, p, res, view{Errors: programme.FieldErrors{field: pr.Msg}}, handSenior, handJunior)
 }
 
-func (s *Server) backToReview(w http.ResponseWriter, r *http.Request, p store.Proposal, notice string) {
-	http.Redirect(w, r, proposalPath(p.ProgrammeID, p.ID)+"?notice="+url.QueryEscape(notice), http.StatusSeeOther)
+func (s *Server) backToReview(w http.ResponseWriter, r *http.Request, p store.Proposal, code string, pair store.EmailPair) {
+	s.redirectWith(w, r, proposalPath(p.ProgrammeID, p.ID), code, noticeArgs{Senior: pair.Senior, Junior: pair.Junior})
+}
+
+// pairSubject names a pair in the audit trail by its people's ids.
+func (s *Server) pairSubject(r *http.Request, programmeID string, pair store.EmailPair) string {
+	people, err := s.Store.ListParticipants(r.Context(), programmeID)
+	if err != nil {
+		return ""
+	}
+	var sid, jid string
+	for _, x := range people {
+		switch x.Email {
+		case pair.Senior:
+			sid = x.ID
+		case pair.Junior:
+			jid = x.ID
+		}
+	}
+	return s.personRef(programmeID, sid) + " and " + s.personRef(programmeID, jid)
 }
 
 func (s *Server) lockPair(w http.ResponseWriter, r *http.Request) {
@@ -387,11 +450,12 @@ func (s *Server) lockPair(w http.ResponseWriter, r *http.Request) {
 		s.reviewProblem(w, r, prog, p, res, err, "", "")
 		return
 	}
-	notice := fmt.Sprintf("%s and %s are locked: re-solving keeps them together.", pair.Senior, pair.Junior)
+	code, act := "locked", ActLock
 	if !lock {
-		notice = fmt.Sprintf("%s and %s are no longer locked.", pair.Senior, pair.Junior)
+		code, act = "unlocked", ActUnlock
 	}
-	s.backToReview(w, r, p, notice)
+	s.audit(r, act, prog.ID, s.pairSubject(r, prog.ID, pair), "proposal "+p.ID)
+	s.backToReview(w, r, p, code, pair)
 }
 
 func (s *Server) forbidPair(w http.ResponseWriter, r *http.Request) {
@@ -404,7 +468,8 @@ func (s *Server) forbidPair(w http.ResponseWriter, r *http.Request) {
 		s.reviewProblem(w, r, prog, p, res, err, "", "")
 		return
 	}
-	s.backToReview(w, r, p, fmt.Sprintf("%s and %s are struck out: no proposal of this programme will pair them. Re-solve to replace the pair.", pair.Senior, pair.Junior))
+	s.audit(r, ActForbid, prog.ID, s.pairSubject(r, prog.ID, pair), "proposal "+p.ID)
+	s.backToReview(w, r, p, "forbidden", pair)
 }
 
 func (s *Server) allowPair(w http.ResponseWriter, r *http.Request) {
@@ -421,7 +486,8 @@ func (s *Server) allowPair(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.backToReview(w, r, p, fmt.Sprintf("%s and %s may be paired again from the next re-solve on.", pair.Senior, pair.Junior))
+	s.audit(r, ActAllow, prog.ID, s.pairSubject(r, prog.ID, pair), "")
+	s.backToReview(w, r, p, "allowed", pair)
 }
 
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
@@ -438,6 +504,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.reviewProblem(w, r, prog, p, res, err, "", "")
 		return
+	}
+	if created {
+		s.audit(r, ActResolve, prog.ID, child.ID, "from proposal "+p.ID)
 	}
 	s.startAndShow(w, r, child, created)
 }
@@ -462,7 +531,10 @@ func (s *Server) pairByHand(w http.ResponseWriter, r *http.Request) {
 		s.reviewProblem(w, r, prog, p, res, err, pair.Senior, pair.Junior)
 		return
 	}
-	s.startAndShow(w, r, child, created)
+	if created {
+		s.audit(r, ActPairByHand, prog.ID, s.pairSubject(r, prog.ID, pair), "proposal "+child.ID)
+	}
+	s.startAndShowWith(w, r, child, created, "paired-by-hand", noticeArgs{Senior: pair.Senior, Junior: pair.Junior})
 }
 
 // approve records the approval, then starts the pairs where a run of its
@@ -478,9 +550,11 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 		s.reviewProblem(w, r, prog, p, res, err, "", "")
 		return
 	}
+	if p.Status != store.ProposalApproved {
+		s.audit(r, ActApprove, prog.ID, p.ID, fmt.Sprintf("%d pairs", p.Pairs))
+	}
 	if p.Status == store.ProposalApproved {
-		notice := fmt.Sprintf("Round %d was already approved; nothing was sent twice.", p.Round)
-		http.Redirect(w, r, "/programmes/"+prog.ID+"?notice="+url.QueryEscape(notice)+"#pairs", http.StatusSeeOther)
+		s.redirectWith(w, r, "/programmes/"+prog.ID+"#pairs", "already-approved", noticeArgs{N: []int{p.Round}})
 		return
 	}
 	done, err := s.Proposals.Start(r.Context(), review.Job{ProgrammeID: prog.ID, ProposalID: p.ID, Action: review.ActionApprove, Cells: p.Pairs * review.ApproveCellsPerPair})
@@ -506,6 +580,5 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, proposalPath(prog.ID, p.ID), http.StatusSeeOther)
 		return
 	}
-	notice := fmt.Sprintf("Round %d approved: %d %s started and their introductions are on their way.", cur.Round, cur.Pairs, plural(cur.Pairs, "pair", "pairs"))
-	http.Redirect(w, r, "/programmes/"+prog.ID+"?notice="+url.QueryEscape(notice)+"#pairs", http.StatusSeeOther)
+	s.redirectWith(w, r, "/programmes/"+prog.ID+"#pairs", "approved", noticeArgs{N: []int{cur.Round, cur.Pairs}})
 }

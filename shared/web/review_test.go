@@ -89,6 +89,16 @@ func TestProposalPageShowsPairsWithNamesScoresAndReasons(t *testing.T) {
 	if strings.Contains(page, `http-equiv="refresh"`) {
 		t.Error("a ready proposal's page refreshes itself")
 	}
+	// Fit in words; the numbers one click away, never in the summary.
+	if !regexp.MustCompile(`<span class="badge fit-(strong|good|possible)">(Strong|Good|Possible)</span><details><summary>`).MatchString(page) {
+		t.Error("pairs do not say their fit in words with the score behind a details")
+	}
+	if !regexp.MustCompile(`<li id="fits"><strong>\d+</strong> strong, <strong>\d+</strong> good, <strong>\d+</strong> possible fits`).MatchString(page) {
+		t.Error("the summary does not count fits in words")
+	}
+	if strings.Contains(page, "total score (best one pair can score") {
+		t.Error("the summary still leads with the total score")
+	}
 }
 
 func TestHandPairAcrossAReportingLineShowsTheRuleAndChangesNothing(t *testing.T) {
@@ -174,11 +184,11 @@ func TestReviewFormsNeedCSRFAndApprovingTwiceSendsOnce(t *testing.T) {
 	}
 
 	_, resp := r.post(t, r.c, path+"/approve", r.form(), http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "Round+1+approved") {
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "notice=approved") {
 		t.Errorf("approve redirected to %q", loc)
 	}
 	_, resp = r.post(t, r.c, path+"/approve", r.form(), http.StatusSeeOther)
-	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "already+approved") {
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "notice=already-approved") {
 		t.Errorf("second approve redirected to %q", loc)
 	}
 	r.queue.Drain()

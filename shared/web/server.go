@@ -60,6 +60,8 @@ type Store interface {
 	ReplaceOrgChart(ctx context.Context, lines []store.OrgLine, meta store.OrgChart) (store.OrgChart, error)
 
 	HealthStore
+	AccountStore
+	AuditStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -105,6 +107,8 @@ type Server struct {
 	cfg   Config
 	pages *pages
 	mux   *http.ServeMux
+	// table lists every route with who may use it (access.go).
+	table []Route
 }
 
 // New builds the site.
@@ -131,33 +135,39 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 
 	// Public: sign-in, guides, unsubscribe.
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.HandleFunc("GET /signin", s.signinForm)
-	s.mux.HandleFunc("POST /signin", s.signinRequest)
-	s.mux.HandleFunc("GET /signin/verify", s.verifyForm)
-	s.mux.HandleFunc("POST /signin/verify", s.verify)
-	s.mux.HandleFunc("GET /guides/{name}", s.guide)
-	s.mux.HandleFunc("GET /u/{token}", s.unsubscribeForm)
-	s.mux.HandleFunc("POST /u/{token}", s.unsubscribe)
+	s.handle("GET /{$}", Public, s.home)
+	s.handle("GET /signin", Public, s.signinForm)
+	s.handle("POST /signin", Public, s.signinRequest)
+	s.handle("GET /signin/verify", Public, s.verifyForm)
+	s.handle("POST /signin/verify", Public, s.verify)
+	// A link, not a form: the site's CSP (form-action 'self') would stop a
+	// form's redirect to the identity provider.
+	s.handle("GET /signin/oidc", Public, s.oidcStart)
+	s.handle("GET "+signin.CallbackPath, Public, s.oidcCallback)
+	s.handle("GET /guides/{name}", Public, s.guide)
+	s.handle("GET /u/{token}", Public, s.unsubscribeForm)
+	s.handle("POST /u/{token}", Public, s.unsubscribe)
 
-	// Coordinators only.
-	s.mux.Handle("POST /signout", s.coordinator(s.signout))
-	s.mux.Handle("GET /programmes", s.coordinator(s.listProgrammes))
-	s.mux.Handle("GET /programmes/new", s.coordinator(s.newProgramme))
-	s.mux.Handle("POST /programmes", s.coordinator(s.createProgramme))
-	s.mux.Handle("GET /programmes/{id}", s.coordinator(s.showProgramme))
-	s.mux.Handle("GET /programmes/{id}/edit", s.coordinator(s.editProgramme))
-	s.mux.Handle("POST /programmes/{id}", s.coordinator(s.updateProgramme))
-	s.mux.Handle("POST /programmes/{id}/participants", s.coordinator(s.addParticipant))
-	s.mux.Handle("POST /programmes/{id}/import", s.coordinator(s.importCSV))
-	s.mux.Handle("GET /programmes/{id}/example.csv", s.coordinator(s.exampleCSV))
-	s.mux.Handle("POST /programmes/{id}/participants/{pid}/status", s.coordinator(s.setStatus))
-	s.mux.Handle("POST /programmes/{id}/participants/{pid}/welcome", s.coordinator(s.resendWelcome))
-	s.mux.Handle("GET /programmes/{id}/participants/{pid}/export.json", s.coordinator(s.exportParticipant))
-	s.mux.Handle("GET /programmes/{id}/participants/{pid}/erase", s.coordinator(s.eraseForm))
-	s.mux.Handle("POST /programmes/{id}/participants/{pid}/erase", s.coordinator(s.erase))
+	// Coordinators, by role and programme (access.go).
+	s.handle("POST /signout", SignedIn, s.signout)
+	s.handle("GET /programmes", SignedIn, s.listProgrammes)
+	s.handle("GET /programmes/new", Creator, s.newProgramme)
+	s.handle("POST /programmes", Creator, s.createProgramme)
+	s.handle("GET /programmes/{id}", ProgrammeEdit, s.showProgramme)
+	s.handle("GET /programmes/{id}/edit", ProgrammeEdit, s.editProgramme)
+	s.handle("POST /programmes/{id}", ProgrammeEdit, s.updateProgramme)
+	s.handle("POST /programmes/{id}/participants", ProgrammeEdit, s.addParticipant)
+	s.handle("POST /programmes/{id}/participants/bulk", ProgrammeEdit, s.bulkAction)
+	s.handle("POST /programmes/{id}/import", ProgrammeEdit, s.importCSV)
+	s.handle("GET /programmes/{id}/example.csv", ProgrammeEdit, s.exampleCSV)
+	s.handle("POST /programmes/{id}/participants/{pid}/status", ProgrammeEdit, s.setStatus)
+	s.handle("POST /programmes/{id}/participants/{pid}/welcome", ProgrammeEdit, s.resendWelcome)
+	s.handle("GET /programmes/{id}/participants/{pid}/export.json", ProgrammeEdit, s.exportParticipant)
+	s.handle("GET /programmes/{id}/participants/{pid}/erase", ProgrammeEdit, s.eraseForm)
+	s.handle("POST /programmes/{id}/participants/{pid}/erase", ProgrammeEdit, s.erase)
 	s.reviewRoutes()
 	s.healthRoutes()
+	s.accountRoutes()
 }
 
 // ServeHTTP adds the security headers every response carries, and rejects

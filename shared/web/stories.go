@@ -55,5 +55,5 @@ func (s *Server) stories(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "stories", view{Title: "Success stories · " + p.Name, Data: storiesData{HealthNav{p, "stories"}, sharedStories(all, people)}})
+	s.render(w, r, http.StatusOK, "stories", view{Title: "Success stories · " + p.Name, Data: storiesData{HealthNav{Programme: p, Current: "stories", Edit: s.canEdit(r, p.ID)}, sharedStories(all, people)}})
 }

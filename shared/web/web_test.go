@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -16,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/upward-mentoring/upward/infra/memqueue"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
@@ -40,11 +40,12 @@ type site struct {
 	*httptest.Server
 	store  *store.Store
 	clock  *stacktest.Clock
-	queue  *memqueue.Queue
+	queue  stacktest.Queue
 	signer *token.Signer
 	coord  string
 	// faults lets a test break the site's queue (the emulator cannot).
 	faults *breakableQueue
+	web    *web.Server
 }
 
 // breakableQueue is the site's send queue with a switch that makes it fail,
@@ -78,7 +79,11 @@ func newSite(t *testing.T) *site {
 	sys := stacktest.NewSystem(t, stacktest.Options{Start: t0, Mail: mail.Settings{BaseURL: base}})
 	coord := "coord-" + ids.New()[:6] + "@example.org"
 	matches := &review.Service{Store: sys.Store, Queue: sys.Queue, Clock: sys.Clock, Log: sys.Log}
-	gate, err := signin.New(sys.Store, sys.SES, sys.Clock, sys.Log, signin.Config{Coordinators: []string{coord}, FromAddress: "p@upward.test", Insecure: true})
+	// The coordinator is the first administrator; tests sign in many
+	// times a minute, so the request limits are raised (their own test is
+	// in shared/signin).
+	gate, err := signin.New(sys.Store, sys.Queue, sys.Signer, sys.Clock, sys.Log, signin.Config{Administrators: []string{coord}, Insecure: true,
+		Limits: signin.Limits{PerAddressMinute: 1000, PerAddressHour: 1000, PerSourceHour: 1000}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +99,7 @@ func newSite(t *testing.T) *site {
 	srv.Config.Handler = w
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &site{Server: srv, store: sys.Store, clock: sys.Clock, queue: sys.Queue, signer: sys.Signer, coord: coord, faults: faults}
+	return &site{Server: srv, store: sys.Store, clock: sys.Clock, queue: sys.Queue, signer: sys.Signer, coord: coord, faults: faults, web: w}
 }
 
 func client() *http.Client {
@@ -126,6 +131,7 @@ func (s *site) requestLink(t *testing.T, c *http.Client) string {
 		t.Fatalf("POST /signin = %d", resp.StatusCode)
 	}
 	resp.Body.Close()
+	s.queue.Drain()
 	mails := stacktest.Emails(t, s.coord)
 	if len(mails) != before+1 {
 		t.Fatalf("sign-in emails = %d, want %d", len(mails), before+1)
@@ -155,6 +161,19 @@ func (s *site) signIn(t *testing.T) (*http.Client, string) {
 		t.Fatal("no CSRF token on the form")
 	}
 	return c, m[1]
+}
+
+var noticeRE = regexp.MustCompile(`(?s)<div class="notice ok" role="status">(.*?)</div>`)
+
+// noticeAt opens the page a form redirected to and returns its notice.
+func (s *site) noticeAt(t *testing.T, c *http.Client, resp *http.Response) string {
+	t.Helper()
+	page := s.get(t, c, resp.Header.Get("Location"), http.StatusOK)
+	m := noticeRE.FindStringSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(m[1])
 }
 
 func (s *site) get(t *testing.T, c *http.Client, path string, want int) string {
@@ -196,7 +215,8 @@ func (s *site) createProgramme(t *testing.T, c *http.Client, csrf, name string) 
 	if !strings.HasPrefix(loc, "/programmes/") {
 		t.Fatalf("create redirected to %q", loc)
 	}
-	return strings.TrimPrefix(loc, "/programmes/")
+	id, _, _ := strings.Cut(strings.TrimPrefix(loc, "/programmes/"), "?")
+	return id
 }
 
 func TestUnknownAddressGetsTheSameAnswerAndNoEmail(t *testing.T) {

@@ -82,6 +82,35 @@ func TestEverySuggestedReplyIsUnderstood(t *testing.T) {
 				t.Errorf("%s: %q is read as\n\t%s\nthe email promises\n\t%s", l, c.reply, g, e)
 			}
 		}
+		// Goals and sharing: what counts is what the reply does, whatever
+		// the word order ("SHARE GOAL" in English, "ZIEL TEILEN" in
+		// German is GOAL's word first).
+		command := func(reply string) (replies.Command, string) {
+			a := replies.Understand(reply, checkin)
+			if len(a.Commands) == 0 {
+				return "", ""
+			}
+			return a.Commands[0].Command, a.Commands[0].Text
+		}
+		if c, text := command(w("goal") + " 3"); c != replies.CommandGoal || replies.GoalWhat(text).Progress != 3 {
+			t.Errorf("%s: %q is read as %s %q, not progress 3 towards the goal", l, w("goal")+" 3", c, text)
+		}
+		goal := "Learn how the app feels to someone new"
+		if c, text := command(w("goal") + " " + goal); c != replies.CommandGoal || replies.GoalWhat(text).Text != goal {
+			t.Errorf("%s: %q is read as %s %q, not the goal %q", l, w("goal")+" "+goal, c, text, goal)
+		}
+		switch c, text := command(w("share_goal")); {
+		case c == replies.CommandShare && replies.ShareWhat(text).Goal && !replies.ShareWhat(text).Manager:
+		case c == replies.CommandGoal && replies.GoalWhat(text).Share:
+		default:
+			t.Errorf("%s: %q is read as %s %q, not sharing the goal", l, w("share_goal"), c, text)
+		}
+		if c, text := command(w("share")); c != replies.CommandShare || replies.ShareWhat(text) != (replies.Shared{}) {
+			t.Errorf("%s: %q is read as %s %q, not sharing what was applied", l, w("share"), c, text)
+		}
+		if c, text := command(w("share_manager")); c != replies.CommandShare || replies.ShareWhat(text) != (replies.Shared{Manager: true}) {
+			t.Errorf("%s: %q is read as %s %q, not sharing with the manager", l, w("share_manager"), c, text)
+		}
 		if _, ok := lang.Parse(lang.DE.Name()); !ok {
 			t.Errorf("the LANGUAGE example %q is not a language", lang.DE.Name())
 		}
@@ -111,12 +140,16 @@ func TestEverySuggestedReplyIsUnderstood(t *testing.T) {
 
 // suggests are the reply words each email shows.
 var suggests = map[sendqueue.Kind][]string{
-	sendqueue.KindWelcome:   {"join", "decline", "help", "language"},
-	sendqueue.KindCheckIn:   {"yes", "no", "pause", "rematch", "stop", "help"},
-	sendqueue.KindNudge:     {"yes", "pause", "rematch", "stop", "help"},
-	sendqueue.KindClosing:   {"yes", "no", "story"},
-	sendqueue.KindRoundEnd:  {"yes", "no", "thanks"},
-	sendqueue.KindPairEnded: {"stop", "help"},
+	sendqueue.KindWelcome:         {"join", "decline", "help", "language"},
+	sendqueue.KindCheckIn:         {"yes", "no", "pause", "rematch", "stop", "help"},
+	sendqueue.KindNudge:           {"yes", "pause", "rematch", "stop", "help"},
+	sendqueue.KindClosing:         {"yes", "no", "story"},
+	sendqueue.KindRoundEnd:        {"yes", "no", "thanks"},
+	sendqueue.KindPairEnded:       {"stop", "help"},
+	sendqueue.KindGoalAsk:         {"share_goal"},
+	sendqueue.KindGoalShared:      {"share_goal"},
+	sendqueue.KindRecognitionAsk:  {"yes", "no"},
+	sendqueue.KindStoryConsentAsk: {"yes", "no"},
 }
 
 // describe writes what a reply was read as, comparably.

@@ -81,6 +81,9 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 			p := personData{common: c, programmeWords: pw, Kind: k, Midpoint: k == sendqueue.KindMidpoint, Person: person, Partner: partner,
 				IsSenior: person.Role == programme.Senior, Cycle: 1, Since: at, Question: "Q?", NextRound: at.AddDate(0, 0, 14), NextKey: "pair_ended.next_round"}
 			p.Tip, _ = d.tipFor(person.Role, 1, l)
+			if k == sendqueue.KindMidpoint || k == sendqueue.KindClosing {
+				p.Goal = "Understand how new joiners see our tools"
+			}
 			template := k
 			if k == sendqueue.KindMidpoint {
 				template = sendqueue.KindCheckIn
@@ -113,6 +116,10 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 			a.Read, a.AfterKey = "Busy weeks", key+".after"
 		case sendqueue.AckThanks:
 			a.Message = "You changed how I run meetings."
+		case sendqueue.AckGoalSet:
+			a.Message, a.AfterKey = "Understand how new joiners see our tools", key+".after"
+		case sendqueue.AckRecognitionScheduled, sendqueue.AckRecognitionAsked:
+			a.Due, a.IsJunior = at, true
 		}
 		add("ack "+string(topic), sendqueue.KindAck, a)
 	}
@@ -120,6 +127,28 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	add("ack rematch late", sendqueue.KindAck, ackData{common: c, Person: senior, BodyKey: "ack.rematch.body", TooLate: true})
 	add("thanks", sendqueue.KindThanks, ackData{common: c, Person: junior, Partner: &senior, Message: "You changed how I run meetings."})
 	add("sender notice", sendqueue.KindSenderNotice, noticeData{common: c, Person: junior, Other: "kenji@home.example"})
+	for _, person := range []programme.Participant{senior, junior} {
+		partner := junior
+		if person.Role == programme.Junior {
+			partner = senior
+		}
+		n := pairNoteData{common: c, Person: person, Partner: partner, About: partner, IsSenior: person.Role == programme.Senior}
+		add("goal_ask "+string(person.Role), sendqueue.KindGoalAsk, n)
+		q := n
+		q.Message = "Learn how our apps feel to someone new.\nAnd how to listen better."
+		for _, k := range []sendqueue.Kind{sendqueue.KindGoalShared, sendqueue.KindAppliedShared, sendqueue.KindRecognitionAsk, sendqueue.KindStoryConsentAsk} {
+			q.LeadKey, q.AfterKey = string(k)+".lead", string(k)+".after"
+			add(string(k)+" "+string(person.Role), k, q)
+		}
+		jn := n
+		jn.Goal = "Understand how new joiners see our tools"
+		jn.Reflections = []reflection{{At: at, Text: "We met in the canteen."}, {At: at.AddDate(0, 0, 14), Text: "Kenji showed me the app."}}
+		add("journal "+string(person.Role), sendqueue.KindJournal, jn)
+	}
+	add("journal empty", sendqueue.KindJournal, pairNoteData{common: c, Person: junior, Partner: senior})
+	rc := recognitionData{common: c, Senior: senior, Junior: junior, Message: "I now test every rollout with a junior colleague first."}
+	rc.ForCoordinator = true
+	add("recognition", sendqueue.KindRecognition, rc)
 	add("note", sendqueue.KindNote, noteData{common: c, Person: junior, Coordinator: "coord@example.org", Text: "Hello", Paragraphs: []string{"Hello"}})
 	return out
 }
@@ -127,7 +156,9 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 // fixtureData are the fixtures' own words, which read the same in every
 // language: the people's names, departments and places (the introduction's
 // "Helen Carter · Finance · Lisbon") and the message a person wrote.
-var fixtureData = []string{"Helen Carter", "Kenji Sato", "Finance", "Retail", "Lisbon", "Tokyo", "You changed how I run meetings.", "·"}
+var fixtureData = []string{"Helen Carter", "Kenji Sato", "Finance", "Retail", "Lisbon", "Tokyo", "You changed how I run meetings.", "·",
+	"Understand how new joiners see our tools", "Learn how our apps feel to someone new.", "And how to listen better.",
+	"We met in the canteen.", "Kenji showed me the app.", "I now test every rollout with a junior colleague first."}
 
 // withoutFixtureData is a line of an email without the fixtures' own words,
 // so that only the catalog's words count as English left behind.

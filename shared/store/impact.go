@@ -225,6 +225,26 @@ func (s *Store) GetApplied(ctx context.Context, programmeID, pairID string) (App
 	return it.Applied, nil
 }
 
+// ListAppliedOf returns the applied answers a person is part of: as the
+// senior who wrote them, or as the junior asked to consent.
+func (s *Store) ListAppliedOf(ctx context.Context, programmeID, participantID string) ([]Applied, error) {
+	var out []Applied
+	err := s.queryPrefix(ctx, programmePK(programmeID), "APPLIED#", func(item map[string]types.AttributeValue) error {
+		var it appliedItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode applied learning: %w", err)
+		}
+		if it.SeniorID == participantID || it.JuniorID == participantID {
+			out = append(out, it.Applied)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("applied learning of %s: %w", participantID, err)
+	}
+	return out, nil
+}
+
 // AppliedConsent is one step of the applied learning's journey.
 type AppliedConsent string
 

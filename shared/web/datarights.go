@@ -31,6 +31,31 @@ type participantExport struct {
 	ThanksSent  []any           `json:"thanks_sent"`
 	// NotesReceived are the coordinators' personal notes to them.
 	NotesReceived []any `json:"notes_received"`
+	// Goals are their goals, in their words, with how far they came.
+	Goals []any `json:"goals"`
+	// Applied is, for a senior, what they applied and who they let hear
+	// of it; for a junior, their consents to their manager hearing of it
+	// (the senior's words are the senior's, not in this export).
+	Applied []any `json:"applied"`
+	// StoryConsents are their answers about stories their partners told
+	// of a pairing with them (the stories are their authors').
+	StoryConsents []storyConsent `json:"story_consents"`
+}
+
+type storyConsent struct {
+	PairID    string    `json:"pair_id"`
+	Story     string    `json:"story"`
+	ToldAt    time.Time `json:"told_at"`
+	ConsentAt time.Time `json:"consent_at,omitzero"`
+	RefusedAt time.Time `json:"refused_at,omitzero"`
+}
+
+// juniorSide is a junior's part of a senior's applied answer.
+type juniorSide struct {
+	PairID          string    `dynamodbav:"pair_id"`
+	ConsentAt       time.Time `dynamodbav:"junior_consent_at"`
+	WithdrewAt      time.Time `dynamodbav:"junior_withdrew_at"`
+	RecognitionSent time.Time `dynamodbav:"recognition_sent"`
 }
 
 // plain is a record as the export shows it: its stored (snake_case) field
@@ -148,6 +173,27 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		if st.ParticipantID == x.ID {
 			stories = append(stories, st)
 		}
+		if st.PartnerID == x.ID {
+			out.StoryConsents = append(out.StoryConsents, storyConsent{PairID: st.PairID, Story: st.Key, ToldAt: st.At, ConsentAt: st.PartnerConsentAt, RefusedAt: st.PartnerRefusedAt})
+		}
+	}
+	goals, err := s.Store.ListGoalsOf(ctx, p.ID, x.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	appliedAll, err := s.Store.ListAppliedOf(ctx, p.ID, x.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var applied []any
+	for _, a := range appliedAll {
+		if a.SeniorID == x.ID {
+			applied = append(applied, a)
+			continue
+		}
+		applied = append(applied, juniorSide{PairID: a.PairID, ConsentAt: a.JuniorConsentAt, WithdrewAt: a.JuniorWithdrewAt, RecognitionSent: a.RecognitionSent})
 	}
 	thanks, err := s.Store.ListThanksFrom(ctx, p.ID, x.ID)
 	if err != nil {
@@ -168,6 +214,8 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		{&out.Stories, func() ([]any, error) { return plainAll(stories) }},
 		{&out.ThanksSent, func() ([]any, error) { return plainAll(thanks) }},
 		{&out.NotesReceived, func() ([]any, error) { return plainAll(notes) }},
+		{&out.Goals, func() ([]any, error) { return plainAll(goals) }},
+		{&out.Applied, func() ([]any, error) { return plainAll(applied) }},
 	} {
 		if *c.dst, err = c.err(); err != nil {
 			s.serverError(w, r, err)
@@ -196,7 +244,7 @@ func (s *Server) eraseForm(w http.ResponseWriter, r *http.Request) {
 	s.message(w, r, http.StatusOK, messageData{
 		Heading: "Erase " + x.Name + "'s data?",
 		Paragraphs: []string{
-			"This deletes their profile, email address, the text of their replies, their stories and thank-yous, and stops all email to them. It cannot be undone.",
+			"This deletes their profile, email address, the text of their replies, their goals, stories and thank-yous, what they applied, and stops all email to them. It cannot be undone.",
 			"Their anonymous answers (whether they met, how they rated it) stay in the programme's figures. If they are in a pair, the pair ends: their partner is told kindly and paired again.",
 			"Consider exporting their data first if they asked for a copy.",
 		},

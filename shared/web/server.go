@@ -49,6 +49,9 @@ type Store interface {
 	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
 	ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]store.Thanks, error)
 	ListNotes(ctx context.Context, programmeID, participantID string) ([]store.Note, error)
+	// A person's own goals and applied answers: for their data export only.
+	ListGoalsOf(ctx context.Context, programmeID, participantID string) ([]store.Goal, error)
+	ListAppliedOf(ctx context.Context, programmeID, participantID string) ([]store.Applied, error)
 	Erase(ctx context.Context, programmeID, participantID string, quarantined func(store.Quarantined) bool, now time.Time) (string, error)
 
 	// The review of proposed matches and the org chart (review.go, orgchart.go).

@@ -89,7 +89,7 @@ func (r *reply) apply() error {
 		case replies.CommandGoal:
 			err = r.goal(in.Text)
 		case replies.CommandShare:
-			err = r.share(in.Text)
+			err = r.share(replies.ShareWhat(in.Text))
 		case replies.CommandThanks:
 			// Forwarded by checkIn, from the closing and round-end emails
 			// only; an empty one is answered with how to write it.

@@ -62,7 +62,7 @@ func (r *reply) goal(text string) error {
 	g := replies.GoalWhat(text)
 	switch {
 	case g.Share:
-		return r.share(text)
+		return r.share(replies.Shared{Goal: true})
 	case g.Text != "":
 		return r.setGoal(g.Text)
 	case g.Progress >= 1 && g.Progress <= 5:
@@ -114,8 +114,7 @@ func (r *reply) goalProgress(n int) error {
 // share lets the partner read a goal (SHARE GOAL), or, from the closing
 // survey, what the senior applied (SHARE), with the manager's note asked
 // for too (SHARE MANAGER).
-func (r *reply) share(text string) error {
-	what := replies.ShareWhat(text)
+func (r *reply) share(what replies.Shared) error {
 	p, role, ok, err := r.pairOf()
 	if err != nil {
 		return err

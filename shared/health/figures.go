@@ -257,12 +257,15 @@ func (t *valueTally) add(person string, rating int) {
 	t.people[person] = true
 }
 
-func byRole(m map[programme.Role]*valueTally) []RoleValue {
+func byRole(m map[programme.Role]*valueTally) []RoleValue { return byRoleOr(m, noRatings) }
+
+// byRoleOr is byRole with none as the reason when nobody is behind a role.
+func byRoleOr(m map[programme.Role]*valueTally, none string) []RoleValue {
 	out := make([]RoleValue, 0, len(Roles))
 	for _, r := range Roles {
-		v := Average{Withheld: noRatings}
+		v := Average{Withheld: none}
 		if t := m[r]; t != nil {
-			v = Average{Counts: t.counts, People: len(t.people), Withheld: withheldReason(len(t.people), noRatings)}
+			v = Average{Counts: t.counts, People: len(t.people), Withheld: withheldReason(len(t.people), none)}
 		}
 		out = append(out, RoleValue{Role: r, Value: v})
 	}

@@ -64,6 +64,12 @@ func TestSeededProgrammeFigures(t *testing.T) {
 			{Cycle: 4, First: firstSent(3, 1), Response: shown(3, 7, 7), Meeting: hidden(2, 3, 3),
 				Value: roles(avg(2, 0, 0, 1, 0, 1), noneYet)},
 		},
+		// Nobody has told us a goal or what they applied yet.
+		Impact: Impact{
+			GoalsSet: shown(0, 12, 12),
+			Progress: []RoleValue{{programme.Senior, Average{Withheld: noProgress}}, {programme.Junior, Average{Withheld: noProgress}}},
+			Applied:  shown(0, 6, 6), SharedApplied: Rate{Withheld: noApplied}, Recognised: Rate{Withheld: noApplied},
+		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("figures (-want +got):\n%s", diff)
@@ -250,5 +256,51 @@ func TestARotationRoundsEndSurveyIsAFinalSurvey(t *testing.T) {
 		if len(h.Cycles) != 2 || h.Meetings() != 1 {
 			t.Errorf("pair %s: %+v", h.Pair.ID, h.Cycles)
 		}
+	}
+}
+
+// TestImpactFigures: goals and applied answers count by person, paired
+// people only, and every rate and average needs five people behind it.
+func TestImpactFigures(t *testing.T) {
+	in := seeded()
+	var goals []store.GoalFigure
+	var applied []store.AppliedFigure
+	for i, p := range in.Pairs {
+		// Every senior and five juniors set a goal; progress 2..5.
+		goals = append(goals, store.GoalFigure{ParticipantID: p.SeniorID, Role: programme.Senior, Progress: 2 + i%4})
+		if i < 5 {
+			goals = append(goals, store.GoalFigure{ParticipantID: p.JuniorID, Role: programme.Junior, Progress: 3})
+		}
+		// Five seniors said what they applied; three shared it, one with
+		// the manager too.
+		if i < 5 {
+			applied = append(applied, store.AppliedFigure{SeniorID: p.SeniorID, JuniorID: p.JuniorID, Shared: i < 3, Recognised: i == 0})
+		}
+	}
+	// A goal of someone no longer in any pair (erased) does not count.
+	goals = append(goals, store.GoalFigure{ParticipantID: store.ErasedPrefix + "x", Role: programme.Junior, Progress: 1})
+	in.Goals, in.Applied = goals, applied
+	im := Compute(in).Impact
+	if im.GoalsSet != shown(11, 12, 12) {
+		t.Errorf("goals set: %+v, want 11 of the 12 paired", im.GoalsSet)
+	}
+	// Seniors' progress 2,3,4,5,2,3 (six people); juniors 3 x5 (five).
+	if s := im.Progress[0].Value; !s.Shown() || s.People != 6 || s.Counts != [5]int{0, 2, 2, 1, 1} {
+		t.Errorf("seniors' progress: %+v", s)
+	}
+	if j := im.Progress[1].Value; !j.Shown() || j.People != 5 || j.Mean() != 3 {
+		t.Errorf("juniors' progress: %+v", j)
+	}
+	if im.Applied != shown(5, 6, 6) || im.SharedApplied != hidden(3, 5, 5) && im.SharedApplied != shown(3, 5, 5) {
+		t.Errorf("applied %+v, shared %+v", im.Applied, im.SharedApplied)
+	}
+	if !im.SharedApplied.Shown() || im.Recognised != shown(1, 5, 5) {
+		t.Errorf("shared %+v, recognised %+v: five seniors answered, so both are shown", im.SharedApplied, im.Recognised)
+	}
+	// Four answers only: every share of them is withheld.
+	in.Applied = applied[:4]
+	im = Compute(in).Impact
+	if im.SharedApplied.Shown() || im.Recognised.Shown() || !im.Applied.Shown() {
+		t.Errorf("with four answers: shared %+v, recognised %+v, applied %+v", im.SharedApplied, im.Recognised, im.Applied)
 	}
 }

@@ -20,8 +20,9 @@ type Impact struct {
 }
 
 const (
-	noGoals   = "Nobody has been paired yet."
-	noApplied = "No senior has said what they applied yet."
+	noGoals    = "Nobody has been paired yet."
+	noProgress = "Nobody has said how far they came yet."
+	noApplied  = "No senior has said what they applied yet."
 )
 
 func (m *model) impact(goals []store.GoalFigure, applied []store.AppliedFigure) Impact {
@@ -49,7 +50,7 @@ func (m *model) impact(goals []store.GoalFigure, applied []store.AppliedFigure) 
 	}
 	var im Impact
 	im.GoalsSet = newRate(len(withGoal), len(paired), len(paired), noGoals)
-	im.Progress = byRole(progress)
+	im.Progress = byRoleOr(progress, noProgress)
 	said, shared, recognised := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, a := range applied {
 		if paired[a.SeniorID] != programme.Senior {

@@ -40,12 +40,14 @@ func (r *reply) pairOf() (programme.Pair, programme.Role, bool, error) {
 }
 
 // goalReply reads an answer to the goal question: the person's own words,
-// however they put them (a GOAL line counts the same).
+// however they put them. A GOAL line with words counts instead (the
+// command loop sets it); "SHARE GOAL" or a progress figure beside the
+// words leaves the words the goal.
 func (r *reply) goalReply() error {
 	a := r.answer
 	for _, in := range a.Commands {
-		if in.Command == replies.CommandGoal {
-			return nil // the command loop sets it
+		if in.Command == replies.CommandGoal && replies.GoalWhat(in.Text).Text != "" {
+			return nil
 		}
 	}
 	text := strings.TrimSpace(a.FreeText)

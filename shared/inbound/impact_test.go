@@ -275,3 +275,24 @@ func TestTheJournalHoldsOnlyTheirOwnWords(t *testing.T) {
 		t.Errorf("the junior, who has not answered, got a journal")
 	}
 }
+
+// Answering the goal question with the goal and the share words in one
+// reply keeps the goal and shares it, in either word order.
+func TestAGoalAndItsSharingInOneReply(t *testing.T) {
+	t.Parallel()
+	for _, share := range []string{"SHARE GOAL", "ZIEL TEILEN"} {
+		t.Run(share, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			goal := "Learn how our customers' children use the app."
+			e.handle(t, e.raw(t, e.senior, token.KindGoal, 0, "gs1@mail.example.org", goal+"\r\n"+share), pass)
+			g, err := e.store.GetGoal(context.Background(), e.prog.ID, e.senior.ID, e.pair.ID)
+			if err != nil || g.Text != goal || g.SharedVersion != g.Version {
+				t.Fatalf("goal %+v, %v; want it kept and shared", g, err)
+			}
+			if got := stacktest.Emails(t, e.junior.Email); len(got) != 1 || !strings.Contains(got[0].Body.Text, goal) {
+				t.Errorf("to the partner: %q", subjects(got))
+			}
+		})
+	}
+}

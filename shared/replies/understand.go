@@ -147,6 +147,12 @@ func Understand(text string, opts Options) Answer {
 			}
 			ts, te := commandText(f.s, c, next, to)
 			blank(c.wordEnd, te)
+			// A goal's or a share's words are the command's own: they are
+			// not also free text (an answer to the goal question with
+			// SHARE GOAL after it is the goal, without "GOAL").
+			if c.cmd == CommandGoal || c.cmd == CommandShare {
+				used.add(c.wordEnd, te)
+			}
 			in.Text = originalText(head, f, ts, te)
 		}
 		a.Commands = append(a.Commands, in)

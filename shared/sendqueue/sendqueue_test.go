@@ -52,6 +52,13 @@ var oneOfEach = []Job{
 	RoundSummary{ProgrammeID: "p", ProposalID: "round-3", Round: 3, Coordinator: "c@example.org"},
 	Note{ProgrammeID: "p", ParticipantID: "a", NoteID: "n"},
 	SenderNotice{ProgrammeID: "p", ParticipantID: "a", Quarantined: "2027-01-01T00:00:00Z#k"},
+	PairNote{Email: KindGoalAsk, ProgrammeID: "p", ParticipantID: "a", PairID: "x"},
+	PairNote{Email: KindGoalShared, ProgrammeID: "p", ParticipantID: "b", PairID: "x", About: "a", Ref: "2"},
+	PairNote{Email: KindAppliedShared, ProgrammeID: "p", ParticipantID: "b", PairID: "x", About: "a"},
+	PairNote{Email: KindRecognitionAsk, ProgrammeID: "p", ParticipantID: "b", PairID: "x", About: "a"},
+	PairNote{Email: KindStoryConsentAsk, ProgrammeID: "p", ParticipantID: "b", PairID: "x", About: "a", Ref: "k"},
+	PairNote{Email: KindJournal, ProgrammeID: "p", ParticipantID: "a", PairID: "x", Reply: "r"},
+	Recognition{ProgrammeID: "p", PairID: "x", JuniorID: "b", SeniorID: "a"},
 	SignIn{Link: "l"},
 	Digest{Account: "c@example.org", Week: "2026-11-02"},
 }

@@ -43,8 +43,14 @@ func seedHistory(t *testing.T, s *site, progID string, sen, jun programme.Partic
 	for _, r := range []inbound.Result{
 		send(jun, token.KindCheckIn, 1, jun.Email, "Yes 5. Jun told me about the reorganisation rumours."),
 		send(sen, token.KindCheckIn, 1, sen.Email, "Yes 4"),
+		send(jun, token.KindGoal, 0, jun.Email, "Zebedee wants to master board papers.\r\nSHARE GOAL"),
 		send(jun, token.KindCheckIn, 2, jun.Email, "STORY Jun rebuilt our onboarding checklist."),
-		send(sen, token.KindClosing, 3, sen.Email, "YES 5\r\nTHANKS Jun, thank you for everything."),
+		// The story is from their pairing: shown once the senior agrees.
+		send(sen, token.KindStoryConsent, 0, sen.Email, "YES"),
+		// What the senior applied goes to the junior, and to the junior's
+		// manager once the junior agrees too.
+		send(sen, token.KindClosing, 3, sen.Email, "YES 5\r\nTHANKS Jun, thank you for everything.\r\nCopper lanterns now light my team meetings.\r\nSHARE MANAGER"),
+		send(jun, token.KindRecognition, 0, jun.Email, "Yes"),
 	} {
 		if r.Outcome != inbound.Recorded {
 			t.Fatalf("seed reply: %+v", r)
@@ -113,13 +119,14 @@ func TestEraseLeavesNoPersonalDataAndFiguresStillAddUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	export := body(t, resp)
-	for _, want := range []string{junEmail, "Zebedee Quill", "reorganisation rumours", "rebuilt our onboarding", `"role": "junior"`} {
+	for _, want := range []string{junEmail, "Zebedee Quill", "reorganisation rumours", "rebuilt our onboarding", `"role": "junior"`,
+		"master board papers", `"junior_consent_at"`} {
 		if !strings.Contains(export, want) {
 			t.Errorf("export lacks %q", want)
 		}
 	}
-	if strings.Contains(export, senEmail) {
-		t.Error("the export contains the partner's address")
+	if strings.Contains(export, senEmail) || strings.Contains(export, "Copper lanterns") {
+		t.Error("the export contains the partner's address or words")
 	}
 	// One naming style, and no time that was never set.
 	if k := regexp.MustCompile(`"[A-Za-z_]*[A-Z][A-Za-z_]*":`).FindString(export); k != "" {
@@ -131,7 +138,7 @@ func TestEraseLeavesNoPersonalDataAndFiguresStillAddUp(t *testing.T) {
 
 	// The senior's own reply ("THANKS Jun, …") is the senior's data and
 	// stays; the forwarded thank-you addressed to Zebedee goes.
-	needles := []string{junEmail, "Zebedee", jun.ID, "reorganisation rumours", "onboarding checklist", `"to_id"`}
+	needles := []string{junEmail, "Zebedee", jun.ID, "reorganisation rumours", "onboarding checklist", `"to_id"`, "master board papers"}
 	if hits := scanFor(t, s, needles...); len(hits) == 0 {
 		t.Fatal("the seeded data is not in the table: the scan would prove nothing")
 	}

@@ -41,8 +41,15 @@ func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
 	replyAs(t, s, f, sen, token.KindCheckIn, 2, "YES 4\r\nPurple elephants negotiate quietly at dawn, said my mentor.")
 	replyAs(t, s, f, sen, token.KindCheckIn, 3, "STORY The tale of the silver kettle and the quarterly plan.")
 	replyAs(t, s, f, sen, token.KindCheckIn, 3, "STORY WITHDRAW")
+	// A story the partner has not agreed to, and a goal its owner keeps.
+	replyAs(t, s, f, sen, token.KindCheckIn, 4, "STORY Velvet thunder over the regional office.")
+	replyAs(t, s, f, sen, token.KindGoal, 0, "Learn the quiet art of juggling lighthouses.")
 
-	private := []string{"Purple elephants negotiate", "reorganisation rumours", "thank you for everything", "silver kettle"}
+	// Goals (shared with a partner or not), what a senior applied (shared
+	// with the junior and their manager), an unconsented story, and the
+	// journal's words are never a coordinator's to read.
+	private := []string{"Purple elephants negotiate", "reorganisation rumours", "thank you for everything", "silver kettle",
+		"master board papers", "Copper lanterns", "Velvet thunder", "juggling lighthouses"}
 	replies, err := s.store.ListReplies(context.Background(), f.id, sen.ID)
 	stored := ""
 	for _, r := range replies {
@@ -76,6 +83,10 @@ func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
 	}
 	if strings.Contains(pages["/report"], jun.Name) || !strings.Contains(pages["/report"], "— a junior mentor") {
 		t.Error("the printable report names a story's teller")
+	}
+	// The goals and what changed, in figures only.
+	if dash := text(pages["/dashboard"]); !strings.Contains(dash, "Goals and what changed") || !strings.Contains(dash, "Set a goal") {
+		t.Errorf("the dashboard lacks the goal and impact figures:\n%s", dash)
 	}
 	// The quarantined impostor is on the attention list, reason only.
 	if att := text(pages["/attention"]); !strings.Contains(att, "A reply to their email came from") || !strings.Contains(att, "Release this reply") {

@@ -58,6 +58,12 @@ func (s *Stack) nextDue(ctx context.Context) (time.Time, bool, error) {
 			best, found = t, true
 		}
 	}
+	// A note to a junior's manager, once its two days have passed.
+	if t, ok, err := s.Store.NextRecognitionDue(ctx); err != nil {
+		return time.Time{}, false, err
+	} else if ok && (!found || t.Before(best)) {
+		best, found = t, true
+	}
 	if t, ok, err := s.Rounds.NextRound(ctx); err != nil {
 		return time.Time{}, false, err
 	} else if ok && (!found || t.Before(best)) {

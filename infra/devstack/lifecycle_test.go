@@ -35,6 +35,8 @@ func kindOf(subject string) string {
 		return "intro"
 	case strings.HasPrefix(subject, "Before you meet your mentor"):
 		return "prepare"
+	case strings.HasPrefix(subject, "What do you want from your pairing"):
+		return "goal"
 	case strings.HasPrefix(subject, "Check-in:"):
 		return "checkin"
 	case strings.HasPrefix(subject, "Halfway"):
@@ -185,23 +187,23 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 		// other Monday morning, the senior nudged at cycle 3 (which was the
 		// midpoint), the junior at cycle 4, and the closing on Friday 26 March.
 		"joao@example.org": {
-			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"},
+			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"}, {"goal", "Wed 2026-12-30 12h"},
 			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"nudge", "Mon 2027-02-15 morning"},
 			{"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		"ana@example.org": {
-			{"intro", "Wed 2026-12-30 12h"},
+			{"intro", "Wed 2026-12-30 12h"}, {"goal", "Wed 2026-12-30 12h"},
 			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"midpoint", "Mon 2027-02-15 morning"},
 			{"nudge", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		// Tokyo and New York: the same days, each in their own morning.
 		"tom@example.org": {
-			{"prepare", "Wed 2026-12-30 21h"}, {"intro", "Wed 2026-12-30 21h"},
+			{"prepare", "Wed 2026-12-30 21h"}, {"intro", "Wed 2026-12-30 21h"}, {"goal", "Wed 2026-12-30 21h"},
 			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"midpoint", "Mon 2027-02-15 morning"},
 			{"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		"kim@example.org": {
-			{"intro", "Wed 2026-12-30 07h"},
+			{"intro", "Wed 2026-12-30 07h"}, {"goal", "Wed 2026-12-30 07h"},
 			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-02-01 morning"}, {"midpoint", "Mon 2027-02-15 morning"},
 			{"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
@@ -209,11 +211,11 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 		// 1 and 15 February are held, the schedule resumes on 1 March, and the
 		// pause does not count towards stalling.
 		"sam@example.org": {
-			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"},
+			{"prepare", "Wed 2026-12-30 12h"}, {"intro", "Wed 2026-12-30 12h"}, {"goal", "Wed 2026-12-30 12h"},
 			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 		"lee@example.org": {
-			{"intro", "Wed 2026-12-30 12h"},
+			{"intro", "Wed 2026-12-30 12h"}, {"goal", "Wed 2026-12-30 12h"},
 			{"checkin", "Mon 2027-01-18 morning"}, {"checkin", "Mon 2027-03-01 morning"}, {"checkin", "Mon 2027-03-15 morning"}, {"closing", "Fri 2027-03-26 morning"},
 		},
 	}
@@ -254,7 +256,7 @@ func TestAProgrammeLivedThroughOnTheDevClock(t *testing.T) {
 	sent := 0
 	for _, seq := range w.got {
 		for _, r := range seq {
-			if r.Kind != "intro" && r.Kind != "prepare" {
+			if r.Kind != "intro" && r.Kind != "prepare" && r.Kind != "goal" {
 				sent++
 			}
 		}

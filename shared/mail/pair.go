@@ -21,10 +21,15 @@ type pairContext struct {
 	senior, junior programme.Participant
 }
 
+// afterTheEnd are the notes about a pairing that belong to its end or
+// after it: what was applied, the consents, a story, the journal.
+var afterTheEnd = map[sendqueue.Kind]bool{sendqueue.KindGoalShared: true, sendqueue.KindAppliedShared: true, sendqueue.KindRecognitionAsk: true,
+	sendqueue.KindStoryConsentAsk: true, sendqueue.KindJournal: true}
+
 // loadPair reads a pair and both its people for an email of kind. The
 // closing survey and a round's end still go to a pair that has just ended,
 // and the no-fault note to a pair ended early; nothing else goes to a pair
-// that is over.
+// that is over, except the notes of afterTheEnd.
 func (d *Deliverer) loadPair(ctx context.Context, kind sendqueue.Kind, programmeID, pairID string) (pairContext, error) {
 	var pc pairContext
 	var err error
@@ -35,7 +40,7 @@ func (d *Deliverer) loadPair(ctx context.Context, kind sendqueue.Kind, programme
 		return pc, gone(err)
 	}
 	endedOK := (kind == sendqueue.KindClosing || kind == sendqueue.KindRoundEnd) && pc.pair.State == programme.PairEnded ||
-		kind == sendqueue.KindPairEnded && !pc.pair.State.Live()
+		kind == sendqueue.KindPairEnded && !pc.pair.State.Live() || afterTheEnd[kind]
 	if !pc.pair.State.Live() && !endedOK {
 		return pc, fmt.Errorf("pair %s is %s: %w", pc.pair.ID, pc.pair.State, ErrSkipped)
 	}

@@ -21,8 +21,10 @@ var (
 	attributionVerb = regexp.MustCompile(`(?i)(` + attributionVerbs + `)(\s.*)?\s*[:：]\s*$`)
 	framedVerb      = regexp.MustCompile(`(?i)^[-=_~]{2,}\s*.*[\d@].*\s(` + attributionVerbs + `)(\s.*)?\s*[-=_~]{2,}$`)
 	// It is strong enough to end a reply without a ">" quote after it when
-	// it starts the way clients start one, or names an address.
-	attributionStart = regexp.MustCompile(`(?i)^[*_\s]{0,3}(on|am|le|el|il|em|op|den|dne|w dniu|på|kl\.|quoting|zitat von|citando|citation de|cytat)\s`)
+	// it starts the way clients start one, or names an address. The start
+	// word may stand alone on its line: Claws Mail's auto-wrap re-flows a
+	// two-line attribution when the person types above it.
+	attributionStart = regexp.MustCompile(`(?i)^[*_\s]{0,3}(on|am|le|el|il|em|op|den|dne|w dniu|på|kl\.|quoting|zitat von|citando|citation de|cytat)(\s|$)`)
 	// The same start words inside a line, capitalised as clients write
 	// them, where a person typed their answer on the attribution's line
 	// ("Works for me On Thu, … wrote:").

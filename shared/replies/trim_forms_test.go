@@ -46,6 +46,11 @@ func TestTrimQuotedAttributionForms(t *testing.T) {
 		{"wrapped with mailto", "Yes, 4\n\nOn Thu, Jan 7, 2027 at 2:10 PM, Sam Smith <sam@example.com<mailto:\nsam@example.com>> wrote:\n" + unprefixed, "Yes, 4"},
 		{"mailto on one line", "Yes\n\nOn Thu, Jan 7, 2027 at 2:10 PM, Sam Smith <sam@example.com<mailto:sam@example.com>> wrote:\n" + unprefixed, "Yes"},
 		{"wrapped over four lines", "Ja\n\nAm Di., 3. März 2026 um 09:14 Uhr schrieb\nUpward Reverse Mentoring Programme der\nExample AG <reply+k7Qm2xw9@upward.example\n<mailto:reply+k7Qm2xw9@upward.example>>:\n" + checkin, "Ja"},
+		// Claws Mail's template puts the date on the attribution's first
+		// line; its auto-wrap re-flows that paragraph when the person types
+		// above it, leaving the start word alone on a line.
+		{"start word alone, claws rewrapped", "Ja, 4\n\nAm\nTue, 03 Mar 2026 09:14:00 +0000 schrieb Upward\n<reply+k7Qm2xw9@upward.example>:\n\n" + checkin, "Ja, 4"},
+		{"start word alone, english", "Yes\n\nOn\nTue, 03 Mar 2026 09:14:00 +0000 Upward <reply+k7Qm2xw9@upward.example> wrote:\n\n" + checkin, "Yes"},
 		{"outlook mailto header", "Yes\n\nFrom: Upward <r@u.example<mailto:r@u.example>>\nSent: Tuesday, March 3, 2026 9:14 AM\nTo: Bob <bob@example.com<mailto:bob@example.com>>\nSubject: Check-in\n" + unprefixed, "Yes"},
 	}
 	for _, tt := range tests {

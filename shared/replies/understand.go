@@ -1,7 +1,6 @@
 package replies
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -241,15 +240,15 @@ func freeText(text string, f folded, used spans) string {
 const removed = '\x00'
 
 var (
-	leadingJunk  = regexp.MustCompile(`^(?i:[\s,;:.!?/&+*#()\[\]\-–—]|\b(and|und|et|y|e|en|also|auch|aussi|tambien|también|anche|tambem|também|ook)\b)+`)
-	trailingJunk = regexp.MustCompile(`(?i:[\s,;:/&+*#(\[\-–—]|\b(and|und|et|y|e|en)\b)+$`)
-	onlyJunk     = regexp.MustCompile(`^[\s\p{P}\p{S}]*$`)
-	spaceRun     = regexp.MustCompile(`[ \t]{2,}`)
-	spaceBefore  = regexp.MustCompile(` ([,.;:!?])`)
+	leadingJunk  = mustPattern(`^(?i:[\s,;:.!?/&+*#()\[\]\-–—]|\b(and|und|et|y|e|en|also|auch|aussi|tambien|también|anche|tambem|também|ook)\b)+`)
+	trailingJunk = mustPattern(`(?i:[\s,;:/&+*#(\[\-–—]|\b(and|und|et|y|e|en)\b)+$`)
+	onlyJunk     = mustPattern(`^[\s\p{P}\p{S}]*$`)
+	spaceRun     = mustPattern(`[ \t]{2,}`)
+	spaceBefore  = mustPattern(` ([,.;:!?])`)
 )
 
 // aroundRemoved is a cut-out span with the separators around it.
-var aroundRemoved = regexp.MustCompile(`[ \t,;:/\-–—]*\x00[ \t,;:/\-–—.!?]*`)
+var aroundRemoved = mustPattern(`[ \t,;:/\-–—]*\x00[ \t,;:/\-–—.!?]*`)
 
 // tidyLine closes the gaps left by cut-out spans: at the edges they go,
 // inside a sentence a space stays, and a sentence end is kept.

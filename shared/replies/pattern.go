@@ -24,6 +24,9 @@ type pattern struct {
 	// all must each be satisfied by the string: every match contains one
 	// of each set's strings.
 	all []litSet
+	// lead, when set, holds the strings every match starts with: no match
+	// starts before the first of them, so the expression runs from there.
+	lead litSet
 }
 
 // litSet is satisfied when the string contains one of its entries.
@@ -58,6 +61,7 @@ func mustPattern(expr string) *pattern {
 		// Cheapest first: a set of a few characters (":") is checked in
 		// one pass and often settles it.
 		sort.SliceStable(p.all, func(i, j int) bool { return len(p.all[i]) < len(p.all[j]) })
+		p.lead = leadingSet(t)
 	}
 	allPatterns = append(allPatterns, p)
 	return p
@@ -80,7 +84,19 @@ func (p *pattern) possible(s string) bool {
 	return true
 }
 
-func (p *pattern) MatchString(s string) bool { return p.possible(s) && p.re.MatchString(s) }
+func (p *pattern) MatchString(s string) bool {
+	if !p.possible(s) {
+		return false
+	}
+	if p.lead != nil {
+		k := p.lead.index(s)
+		if k < 0 {
+			return false
+		}
+		s = s[k:]
+	}
+	return p.re.MatchString(s)
+}
 
 func (p *pattern) FindStringIndex(s string) []int {
 	if !p.possible(s) {
@@ -161,6 +177,42 @@ func (set litSet) in(s string) bool {
 	return false
 }
 
+// index returns the first offset in s where one of the set's strings
+// starts, or -1.
+func (set litSet) index(s string) int {
+	first := -1
+	for _, l := range set {
+		end := len(s)
+		if first >= 0 && l.mode != litFoldUnicode {
+			// Only a match starting before first counts; these match as
+			// many bytes as they hold (a rune, for a set of runes).
+			end = min(len(s), first+len(l.s)+utf8.UTFMax)
+		}
+		if i := l.index(s[:end]); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first
+}
+
+// index is the offset of the first match of l in s, or -1. A folded
+// ASCII string in text holding a Kelvin sign or long s gives 0.
+func (l lit) index(s string) int {
+	switch l.mode {
+	case litExact:
+		return strings.Index(s, l.s)
+	case litAnyRune:
+		return strings.IndexAny(s, l.s)
+	case litFoldASCII:
+		if strings.ContainsAny(l.s, "ks") && (strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f")) {
+			return 0
+		}
+		return indexFoldASCII(s, l.s)
+	default:
+		return indexFoldUnicode(s, l.s, l.leads)
+	}
+}
+
 func (l lit) in(s string) bool {
 	switch l.mode {
 	case litExact:
@@ -194,9 +246,18 @@ func indexEither(s string, a, b byte) int {
 // that compare exactly. The Kelvin sign and the long s fold to "k" and
 // "s"; a string holding either is let through.
 func containsFoldASCII(s, lower string) bool {
+	if indexFoldASCII(s, lower) >= 0 {
+		return true
+	}
+	return strings.ContainsAny(lower, "ks") && (strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f"))
+}
+
+// indexFoldASCII is the offset of lower in s, ASCII letters compared
+// without case, or -1.
+func indexFoldASCII(s, lower string) int {
 	n := len(lower)
 	if n > len(s) {
-		return false
+		return -1
 	}
 	c0 := lower[0]
 	u0 := c0
@@ -210,10 +271,10 @@ func containsFoldASCII(s, lower string) bool {
 		}
 		i += j
 		if equalFoldASCII(s[i:i+n], lower) {
-			return true
+			return i
 		}
 	}
-	return strings.ContainsAny(lower, "ks") && (strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f"))
+	return -1
 }
 
 func equalFoldASCII(s, lower string) bool {
@@ -232,20 +293,28 @@ func equalFoldASCII(s, lower string) bool {
 // containsFoldUnicode reports whether s contains lit under simple case
 // folding, rune by rune, as (?i) compares; leads are the bytes a match can
 // start with.
-func containsFoldUnicode(s, lit, leads string) bool {
+func containsFoldUnicode(s, lit, leads string) bool { return indexFoldUnicode(s, lit, leads) >= 0 }
+
+func indexFoldUnicode(s, lit, leads string) int {
+	first := -1
 	for k := 0; k < len(leads); k++ {
-		for i := 0; i < len(s); i++ {
-			j := strings.IndexByte(s[i:], leads[k])
+		end := len(s)
+		if first >= 0 {
+			end = first
+		}
+		for i := 0; i < end; i++ {
+			j := strings.IndexByte(s[i:end], leads[k])
 			if j < 0 {
 				break
 			}
 			i += j
 			if hasPrefixFold(s[i:], lit) {
-				return true
+				first = i
+				break
 			}
 		}
 	}
-	return false
+	return first
 }
 
 func hasPrefixFold(s, lit string) bool {
@@ -372,6 +441,44 @@ func best(sets []litSet, n int) []litSet {
 		sets = sets[:n]
 	}
 	return sets
+}
+
+// leadingSet returns the strings every match starts with, when the
+// expression opens with a literal or an alternation of literals (after
+// capture groups) and no assertion: then a match can start only where one
+// of them does.
+func leadingSet(t *syntax.Regexp) litSet {
+	for t.Op == syntax.OpCapture {
+		t = t.Sub[0]
+	}
+	if t.Op == syntax.OpConcat {
+		t = t.Sub[0]
+		for t.Op == syntax.OpCapture {
+			t = t.Sub[0]
+		}
+	}
+	if hasAssertion(t) {
+		return nil
+	}
+	set, ok := exactSet(t, 0)
+	if !ok {
+		return nil
+	}
+	return setOfExact(set, foldsAnywhere(t))
+}
+
+func hasAssertion(t *syntax.Regexp) bool {
+	switch t.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+		return true
+	}
+	for _, s := range t.Sub {
+		if hasAssertion(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // exactSet returns the finite set of strings t matches (zero-width

@@ -21,8 +21,10 @@ var prefilterSamples = []string{
 }
 
 // TestPatternPrefilterNeverRejectsAMatch: a pattern's cheap check must let
-// through every string its expression matches, over the corpus (raw and
-// folded, whole and line by line) and strings made to trip case folding.
+// through every string its expression matches, and its MatchString (which
+// starts the expression at the first string every match opens with) must
+// agree with the expression, over the corpus (raw and folded, whole and
+// line by line) and strings made to trip case folding.
 func TestPatternPrefilterNeverRejectsAMatch(t *testing.T) {
 	seen := map[string]bool{}
 	var samples []string
@@ -55,6 +57,9 @@ func TestPatternPrefilterNeverRejectsAMatch(t *testing.T) {
 	for _, p := range allPatterns {
 		for _, s := range samples {
 			checked++
+			if got, want := p.MatchString(s), p.re.MatchString(s); got != want {
+				t.Errorf("%s: MatchString(%q) = %v, the expression says %v", p, s, got, want)
+			}
 			if !p.possible(s) {
 				filtered++
 				if p.re.MatchString(s) {
@@ -66,8 +71,9 @@ func TestPatternPrefilterNeverRejectsAMatch(t *testing.T) {
 	t.Logf("%d patterns, %d checks, %d rejected without running the expression", len(allPatterns), checked, filtered)
 }
 
-// FuzzPatternPrefilter holds every pattern's check to its expression on
-// arbitrary strings.
+// FuzzPatternPrefilter holds every pattern's check, and its MatchString
+// (which may start the expression late), to its expression on arbitrary
+// strings.
 func FuzzPatternPrefilter(f *testing.F) {
 	for _, s := range prefilterSamples {
 		f.Add(s)
@@ -77,6 +83,9 @@ func FuzzPatternPrefilter(f *testing.F) {
 			for _, p := range allPatterns {
 				if !p.possible(v) && p.re.MatchString(v) {
 					t.Errorf("%s: the check rejects %q, which the expression matches", p, v)
+				}
+				if got, want := p.MatchString(v), p.re.MatchString(v); got != want {
+					t.Errorf("%s: MatchString(%q) = %v, the expression says %v", p, v, got, want)
 				}
 			}
 		}

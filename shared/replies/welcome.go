@@ -65,13 +65,51 @@ type token struct {
 	start, end int
 }
 
-var wordRE = mustPattern(`[\pL\pN]+(?:'[\pL]+)?`)
+// words calls f with the start and end of each word in s, at most limit:
+// a run of letters and digits, with an apostrophe and the letters after it
+// ("l'equipe", "don't"). It stops when f returns false.
+func words(s string, limit int, f func(start, end int) bool) {
+	isWordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+	for i, n := 0, 0; i < len(s) && n < limit; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(s) {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || !isWordRune(r) {
+				break
+			}
+			i += size
+		}
+		if i < len(s) && s[i] == '\'' {
+			j := i + 1
+			for j < len(s) {
+				r, size = utf8.DecodeRuneInString(s[j:])
+				if r == utf8.RuneError || !unicode.IsLetter(r) {
+					break
+				}
+				j += size
+			}
+			if j > i+1 {
+				i = j
+			}
+		}
+		n++
+		if !f(start, i) {
+			return
+		}
+	}
+}
 
 func tokenize(s string) []token {
 	var out []token
-	for _, m := range wordRE.FindAllStringIndex(s, 4000) {
-		out = append(out, token{word: singular(s[m[0]:m[1]]), start: m[0], end: m[1]})
-	}
+	words(s, 4000, func(start, end int) bool {
+		out = append(out, token{word: singular(s[start:end]), start: start, end: end})
+		return true
+	})
 	return out
 }
 

@@ -24,9 +24,12 @@ type pattern struct {
 	// all must each be satisfied by the string: every match contains one
 	// of each set's strings.
 	all []litSet
+	// scans[i], when not nil, finds all[i]'s strings in one pass.
+	scans []*litScan
 	// lead, when set, holds the strings every match starts with: no match
 	// starts before the first of them, so the expression runs from there.
-	lead litSet
+	lead     litSet
+	leadScan *litScan
 }
 
 // litSet is satisfied when the string contains one of its entries.
@@ -62,6 +65,10 @@ func mustPattern(expr string) *pattern {
 		// one pass and often settles it.
 		sort.SliceStable(p.all, func(i, j int) bool { return len(p.all[i]) < len(p.all[j]) })
 		p.lead = leadingSet(t)
+		for _, set := range p.all {
+			p.scans = append(p.scans, newLitScan(set))
+		}
+		p.leadScan = newLitScan(p.lead)
 	}
 	allPatterns = append(allPatterns, p)
 	return p
@@ -76,8 +83,12 @@ func (p *pattern) String() string { return p.re.String() }
 
 // possible reports whether s may match: false means it cannot.
 func (p *pattern) possible(s string) bool {
-	for _, set := range p.all {
-		if !set.in(s) {
+	for i, set := range p.all {
+		if sc := p.scans[i]; sc != nil {
+			if sc.index(s) < 0 {
+				return false
+			}
+		} else if !set.in(s) {
 			return false
 		}
 	}
@@ -89,7 +100,12 @@ func (p *pattern) MatchString(s string) bool {
 		return false
 	}
 	if p.lead != nil {
-		k := p.lead.index(s)
+		var k int
+		if p.leadScan != nil {
+			k = p.leadScan.index(s)
+		} else {
+			k = p.lead.index(s)
+		}
 		if k < 0 {
 			return false
 		}
@@ -175,6 +191,84 @@ func (set litSet) in(s string) bool {
 		}
 	}
 	return false
+}
+
+// litScan finds a large set's strings in one pass over the text, looking
+// only at the entries that start with each byte, where searching for each
+// entry in turn would pass over the text once per entry.
+type litScan struct {
+	byFirst [256][]lit
+	// foldKS: an entry folds a "k" or "s", which the Kelvin sign and the
+	// long s also fold to; text holding either is let through.
+	foldKS bool
+}
+
+// minScanSet: smaller sets are searched entry by entry (with the
+// vectorised byte search, which is faster for a few).
+const minScanSet = 5
+
+func newLitScan(set litSet) *litScan {
+	if len(set) < minScanSet {
+		return nil
+	}
+	sc := &litScan{}
+	add := func(b byte, l lit) {
+		for _, x := range sc.byFirst[b] {
+			if x == l {
+				return
+			}
+		}
+		sc.byFirst[b] = append(sc.byFirst[b], l)
+	}
+	for _, l := range set {
+		switch l.mode {
+		case litExact:
+			add(l.s[0], l)
+		case litFoldASCII:
+			add(l.s[0], l)
+			if c := l.s[0]; 'a' <= c && c <= 'z' {
+				add(c-'a'+'A', l)
+			}
+			sc.foldKS = sc.foldKS || strings.ContainsAny(l.s, "ks")
+		case litFoldUnicode:
+			for i := 0; i < len(l.leads); i++ {
+				add(l.leads[i], l)
+			}
+		case litAnyRune:
+			for _, r := range l.s {
+				add(string(r)[0], lit{s: string(r), mode: litExact})
+			}
+		}
+	}
+	return sc
+}
+
+// index returns the first offset in s where one of the strings starts,
+// or -1 (0 for text with a Kelvin sign or long s when those matter).
+func (sc *litScan) index(s string) int {
+	if sc.foldKS && (strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f")) {
+		return 0
+	}
+	for i := 0; i < len(s); i++ {
+		for _, l := range sc.byFirst[s[i]] {
+			rest := s[i:]
+			switch l.mode {
+			case litExact:
+				if strings.HasPrefix(rest, l.s) {
+					return i
+				}
+			case litFoldASCII:
+				if len(rest) >= len(l.s) && equalFoldASCII(rest[:len(l.s)], l.s) {
+					return i
+				}
+			default:
+				if hasPrefixFold(rest, l.s) {
+					return i
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // index returns the first offset in s where one of the set's strings

@@ -262,6 +262,13 @@ func tidyLine(l string) string {
 		l = n
 	}
 	l = strings.TrimSpace(l)
+	// A connector left right before the sentence end goes too ("die
+	// Themen 1 und 4." → "die Themen.").
+	if n := len(l); n > 1 && strings.IndexByte(".!?", l[n-1]) >= 0 {
+		if body := trailingJunk.ReplaceAllString(l[:n-1], ""); body != l[:n-1] && !onlyJunk(body) {
+			l = body + l[n-1:]
+		}
+	}
 	if onlyJunk(l) {
 		return ""
 	}
@@ -312,7 +319,9 @@ func closeGaps(l string) string {
 			end += n
 		}
 		b.WriteString(l[done:start])
-		if strings.ContainsAny(l[start:end], ".!?") {
+		// A sentence end in the gap is kept, once: not after the one that
+		// ends the words before it ("na sexta. Nota 4." → "na sexta.").
+		if strings.ContainsAny(l[start:end], ".!?") && !endsWithSentenceEnd(b.String()) {
 			b.WriteString(". ")
 		} else {
 			b.WriteByte(' ')
@@ -321,6 +330,11 @@ func closeGaps(l string) string {
 	}
 	b.WriteString(l[done:])
 	return b.String()
+}
+
+func endsWithSentenceEnd(s string) bool {
+	s = strings.TrimRight(s, " \t")
+	return s != "" && strings.IndexByte(".!?", s[len(s)-1]) >= 0
 }
 
 // collapseBlanks makes each run of two or more spaces and tabs one space.

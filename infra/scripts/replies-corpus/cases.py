@@ -54,6 +54,14 @@ CASES = {
                         dict(join=Y, topics=["AI tools", "Gen Z workplace expectations"])),
     "welcome_join_en": ("welcome", "top", "JOIN 2, 4\n\nLooking forward to it.",
                         dict(join=Y, topics=["Social media", "Remote collaboration"])),
+    # Answers between the quoted questions in other languages.
+    "de_inline": ("checkin", "inline", [("Did you meet since", "Ja, zweimal."),
+                                        ("How valuable was it", "4"),
+                                        ("To reflect on", "Dass sie lieber schreibt als telefoniert.")],
+                  dict(met=Y, rating=4)),
+    "fr_inline": ("checkin", "inline", [("Did you meet since", "Non, pas encore."),
+                                        ("To reflect on", "Je pensais qu'elle préférait les appels.")],
+                  dict(met=N)),
     # The closing survey and the welcome in more languages (added with the
     # graphical clients, whose attribution follows the locale).
     "closing_de": ("closing", "top", "Ja, 5\n\nDANKE Sam, du hast mir gezeigt, wie man mit Notion plant.",

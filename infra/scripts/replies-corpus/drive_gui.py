@@ -3,8 +3,12 @@
 
     drive_gui.py OUTDIR [client ...]
 
-clients: claws (Claws Mail), thunderbird, thunderbird-plain, evolution,
-evolution-plain. Needs: apt-get install claws-mail claws-mail-i18n
+clients: claws (Claws Mail), thunderbird (HTML, sent as
+multipart/alternative), thunderbird-htmlonly, thunderbird-plain,
+thunderbird-sigtop (signature above the quote), evolution
+(HTML), evolution-plain; UPWARD_CASES=a,b limits the cases (cases.py),
+UPWARD_DISPLAY and UPWARD_SMTP_PORT let several runs go side by side.
+Needs: apt-get install claws-mail claws-mail-i18n
 thunderbird thunderbird-l10n-{de,fr,es-es,it,pt-br,nl} evolution xvfb
 xdotool xclip openbox x11-apps imagemagick dbus-x11.
 
@@ -17,6 +21,11 @@ person would (above the quote, below it, or between the quoted questions),
 and presses the client's send shortcut. The client quotes, wraps,
 attributes, encodes and signs the reply itself and sends it over SMTP to
 smtp_sink.py on 127.0.0.1, which keeps it. Nothing leaves the machine.
+
+Answers between the quoted questions are typed in Claws Mail only: its
+plain-text editor moves by lines, so a first reply with nothing typed
+shows where each question ends (claws_probe). Thunderbird's and
+Evolution's HTML editors could not be put on a quoted line reliably.
 
 Non-ASCII characters are pasted through the clipboard one run at a time,
 because xdotool's typing of keys that are not on the keyboard map drops
@@ -418,6 +427,9 @@ def thunderbird(work, name, case, sink, variant):
     }
     if variant == "htmlonly":
         prefs["mail.default_send_format"] = 2  # HTML only
+    if variant == "sigtop":
+        # The signature right under the reply, above the quote.
+        prefs["mail.identity.id1.sig_bottom"] = False
     with open(os.path.join(prof, "user.js"), "w") as f:
         for k, v in prefs.items():
             f.write(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n")
@@ -553,6 +565,7 @@ CLIENTS = {
     "thunderbird": (thunderbird, "html"),
     "thunderbird-htmlonly": (thunderbird, "htmlonly"),
     "thunderbird-plain": (thunderbird, "plain"),
+    "thunderbird-sigtop": (thunderbird, "sigtop"),
     "evolution": (evolution, "html"),
     "evolution-plain": (evolution, "plain"),
 }
@@ -579,11 +592,12 @@ def provenance(client, variant, name, pos):
     elif client == "thunderbird":
         mode = {"html": "HTML compose sent as multipart/alternative (the default 'automatic' send format)",
                 "htmlonly": "HTML compose sent as HTML only (mail.default_send_format=2)",
-                "plain": "plain-text compose (compose_html=false), format=flowed"}[variant]
+                "plain": "plain-text compose (compose_html=false), format=flowed",
+                "sigtop": "HTML compose sent as multipart/alternative, signature above the quote (sig_bottom=false)"}[variant]
         how = (f"{version(['thunderbird', '--version'])} (Debian), UI locale {TB_LOCALES[lang]} "
                f"(thunderbird-l10n) so the attribution is its own translation; {mode}; "
                f"{'reply_on_top=1' if pos == 'top' else 'reply_on_top=0 (default)'}, signature text with "
-               f"'-- ' under the quote; the original opened as a .eml file under Xvfb+openbox, xdotool pressed "
+               f"'-- ' {'under the reply' if variant == 'sigtop' else 'under the quote'}; the original opened as a .eml file under Xvfb+openbox, xdotool pressed "
                f"Ctrl+R, typed the words {where} and pressed Ctrl+Return; sent over SMTP to "
                f"infra/scripts/replies-corpus/smtp_sink.py on 127.0.0.1")
     elif client == "evolution":

@@ -30,6 +30,9 @@ type pattern struct {
 	// starts before the first of them, so the expression runs from there.
 	lead     litSet
 	leadScan *litScan
+	// anchored is the expression held to start where it is run, tried at
+	// each place a lead string occurs.
+	anchored *regexp.Regexp
 }
 
 // litSet is satisfied when the string contains one of its entries.
@@ -69,6 +72,9 @@ func mustPattern(expr string) *pattern {
 			p.scans = append(p.scans, newLitScan(set))
 		}
 		p.leadScan = newLitScan(p.lead)
+		if p.lead != nil {
+			p.anchored = regexp.MustCompile(`\A(?:` + expr + `)`)
+		}
 	}
 	allPatterns = append(allPatterns, p)
 	return p
@@ -99,19 +105,28 @@ func (p *pattern) MatchString(s string) bool {
 	if !p.possible(s) {
 		return false
 	}
-	if p.lead != nil {
+	if p.lead == nil {
+		return p.re.MatchString(s)
+	}
+	// A match starts where a lead string does: try the expression there
+	// only, instead of at every byte (Go's engines have no DFA, so each
+	// start costs a pass over the alternatives).
+	for from := 0; from < len(s); {
 		var k int
 		if p.leadScan != nil {
-			k = p.leadScan.index(s)
+			k = p.leadScan.index(s[from:])
 		} else {
-			k = p.lead.index(s)
+			k = p.lead.index(s[from:])
 		}
 		if k < 0 {
 			return false
 		}
-		s = s[k:]
+		if p.anchored.MatchString(s[from+k:]) {
+			return true
+		}
+		from += k + 1
 	}
-	return p.re.MatchString(s)
+	return false
 }
 
 func (p *pattern) FindStringIndex(s string) []int {

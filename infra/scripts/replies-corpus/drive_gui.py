@@ -24,8 +24,10 @@ smtp_sink.py on 127.0.0.1, which keeps it. Nothing leaves the machine.
 
 Answers between the quoted questions are typed in Claws Mail only: its
 plain-text editor moves by lines, so a first reply with nothing typed
-shows where each question ends (claws_probe). Thunderbird's and
-Evolution's HTML editors could not be put on a quoted line reliably.
+shows where each question ends (probes). In Thunderbird's plain-text
+editor the quoted list took the first answers (they were lost), and the
+HTML editors of Thunderbird and Evolution could not be put on a quoted
+line reliably.
 
 Non-ASCII characters are pasted through the clipboard one run at a time,
 because xdotool's typing of keys that are not on the keyboard map drops
@@ -260,7 +262,7 @@ def answer_lines(body_lines, typed):
 CLAWS_VERSION = None
 
 
-def claws(work, name, case, sink, variant):
+def claws(work, name, case, sink, variant, probe=None):
     orig, pos, typed, _ = case
     lang = case_lang(name)
     mail = os.path.join(work, "Mail")
@@ -326,12 +328,14 @@ inbox=#mh/Mailbox/inbox
             return None
         focus(comp)
         time.sleep(1)
-        return compose_and_send(comp, pos, typed, sink, send_keys=("ctrl+Return",), probe=claws_probe.get(orig + lang))
+        return compose_and_send(comp, pos, typed, sink, send_keys=("ctrl+Return",), probe=probe)
     finally:
         stop_process(p)
 
 
-claws_probe = {}
+# The compose window's lines per (client, original, language), from a
+# reply sent with nothing typed, for answers typed between the questions.
+probes = {}
 
 
 def compose_and_send(comp, pos, typed, sink, send_keys, probe=None, top_keys=("ctrl+Home",),
@@ -373,7 +377,7 @@ def body_lines(path):
 TB_LOCALES = {"de": "de", "fr": "fr", "es": "es-ES", "it": "it", "pt": "pt-BR", "nl": "nl", "en": "en-US"}
 
 
-def thunderbird(work, name, case, sink, variant):
+def thunderbird(work, name, case, sink, variant, probe=None):
     orig, pos, typed, _ = case
     lang = case_lang(name)
     prof = os.path.join(work, "profile")
@@ -451,7 +455,8 @@ def thunderbird(work, name, case, sink, variant):
             return None
         time.sleep(4)
         focus(comp)
-        return compose_and_send(comp, pos, typed, sink, send_keys=("ctrl+Return",), top_keys=(), bottom_keys=())
+        return compose_and_send(comp, pos, typed, sink, send_keys=("ctrl+Return",), top_keys=(), bottom_keys=(),
+                                probe=probe)
     finally:
         stop_process(p)
 
@@ -459,7 +464,7 @@ def thunderbird(work, name, case, sink, variant):
 
 # ---------------------------------------------------------------- Evolution
 
-def evolution(work, name, case, sink, variant):
+def evolution(work, name, case, sink, variant, probe=None):
     orig, pos, typed, _ = case
     lang = case_lang(name)
     home = os.path.join(work, "home")
@@ -534,11 +539,11 @@ def evolution(work, name, case, sink, variant):
 
 def as_sent(client, variant, text):
     """The person's words as the client lays them out, which is what the
-    trimmed text must be: Claws Mail's auto-wrap breaks a typed line at 72
-    columns with a hard line break, and so does Evolution; Thunderbird's HTML editor makes each
-    line typed with Enter a paragraph of its own (its own plain-text part
-    shows them apart too); Evolution wraps its plain text, and the plain
-    alternative of its HTML, at 72 columns."""
+    trimmed text must be. Claws Mail's auto-wrap breaks a typed line longer
+    than 72 columns with a hard line break, and Evolution does the same in
+    its plain text and in the plain alternative of its HTML. Thunderbird's
+    HTML editor makes each line typed with Enter a paragraph of its own,
+    and its own plain-text part shows them apart too."""
     if text is None:
         return None
     if client in ("claws", "evolution"):
@@ -630,21 +635,27 @@ def main():
                 if pos == "inline" and fn is not claws:
                     # Answers between the quoted questions need the cursor
                     # on a quoted line; only Claws's plain-text editor moves
-                    # there by lines reliably under xdotool.
+                    # there by lines reliably under xdotool (in Thunderbird's
+                    # plain-text editor the quoted list swallowed the first
+                    # answers).
                     continue
-                if pos == "inline" and fn is claws:
-                    key_ = orig + case_lang(name)
-                    if key_ not in claws_probe:
-                        # What Claws puts in the compose window for this
-                        # original and locale: reply once, type nothing.
+                if pos == "inline":
+                    key_ = (client, orig, case_lang(name))
+                    if key_ not in probes:
+                        # What the client puts in the compose window for
+                        # this original and locale: reply once, type nothing.
                         work = tempfile.mkdtemp(prefix="upward-probe-")
-                        got = claws(work, name, (orig, "bottom", "", {}), sink, variant)
+                        try:
+                            got = fn(work, name, (orig, "bottom", "", {}), sink, variant)
+                        finally:
+                            sweep(work)
                         if got:
-                            claws_probe[key_] = body_lines(got)
+                            probes[key_] = body_lines(got)
                         shutil.rmtree(work, ignore_errors=True)
                 work = tempfile.mkdtemp(prefix="upward-" + client + "-")
                 try:
-                    got = fn(work, name, case, sink, variant)
+                    got = fn(work, name, case, sink, variant,
+                             probe=probes.get((client, orig, case_lang(name))))
                 finally:
                     sweep(work)
                 if not got:

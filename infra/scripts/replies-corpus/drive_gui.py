@@ -5,8 +5,9 @@
 
 clients: claws (Claws Mail), thunderbird (HTML, sent as
 multipart/alternative), thunderbird-htmlonly, thunderbird-plain,
-thunderbird-sigtop (signature above the quote), evolution
-(HTML), evolution-plain; UPWARD_CASES=a,b limits the cases (cases.py),
+thunderbird-sigtop (signature above the quote), thunderbird-authorfirst
+and thunderbird-authoronly (other attribution forms), evolution (HTML),
+evolution-plain; UPWARD_CASES=a,b limits the cases (cases.py),
 UPWARD_DISPLAY and UPWARD_SMTP_PORT let several runs go side by side.
 Needs: apt-get install claws-mail claws-mail-i18n
 thunderbird thunderbird-l10n-{de,fr,es-es,it,pt-br,nl} evolution xvfb
@@ -434,6 +435,10 @@ def thunderbird(work, name, case, sink, variant, probe=None):
     if variant == "sigtop":
         # The signature right under the reply, above the quote.
         prefs["mail.identity.id1.sig_bottom"] = False
+    if variant == "authorfirst":
+        prefs["mailnews.reply_header_type"] = 3  # "<author> wrote on <date>:"
+    if variant == "authoronly":
+        prefs["mailnews.reply_header_type"] = 1  # "<author> wrote:"
     with open(os.path.join(prof, "user.js"), "w") as f:
         for k, v in prefs.items():
             f.write(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n")
@@ -571,6 +576,8 @@ CLIENTS = {
     "thunderbird-htmlonly": (thunderbird, "htmlonly"),
     "thunderbird-plain": (thunderbird, "plain"),
     "thunderbird-sigtop": (thunderbird, "sigtop"),
+    "thunderbird-authorfirst": (thunderbird, "authorfirst"),
+    "thunderbird-authoronly": (thunderbird, "authoronly"),
     "evolution": (evolution, "html"),
     "evolution-plain": (evolution, "plain"),
 }
@@ -598,7 +605,11 @@ def provenance(client, variant, name, pos):
         mode = {"html": "HTML compose sent as multipart/alternative (the default 'automatic' send format)",
                 "htmlonly": "HTML compose sent as HTML only (mail.default_send_format=2)",
                 "plain": "plain-text compose (compose_html=false), format=flowed",
-                "sigtop": "HTML compose sent as multipart/alternative, signature above the quote (sig_bottom=false)"}[variant]
+                "sigtop": "HTML compose sent as multipart/alternative, signature above the quote (sig_bottom=false)",
+                "authorfirst": "HTML compose sent as multipart/alternative, attribution '<author> wrote on <date>:' "
+                               "(mailnews.reply_header_type=3)",
+                "authoronly": "HTML compose sent as multipart/alternative, attribution '<author> wrote:' "
+                              "(mailnews.reply_header_type=1)"}[variant]
         how = (f"{version(['thunderbird', '--version'])} (Debian), UI locale {TB_LOCALES[lang]} "
                f"(thunderbird-l10n) so the attribution is its own translation; {mode}; "
                f"{'reply_on_top=1' if pos == 'top' else 'reply_on_top=0 (default)'}, signature text with "

@@ -2,6 +2,8 @@ package replies
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // An attribution is the line a client writes above the message it quotes:
@@ -209,4 +211,78 @@ func splitInnerAttribution(lines []line, i int) int {
 		}
 	}
 	return -1
+}
+
+// attributionVerbWord finds the verbs of writing as words, to tell where
+// an attribution that names its author first begins.
+var attributionVerbWord = mustPattern(`(?i)(?:^|[\s,])(` + attributionVerbs + `)(?:\s|[:：]|$)`)
+
+// maxNameWords bounds the words of an author's display name.
+const maxNameWords = 4
+
+// wordsBeforeAuthor is the last resort against losing a reply whose words
+// were all typed on the line of an attribution that names its author
+// first ("Yes, 4 Upward schrieb am 03.03.26 um 09:14:", "Works for me Sam
+// Smith <sam@example.com> wrote:"), which the rules above take whole as
+// the attribution. It returns the words before the author's name or
+// address on the first attribution line, or "" when there are none.
+func wordsBeforeAuthor(lines []line) string {
+	for _, l := range lines {
+		switch l.kind {
+		case lineBlank, lineQuoted:
+			continue
+		case lineAttribution:
+		default:
+			return ""
+		}
+		t := l.t
+		if len(t) > maxPatternLine || attributionStart.MatchString(t) || startsWithDate(t) {
+			return "" // the attribution opens its line: nothing typed before it
+		}
+		verbs := attributionVerbWord.FindAllStringSubmatchIndex(t, 20)
+		if verbs == nil {
+			return ""
+		}
+		head := withoutAuthor(t[:verbs[len(verbs)-1][2]])
+		if !strings.ContainsFunc(head, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			return ""
+		}
+		return head
+	}
+	return ""
+}
+
+// withoutAuthor cuts the author from the end of what comes before the
+// verb: an address in angle brackets or bare, then a quoted display name
+// or its capitalised words ("Sam Smith", not "YES" or "4").
+func withoutAuthor(head string) string {
+	head = strings.TrimSpace(head)
+	if strings.HasSuffix(head, ">") {
+		if i := strings.LastIndexByte(head, '<'); i >= 0 {
+			head = strings.TrimSpace(head[:i])
+		}
+	} else if i := strings.LastIndexAny(head, " \t") + 1; strings.Contains(head[i:], "@") {
+		return strings.TrimSpace(head[:i])
+	}
+	if strings.HasSuffix(head, `"`) {
+		if i := strings.LastIndexByte(head[:len(head)-1], '"'); i >= 0 {
+			return strings.TrimSpace(head[:i])
+		}
+	}
+	for n := 0; n < maxNameWords; n++ {
+		head = strings.TrimRight(head, " \t")
+		i := strings.LastIndexAny(head, " \t") + 1
+		if !nameWord(head[i:]) {
+			break
+		}
+		head = head[:i]
+	}
+	return strings.TrimSpace(head)
+}
+
+// nameWord: a word of a name, capitalised with lower-case letters after
+// ("Upward", "Smith"), not a shouted answer ("YES") or a number.
+func nameWord(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	return size > 0 && unicode.IsUpper(r) && strings.ContainsFunc(w[size:], unicode.IsLower)
 }

@@ -24,7 +24,10 @@ import (
 func TrimQuoted(text string) string {
 	lines := classifyLines(text)
 	cut := findCut(lines)
-	return keepWritten(lines[:cut])
+	if out := keepWritten(lines[:cut]); out != "" {
+		return out
+	}
+	return wordsBeforeAuthor(lines[:cut])
 }
 
 // TrimQuotedHTML is TrimQuoted for HTML-only mail: the quote containers

@@ -79,6 +79,18 @@ func TestTrimQuotedKeepsWords(t *testing.T) {
 		{"line above a header block", "OK 4\nFrom: Upward <r@u.example>\nSent: Tuesday\nTo: Bob\nSubject: Check-in\n" + unprefixed, "OK 4"},
 		{"reply and date-first attribution", "Yes\n2027/1/21 Kenji <k@example.jp>\n" + checkin, "Yes"},
 		{"answer written in the attribution's place", "yes, we met\n\nOn Tue, 3 Mar 2026, Upward wrote:", "yes, we met"},
+		// Attributions that name the author first (Thunderbird's "author
+		// wrote on date" form, Evolution in Dutch, Gmail's older German),
+		// with the words typed on their line.
+		{"same line, author first, name only", "Yes, 4 Upward schrieb am 03.03.26 um 09:14:\n" + checkin, "Yes, 4"},
+		{"same line, author first, dutch evolution", "Ja, 4 Upward schreef op di 03-03-2026 om 09:14 [+0000]:\n" + checkin, "Ja, 4"},
+		{"same line, author first, with address", "Works for me Sam Smith <sam@example.com> wrote:\n" + checkin, "Works for me"},
+		{"same line, author first, bare address", "Works for me sam@example.com wrote:\n" + checkin, "Works for me"},
+		{"same line, author first, french", "Oui, 4 Upward a écrit le 03/03/2026 à 09:14 :\n" + checkin, "Oui, 4"},
+		{"same line, author first, answer in capitals", "YES 4 Upward wrote:\n" + checkin, "YES 4"},
+		{"same line, author first, a verb among the words", "I sent it, 4 Upward wrote on 03/03/2026 09:14:\n" + checkin, "I sent it, 4"},
+		{"author first alone", "Upward schrieb am 03.03.26 um 09:14:\n" + checkin, ""},
+		{"author first with address alone", "Sam Smith <sam@example.com> wrote:\n" + checkin, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

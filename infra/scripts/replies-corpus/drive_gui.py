@@ -5,7 +5,8 @@
 
 clients: claws (Claws Mail), thunderbird (HTML, sent as
 multipart/alternative), thunderbird-htmlonly, thunderbird-plain,
-thunderbird-sigtop (signature above the quote), thunderbird-authorfirst
+thunderbird-sigtop (signature above the quote), thunderbird-br (Enter
+makes a line break, not a paragraph), thunderbird-authorfirst
 and thunderbird-authoronly (other attribution forms), evolution (HTML),
 evolution-plain; UPWARD_CASES=a,b limits the cases (cases.py),
 UPWARD_DISPLAY and UPWARD_SMTP_PORT let several runs go side by side.
@@ -435,6 +436,10 @@ def thunderbird(work, name, case, sink, variant, probe=None):
     if variant == "sigtop":
         # The signature right under the reply, above the quote.
         prefs["mail.identity.id1.sig_bottom"] = False
+    if variant == "br":
+        # Enter makes a line break, not a paragraph ("Body Text" as the
+        # default paragraph format, as many set it).
+        prefs["mail.compose.default_to_paragraph"] = False
     if variant == "authorfirst":
         prefs["mailnews.reply_header_type"] = 3  # "<author> wrote on <date>:"
     if variant == "authoronly":
@@ -554,7 +559,7 @@ def as_sent(client, variant, text):
     if client in ("claws", "evolution"):
         return "\n".join(textwrap.fill(l, 72, break_long_words=False, break_on_hyphens=False) if len(l) > 72 else l
                          for l in text.split("\n"))
-    if client == "thunderbird" and variant != "plain":
+    if client == "thunderbird" and variant not in ("plain", "br"):
         return "\n\n".join(l for l in text.split("\n") if l.strip())
     return text
 
@@ -576,6 +581,7 @@ CLIENTS = {
     "thunderbird-htmlonly": (thunderbird, "htmlonly"),
     "thunderbird-plain": (thunderbird, "plain"),
     "thunderbird-sigtop": (thunderbird, "sigtop"),
+    "thunderbird-br": (thunderbird, "br"),
     "thunderbird-authorfirst": (thunderbird, "authorfirst"),
     "thunderbird-authoronly": (thunderbird, "authoronly"),
     "evolution": (evolution, "html"),
@@ -606,6 +612,8 @@ def provenance(client, variant, name, pos):
                 "htmlonly": "HTML compose sent as HTML only (mail.default_send_format=2)",
                 "plain": "plain-text compose (compose_html=false), format=flowed",
                 "sigtop": "HTML compose sent as multipart/alternative, signature above the quote (sig_bottom=false)",
+                "br": "HTML compose with Enter making a line break, not a paragraph "
+                      "(mail.compose.default_to_paragraph=false), sent as multipart/alternative",
                 "authorfirst": "HTML compose sent as multipart/alternative, attribution '<author> wrote on <date>:' "
                                "(mailnews.reply_header_type=3)",
                 "authoronly": "HTML compose sent as multipart/alternative, attribution '<author> wrote:' "

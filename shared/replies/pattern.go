@@ -26,12 +26,11 @@ type pattern struct {
 	all []litSet
 	// scans[i], when not nil, finds all[i]'s strings in one pass.
 	scans []*litScan
-	// lead, when set, holds the strings every match starts with: no match
-	// starts before the first of them, so the expression runs from there.
+	// lead, when set, holds the strings every match starts with, so
+	// MatchString tries the expression only where one of them occurs:
+	// anchored is the expression held to start where it is run.
 	lead     litSet
 	leadScan *litScan
-	// anchored is the expression held to start where it is run, tried at
-	// each place a lead string occurs.
 	anchored *regexp.Regexp
 }
 

@@ -1,9 +1,9 @@
 package replies
 
 import (
-	"unicode"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 

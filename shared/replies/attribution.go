@@ -1,8 +1,9 @@
 package replies
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // An attribution is the line a client writes above the message it quotes:
@@ -18,31 +19,33 @@ const attributionVerbs = `wrote|writes|has written|sent|schrieb|schreibt|hat ges
 var (
 	// A verb of writing ends the attribution, before a colon, or before
 	// the dashes Zoho frames it with ("---- On … wrote ----").
-	attributionVerb = regexp.MustCompile(`(?i)(` + attributionVerbs + `)(\s.*)?\s*[:：]\s*$`)
-	framedVerb      = regexp.MustCompile(`(?i)^[-=_~]{2,}\s*.*[\d@].*\s(` + attributionVerbs + `)(\s.*)?\s*[-=_~]{2,}$`)
+	attributionVerb = mustPattern(`(?i)(` + attributionVerbs + `)(\s.*)?\s*[:：]\s*$`)
+	framedVerb      = mustPattern(`(?i)^[-=_~]{2,}\s*.*[\d@].*\s(` + attributionVerbs + `)(\s.*)?\s*[-=_~]{2,}$`)
 	// It is strong enough to end a reply without a ">" quote after it when
-	// it starts the way clients start one, or names an address.
-	attributionStart = regexp.MustCompile(`(?i)^[*_\s]{0,3}(on|am|le|el|il|em|op|den|dne|w dniu|på|kl\.|quoting|zitat von|citando|citation de|cytat)\s`)
+	// it starts the way clients start one, or names an address. The start
+	// word may stand alone on its line: Claws Mail's auto-wrap re-flows a
+	// two-line attribution when the person types above it.
+	attributionStart = mustPattern(`(?i)^[*_\s]{0,3}(on|am|le|el|il|em|op|den|dne|w dniu|på|kl\.|quoting|zitat von|citando|citation de|cytat)(\s|$)`)
 	// The same start words inside a line, capitalised as clients write
 	// them, where a person typed their answer on the attribution's line
 	// ("Works for me On Thu, … wrote:").
-	innerAttributionStart = regexp.MustCompile(`\s(On|Am|Le|El|Il|Em|Op|Den|På|W dniu)\s`)
+	innerAttributionStart = mustPattern(`\s(On|Am|Le|El|Il|Em|Op|Den|På|W dniu)\s`)
 	// Horde and webmail: "Quoting Ann <a@b>:".
-	attributionQuoting = regexp.MustCompile(`(?i)^(quoting|zitat von|citando|citation de|cytat|citeren)\s.+@.+[:：]\s*$`)
+	attributionQuoting = mustPattern(`(?i)^(quoting|zitat von|citando|citation de|cytat|citeren)\s.+@.+[:：]\s*$`)
 	// A date or time and an address before a colon, as Gmail writes in
 	// languages where the verb is not at the end ("2026年3月3日(火) 9:14 Ann
 	// <a@b>:", "пт, 12 мар. 2027 г. в 08:41, Ivan <i@b>:", "05.02.2027,
 	// 09:15, "Jo" <jo@b>:").
-	attributionDated = regexp.MustCompile(`(?i)(\d{1,2}[:.]\d{2}|\b(19|20)\d{2}\b|\d{4}年|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}).*(<[^<>\s@]+@[^<>\s]+>|\S+@\S+\.\pL{2,}).{0,40}[:：]\s*$`)
+	attributionDated = mustPattern(`(?i)(\d{1,2}[:.]\d{2}|\b(19|20)\d{2}\b|\d{4}年|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}).*(<[^<>\s@]+@[^<>\s]+>|\S+@\S+\.\pL{2,}).{0,40}[:：]\s*$`)
 	// Old Gmail, in some languages: only a date and the author, no colon
 	// ("2027/1/21 Kenji <k@example.jp>"). Taken only above a ">" quote.
-	dateAuthorLine   = regexp.MustCompile(`^\(?\d{2,4}[./年-]\d{1,2}[./月-]\d{1,4}日?\)?[,\s]\s*[^<>]{0,60}<[^<>\s@]+@[^<>\s]+>\s*$`)
-	hasDateOrAddress = regexp.MustCompile(`\d|@`)
-	addressLine      = regexp.MustCompile(`\S+@\S+\.\pL{2,}.{0,80}[:：]\s*$`)
+	dateAuthorLine   = mustPattern(`^\(?\d{2,4}[./年-]\d{1,2}[./月-]\d{1,4}日?\)?[,\s]\s*[^<>]{0,60}<[^<>\s@]+@[^<>\s]+>\s*$`)
+	hasDateOrAddress = mustPattern(`\d|@`)
+	addressLine      = mustPattern(`\S+@\S+\.\pL{2,}.{0,80}[:：]\s*$`)
 	// "<mailto:a@b>" added after an address by Outlook's plain text.
-	mailtoPart = regexp.MustCompile(`(?i)<mailto:[^<>]*>?`)
+	mailtoPart = mustPattern(`(?i)<mailto:[^<>]*>?`)
 	// A line whose last colon belongs to a link, not to the attribution.
-	linkColonEnd = regexp.MustCompile(`(?i)(mailto|https?|tel|sip)[:：]$`)
+	linkColonEnd = mustPattern(`(?i)(mailto|https?|tel|sip)[:：]$`)
 )
 
 // maxAttributionLines: clients wrap an attribution over at most four lines.
@@ -115,7 +118,7 @@ func endsSentence(t string) bool {
 	return strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?")
 }
 
-var leadingDate = regexp.MustCompile(`^\(?\d{1,4}[./年-]\d{1,2}`)
+var leadingDate = mustPattern(`^\(?\d{1,4}[./年-]\d{1,2}`)
 
 func startsWithDate(t string) bool { return startsWithDigit(t) && leadingDate.MatchString(t) }
 
@@ -157,7 +160,7 @@ func isAttribution(s string, single bool) (ok, strong bool) {
 		}
 	case attributionQuoting.MatchString(s):
 		return true, true
-	case attributionDated.MatchString(s) && !headerField.MatchString(s) && !fromField.MatchString(s):
+	case attributionDated.MatchString(s) && !isField(headerField, s) && !isField(fromField, s):
 		return true, true
 	case single && len(s) <= 200 && strings.Contains(s, "@") && addressLine.MatchString(s):
 		// mutt's "* Ann <a@b> [2026-03-03 09:14]:" and other forms that
@@ -208,4 +211,78 @@ func splitInnerAttribution(lines []line, i int) int {
 		}
 	}
 	return -1
+}
+
+// attributionVerbWord finds the verbs of writing as words, to tell where
+// an attribution that names its author first begins.
+var attributionVerbWord = mustPattern(`(?i)(?:^|[\s,])(` + attributionVerbs + `)(?:\s|[:：]|$)`)
+
+// maxNameWords bounds the words of an author's display name.
+const maxNameWords = 4
+
+// wordsBeforeAuthor is the last resort against losing a reply whose words
+// were all typed on the line of an attribution that names its author
+// first ("Yes, 4 Upward schrieb am 03.03.26 um 09:14:", "Works for me Sam
+// Smith <sam@example.com> wrote:"), which the rules above take whole as
+// the attribution. It returns the words before the author's name or
+// address on the first attribution line, or "" when there are none.
+func wordsBeforeAuthor(lines []line) string {
+	for _, l := range lines {
+		switch l.kind {
+		case lineBlank, lineQuoted:
+			continue
+		case lineAttribution:
+		default:
+			return ""
+		}
+		t := l.t
+		if len(t) > maxPatternLine || attributionStart.MatchString(t) || startsWithDate(t) {
+			return "" // the attribution opens its line: nothing typed before it
+		}
+		verbs := attributionVerbWord.FindAllStringSubmatchIndex(t, 20)
+		if verbs == nil {
+			return ""
+		}
+		head := withoutAuthor(t[:verbs[len(verbs)-1][2]])
+		if !strings.ContainsFunc(head, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			return ""
+		}
+		return head
+	}
+	return ""
+}
+
+// withoutAuthor cuts the author from the end of what comes before the
+// verb: an address in angle brackets or bare, then a quoted display name
+// or its capitalised words ("Sam Smith", not "YES" or "4").
+func withoutAuthor(head string) string {
+	head = strings.TrimSpace(head)
+	if strings.HasSuffix(head, ">") {
+		if i := strings.LastIndexByte(head, '<'); i >= 0 {
+			head = strings.TrimSpace(head[:i])
+		}
+	} else if i := strings.LastIndexAny(head, " \t") + 1; strings.Contains(head[i:], "@") {
+		return strings.TrimSpace(head[:i])
+	}
+	if strings.HasSuffix(head, `"`) {
+		if i := strings.LastIndexByte(head[:len(head)-1], '"'); i >= 0 {
+			return strings.TrimSpace(head[:i])
+		}
+	}
+	for n := 0; n < maxNameWords; n++ {
+		head = strings.TrimRight(head, " \t")
+		i := strings.LastIndexAny(head, " \t") + 1
+		if !nameWord(head[i:]) {
+			break
+		}
+		head = head[:i]
+	}
+	return strings.TrimSpace(head)
+}
+
+// nameWord: a word of a name, capitalised with lower-case letters after
+// ("Upward", "Smith"), not a shouted answer ("YES") or a number.
+func nameWord(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	return size > 0 && unicode.IsUpper(r) && strings.ContainsFunc(w[size:], unicode.IsLower)
 }

@@ -3,7 +3,6 @@ package replies
 import (
 	"bufio"
 	"bytes"
-	"regexp"
 	"strings"
 )
 
@@ -21,13 +20,13 @@ type Bounce struct {
 }
 
 var (
-	mailerDaemon        = regexp.MustCompile(`(?i)^(mailer[-_]?daemon|postmaster|mail[-_]?delivery[-_]?(system|subsystem)?)([-+_.].*)?@`)
-	mailerDaemonName    = regexp.MustCompile(`(?i)^(mail delivery (subsystem|system|service)|mailer[- ]daemon|postmaster|microsoft outlook)$`)
-	bounceSubject       = regexp.MustCompile(`(?i)^\s*((re|aw|fw|fwd|wg|tr)\s*:\s*)*(undeliverable|undelivered mail|delivery status notification|delivery failure|mail delivery failed|returned mail|failure notice|delivery has failed|message not delivered|unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|impossibile recapitare|não é possível entregar|não entregue|onbestelbaar|kan niet worden bezorgd)`)
-	dsnText             = regexp.MustCompile(`(?im)^(final-recipient|original-recipient|diagnostic-code|action:\s*failed|status:\s*[45]\.\d)`)
-	enhancedStatus      = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
-	smtpPermanentCode   = regexp.MustCompile(`(?m)(^|\s|\()5[0-5]\d[\s-]`)
-	finalRecipientField = regexp.MustCompile(`(?im)^\s*(final|original)-recipient:\s*(?:rfc822\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?`)
+	mailerDaemon        = mustPattern(`(?i)^(mailer[-_]?daemon|postmaster|mail[-_]?delivery[-_]?(system|subsystem)?)([-+_.].*)?@`)
+	mailerDaemonName    = mustPattern(`(?i)^(mail delivery (subsystem|system|service)|mailer[- ]daemon|postmaster|microsoft outlook)$`)
+	bounceSubject       = mustPattern(`(?i)^\s*((re|aw|fw|fwd|wg|tr)\s*:\s*)*(undeliverable|undelivered mail|delivery status notification|delivery failure|mail delivery failed|returned mail|failure notice|delivery has failed|message not delivered|unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|impossibile recapitare|não é possível entregar|não entregue|onbestelbaar|kan niet worden bezorgd)`)
+	dsnText             = mustPattern(`(?im)^(final-recipient|original-recipient|diagnostic-code|action:\s*failed|status:\s*[45]\.\d)`)
+	enhancedStatus      = mustPattern(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	smtpPermanentCode   = mustPattern(`(?m)(^|\s|\()5[0-5]\d[\s-]`)
+	finalRecipientField = mustPattern(`(?im)^\s*(final|original)-recipient:\s*(?:rfc822\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?`)
 )
 
 // detectBounce recognises a delivery failure: a multipart/report of

@@ -1,7 +1,6 @@
 package replies
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -22,11 +21,11 @@ func classify(m *Message) {
 var (
 	// Subjects auto-responders write, in the clients' languages, at the
 	// start of the subject (after any reply prefixes).
-	autoReplySubject = regexp.MustCompile(`(?i)^\s*((re|aw|sv|vs|antw|r|rif|ref|res|wg|fw|fwd|tr)\s*:\s*)*(out of (the )?office|ooo\b|automatic reply|auto(matic)?[- ]?(reply|response|answer)|auto\s*:|autoreply|abwesenheitsnotiz|abwesenheit\b|abwesend\b|automatische antwort|automatische rückantwort|réponse automatique|reponse automatique|absence\b|absent\b|respuesta automática|respuesta automatica|fuera de la oficina|risposta automatica|risposta non al computer|fuori sede|fuori ufficio|resposta automática|resposta automatica|ausência|fora do escritório|automatisch antwoord|afwezig|niet aanwezig|autosvar|automatisk svar|frånvaro|automaattinen vastaus|automatyczna odpowiedź|automatická odpověď|автоматический ответ|otomatik yanıt)`)
+	autoReplySubject = mustPattern(`(?i)^\s*((re|aw|sv|vs|antw|r|rif|ref|res|wg|fw|fwd|tr)\s*:\s*)*(out of (the )?office|ooo\b|automatic reply|auto(matic)?[- ]?(reply|response|answer)|auto\s*:|autoreply|abwesenheitsnotiz|abwesenheit\b|abwesend\b|automatische antwort|automatische rückantwort|réponse automatique|reponse automatique|absence\b|absent\b|respuesta automática|respuesta automatica|fuera de la oficina|risposta automatica|risposta non al computer|fuori sede|fuori ufficio|resposta automática|resposta automatica|ausência|fora do escritório|automatisch antwoord|afwezig|niet aanwezig|autosvar|automatisk svar|frånvaro|automaattinen vastaus|automatyczna odpowiedź|automatická odpověď|автоматический ответ|otomatik yanıt)`)
 	// Out-of-office wording, only used to corroborate Exchange's
 	// X-Auto-Response-Suppress, which alone marks nothing.
-	outOfOfficeText = regexp.MustCompile(`(?i)(out of (the )?office|away from (the |my )?(office|desk)|on (annual |parental |sick )?leave|on vacation|on holiday|limited access to (my )?e-?mail|abwesend|nicht im büro|außer haus|ausser haus|absent(e)? du bureau|en congé|fuera de la oficina|fuori (sede|ufficio)|fora do escritório|afwezig|niet op kantoor|met vakantie)`)
-	noReplySender   = regexp.MustCompile(`(?i)^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply)([-+_.].*)?@`)
+	outOfOfficeText = mustPattern(`(?i)(out of (the )?office|away from (the |my )?(office|desk)|on (annual |parental |sick )?leave|on vacation|on holiday|limited access to (my )?e-?mail|abwesend|nicht im büro|außer haus|ausser haus|absent(e)? du bureau|en congé|fuera de la oficina|fuori (sede|ufficio)|fora do escritório|afwezig|niet op kantoor|met vakantie)`)
+	noReplySender   = mustPattern(`(?i)^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply)([-+_.].*)?@`)
 )
 
 // autoReplyReason says why m was written by a machine on a person's

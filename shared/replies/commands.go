@@ -1,7 +1,6 @@
 package replies
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/upward-mentoring/upward/shared/lang"
@@ -37,17 +36,17 @@ type Instruction struct {
 }
 
 var (
-	commandWord = regexp.MustCompile(`^[^\pL\pN\n]*((?:please|pls|plz|bitte|por favor|per favore|s'il vous plait|svp|alsjeblieft|graag)[ \t,:!]+)?([\pL-]+)`)
+	commandWord = mustPattern(`^[^\pL\pN\n]*((?:please|pls|plz|bitte|por favor|per favore|s'il vous plait|svp|alsjeblieft|graag)[ \t,:!]+)?([\pL-]+)`)
 	// Unsubscribe wording anywhere on the first line.
-	unsubscribeWording = regexp.MustCompile(`\b(unsubscribe|opt me out|opt out|remove me|take me off|stop (sending|emailing|these)|abmelden|austragen|abbestellen|desinscri\w*|desabonne\w*|desinscription|dar(me)? de baja|darme de baja|cancelar (la )?suscripcion|disiscrivi\w*|cancellami|annulla (l')?iscrizione|descadastr\w*|cancelar (a )?inscricao|afmelden|uitschrijven)\b`)
-	negation           = regexp.MustCompile(`\b(not|don't|dont|do not|never|no|nicht|kein\w*|nie|pas|ne|n'|nunca|non|mai|nao|niet|geen|nooit)\b`)
+	unsubscribeWording = mustPattern(`\b(unsubscribe|opt me out|opt out|remove me|take me off|stop (sending|emailing|these)|abmelden|austragen|abbestellen|desinscri\w*|desabonne\w*|desinscription|dar(me)? de baja|darme de baja|cancelar (la )?suscripcion|disiscrivi\w*|cancellami|annulla (l')?iscrizione|descadastr\w*|cancelar (a )?inscricao|afmelden|uitschrijven)\b`)
+	negation           = mustPattern(`\b(not|don't|dont|do not|never|no|nicht|kein\w*|nie|pas|ne|n'|nunca|non|mai|nao|niet|geen|nooit)\b`)
 	// Only politeness may follow a command alone on its line.
-	onlyPoliteness = regexp.MustCompile(`^[\s\p{P}]*((please|pls|plz|now|thanks|thank you|bitte|danke|merci|svp|s'il vous plait|por favor|gracias|per favore|grazie|obrigad[oa]|alsjeblieft|graag|bedankt)\b)?[\s\p{P}]*$`)
+	onlyPoliteness = mustPattern(`^[\s\p{P}]*((please|pls|plz|now|thanks|thank you|bitte|danke|merci|svp|s'il vous plait|por favor|gracias|per favore|grazie|obrigad[oa]|alsjeblieft|graag|bedankt)\b)?[\s\p{P}]*$`)
 	// An answer that opens a line, before a command on the same line:
 	// "YES 4 ", "Yes, 4/5. ", "no - ".
-	answerPrefix = regexp.MustCompile(`^[^\pL\pN\n]*(?:(?:` + yesWords + `|` + noWords + `|met)\b|[1-5](?:[ \t]*/[ \t]*5)?\b)(?:[ \t,.;:!/\-]+(?:(?:` + yesWords + `|` + noWords + `)\b|[1-5](?:[ \t]*/[ \t]*5)?\b))*[ \t,.;:!\-]+([\pL]+)`)
+	answerPrefix = mustPattern(`^[^\pL\pN\n]*(?:(?:` + yesWords + `|` + noWords + `|met)\b|[1-5](?:[ \t]*/[ \t]*5)?\b)(?:[ \t,.;:!/\-]+(?:(?:` + yesWords + `|` + noWords + `)\b|[1-5](?:[ \t]*/[ \t]*5)?\b))*[ \t,.;:!\-]+([\pL]+)`)
 	// What separates a command word from its words: "STORY: …", "THANKS - …".
-	commandSeparator = regexp.MustCompile(`^[ \t]*[:,;.!\-–—]*[ \t]*`)
+	commandSeparator = mustPattern(`^[ \t]*[:,;.!\-–—]*[ \t]*`)
 )
 
 var commandWords = map[string]Command{
@@ -86,14 +85,14 @@ var strictWords = map[string]bool{
 // languageRequest is a line that asks, in words, for emails in another
 // language: "In French, please", "Auf Deutsch bitte", "En español, por
 // favor", "Em português", "In het Nederlands graag".
-var languageRequest = regexp.MustCompile(`^[^\pL
+var languageRequest = mustPattern(`^[^\pL
 ]*(?:(?:please|bitte|por favor|per favore|s'il vous plait|svp|graag)[ 	,]+)?(?:(?:please )?(?:write|send|email)(?: (?:to )?me)?(?: the emails)? )?(?:in het|in|auf|en|em)[ 	]+([\pL]+)[ 	,.!]*(?:please|bitte|por favor|per favore|s'il vous plait|svp|graag|alsjeblieft)?[ 	.!]*$`)
 
 // thanksWords open an explicit THANKS; the two-word forms are matched by
 // their first word and checked for the second.
-var thanksWords = map[string]*regexp.Regexp{
-	"thanks": nil, "thank": regexp.MustCompile(`^[ \t]+(you)\b`), "danke": nil, "merci": nil, "gracias": nil,
-	"grazie": nil, "obrigado": nil, "obrigada": nil, "bedankt": nil, "dank": regexp.MustCompile(`^[ \t]+(je|u)\b`),
+var thanksWords = map[string]*pattern{
+	"thanks": nil, "thank": mustPattern(`^[ \t]+(you)\b`), "danke": nil, "merci": nil, "gracias": nil,
+	"grazie": nil, "obrigado": nil, "obrigada": nil, "bedankt": nil, "dank": mustPattern(`^[ \t]+(je|u)\b`),
 }
 
 // foundCommand is a command located in folded text: the command word's

@@ -140,7 +140,8 @@ func TestCorpusHeaders(t *testing.T) {
 
 // TestCorpusTrimAccuracy prints the share of corpus replies whose trimmed
 // text is exactly what the person wrote, overall and by how the message
-// was made (a real client run here, hand-written, or the first corpus):
+// was made (a real terminal or graphical client run here, hand-written,
+// or the first corpus):
 //
 //	go test -run TestCorpusTrimAccuracy -v ./shared/replies
 //
@@ -166,15 +167,17 @@ func TestCorpusTrimAccuracy(t *testing.T) {
 		ok := err == nil && msg.TrimmedText() == c.want.Text
 		group := "first corpus"
 		switch {
+		case strings.HasPrefix(c.want.Provenance, "real client") && strings.Contains(c.want.Provenance, "Xvfb"):
+			group = "real GUI"
 		case strings.HasPrefix(c.want.Provenance, "real client"):
-			group = "real clients"
+			group = "real terminal"
 		case strings.HasPrefix(c.name, "hw_"):
 			group = "hand-written"
 		}
 		add(group, ok)
 		add("all", ok)
 	}
-	for _, g := range []string{"real clients", "hand-written", "first corpus", "all"} {
+	for _, g := range []string{"real terminal", "real GUI", "hand-written", "first corpus", "all"} {
 		if v := by[g]; v != nil {
 			t.Logf("%-13s %3d/%3d replies trimmed exactly right (%.1f %%)", g, v.right, v.all, 100*float64(v.right)/float64(v.all))
 		}

@@ -1,7 +1,6 @@
 package replies
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -11,12 +10,12 @@ import (
 // text (lower case, no accents).
 
 // greetingWord opens a reply in the seven languages (and a few more).
-var greetingWord = regexp.MustCompile(`^[^\pL\pN\n]*(hi there|hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|good day|greetings|morning|afternoon|hallo|liebe|lieber|liebes|sehr geehrte|sehr geehrter|guten morgen|guten tag|guten abend|moin|servus|gruezi|gruss gott|bonjour|bonsoir|salut|coucou|cher|chere|chers|cheres|madame|monsieur|hola|buenos dias|buenas tardes|buenas noches|buenas|estimado|estimada|estimados|estimadas|querido|querida|queridos|queridas|ciao|buongiorno|buonasera|salve|gentile|gentili|caro|cara|cari|care|egregio|gentilissima|gentilissimo|ola|oi|bom dia|boa tarde|boa noite|prezado|prezada|prezados|prezadas|caros|beste|hoi|hallo allemaal|goedemorgen|goedemiddag|goedenavond|geachte|lieve|hej|hei)\b`)
+var greetingWord = mustPattern(`^[^\pL\pN\n]*(hi there|hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|good day|greetings|morning|afternoon|hallo|liebe|lieber|liebes|sehr geehrte|sehr geehrter|guten morgen|guten tag|guten abend|moin|servus|gruezi|gruss gott|bonjour|bonsoir|salut|coucou|cher|chere|chers|cheres|madame|monsieur|hola|buenos dias|buenas tardes|buenas noches|buenas|estimado|estimada|estimados|estimadas|querido|querida|queridos|queridas|ciao|buongiorno|buonasera|salve|gentile|gentili|caro|cara|cari|care|egregio|gentilissima|gentilissimo|ola|oi|bom dia|boa tarde|boa noite|prezado|prezada|prezados|prezadas|caros|beste|hoi|hallo allemaal|goedemorgen|goedemiddag|goedenavond|geachte|lieve|hej|hei)\b`)
 
 // greetingAfter is what may follow the greeting word on its line: a few
 // names or "team", "all", "zusammen", "à tous"…, then punctuation or the
 // end of the line.
-var greetingName = regexp.MustCompile(`^[ \t]+([\pL][\pL'.\-]*)`)
+var greetingName = mustPattern(`^[ \t]+([\pL][\pL'.\-]*)`)
 
 // maxGreetingNames bounds the names after a greeting word ("Dear Anna
 // Maria de Souza,").
@@ -67,7 +66,7 @@ func greetingEnd(s string) int {
 
 // signOffLine matches a sign-off alone on its line, or with the name after
 // it ("Cheers, Ann"), in folded text.
-var signOffLine = regexp.MustCompile(`^[ \t]*(best|best wishes|best regards|kind regards|kindest regards|warm regards|warmest regards|regards|many thanks|thanks|thank you|thanks again|thanks so much|thx|cheers|all the best|sincerely|yours|yours sincerely|take care|talk soon|speak soon|viele grusse|beste grusse|liebe grusse|herzliche grusse|mit freundlichen grussen|freundliche grusse|schone grusse|grusse|gruss|lg|vg|mfg|danke|vielen dank|danke schon|bis bald|cordialement|bien cordialement|bien a vous|amities|amicalement|bonne journee|bonne soiree|a bientot|merci|merci beaucoup|salutations|bises|saludos|un saludo|saludos cordiales|atentamente|un abrazo|abrazos|gracias|muchas gracias|hasta pronto|cordiali saluti|saluti|un saluto|distinti saluti|grazie|grazie mille|a presto|buona giornata|ciao|atenciosamente|abracos|abraco|cumprimentos|melhores cumprimentos|obrigado|obrigada|muito obrigado|muito obrigada|ate logo|ate breve|beijos|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|vriendelijke groeten|hartelijke groet|hartelijke groeten|groet|groeten|groetjes|mvg|dank je|dank je wel|dank u|dank u wel|bedankt|tot snel)[ \t]*[,.!]*([ \t]+[\pL][\pL'.\-]*){0,3}[ \t]*[,.!]*[ \t]*$`)
+var signOffLine = mustPattern(`^[ \t]*(best|best wishes|best regards|kind regards|kindest regards|warm regards|warmest regards|regards|many thanks|thanks|thank you|thanks again|thanks so much|thx|cheers|all the best|sincerely|yours|yours sincerely|take care|talk soon|speak soon|viele grusse|beste grusse|liebe grusse|herzliche grusse|mit freundlichen grussen|freundliche grusse|schone grusse|grusse|gruss|lg|vg|mfg|danke|vielen dank|danke schon|bis bald|cordialement|bien cordialement|bien a vous|amities|amicalement|bonne journee|bonne soiree|a bientot|merci|merci beaucoup|salutations|bises|saludos|un saludo|saludos cordiales|atentamente|un abrazo|abrazos|gracias|muchas gracias|hasta pronto|cordiali saluti|saluti|un saluto|distinti saluti|grazie|grazie mille|a presto|buona giornata|ciao|atenciosamente|abracos|abraco|cumprimentos|melhores cumprimentos|obrigado|obrigada|muito obrigado|muito obrigada|ate logo|ate breve|beijos|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|vriendelijke groeten|hartelijke groet|hartelijke groeten|groet|groeten|groetjes|mvg|dank je|dank je wel|dank u|dank u wel|bedankt|tot snel)[ \t]*[,.!]*([ \t]+[\pL][\pL'.\-]*){0,3}[ \t]*[,.!]*[ \t]*$`)
 
 // signOffStart returns the offset where a closing sign-off block starts
 // in s (folded text): the sign-off line and up to two short lines under it

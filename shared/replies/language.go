@@ -34,12 +34,13 @@ const maxLanguageWords = 200
 func detectLanguage(s string) string {
 	score := map[string]int{}
 	n := 0
-	for _, m := range wordRE.FindAllString(s, maxLanguageWords) {
+	words(s, maxLanguageWords, func(start, end int) bool {
 		n++
-		for _, lang := range languageIndex[m] {
+		for _, lang := range languageIndex[s[start:end]] {
 			score[lang]++
 		}
-	}
+		return true
+	})
 	best, second := "", 0
 	for _, lang := range []string{"en", "de", "fr", "es", "it", "pt", "nl"} {
 		switch v := score[lang]; {

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"mime"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -404,7 +403,7 @@ func addresses(list string) []string {
 	return out
 }
 
-var addrSpec = regexp.MustCompile(`[^\s<>"(),;:@]+@[^\s<>"(),;:@]+\.[^\s<>"(),;:@]+`)
+var addrSpec = mustPattern(`[^\s<>"(),;:@]+@[^\s<>"(),;:@]+\.[^\s<>"(),;:@]+`)
 
 // headerAddresses parses an address header as RFC 5322 does: encoded
 // words are decoded only inside display names, never before the address is
@@ -439,11 +438,11 @@ func headerAddresses(v string) []*mail.Address {
 	return out
 }
 
-var angleAddr = regexp.MustCompile(`<([^\s<>"(),;:@]+@[^\s<>"(),;:@]+\.[^\s<>"(),;:@]+)>`)
+var angleAddr = mustPattern(`<([^\s<>"(),;:@]+@[^\s<>"(),;:@]+\.[^\s<>"(),;:@]+)>`)
 
 // Counted repetitions are kept small throughout: RE2 expands them into
 // that many instructions, and the lines here are already bounded.
-var msgID = regexp.MustCompile(`<[^<>\s]+>`)
+var msgID = mustPattern(`<[^<>\s]+>`)
 
 func firstID(v string) string {
 	if ids := messageIDs(v, 1); len(ids) > 0 {

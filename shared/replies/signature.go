@@ -1,7 +1,6 @@
 package replies
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,16 +15,16 @@ import (
 
 // signOff matches a sign-off alone on its line, in the seven languages
 // and a few more, with its punctuation.
-var signOff = regexp.MustCompile(`(?i)^(best|best wishes|best regards|kind regards|kindest regards|warm regards|warmest regards|regards|many thanks|thanks|thank you|thanks again|thx|cheers|all the best|sincerely|yours|yours sincerely|yours truly|take care|talk soon|speak soon|see you|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|liebe grüsse|herzliche grüße|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|schöne grüße|grüße|grüsse|gruß|gruss|lg|vg|mfg|danke|vielen dank|bis bald|cordialement|bien cordialement|bien à vous|amitiés|amicalement|bonne journée|bonne soirée|à bientôt|merci|merci beaucoup|salutations|bises|saludos|un saludo|saludos cordiales|atentamente|un abrazo|abrazos|gracias|muchas gracias|hasta pronto|cordiali saluti|saluti|un saluto|distinti saluti|grazie|grazie mille|a presto|buona giornata|ciao|atenciosamente|abraços|abraço|cumprimentos|melhores cumprimentos|obrigado|obrigada|até logo|até breve|beijos|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|vriendelijke groeten|hartelijke groet|hartelijke groeten|groet|groeten|groetjes|mvg|dank je|dank u|bedankt|tot snel)[\s,.!]*$`)
+var signOff = mustPattern(`(?i)^(best|best wishes|best regards|kind regards|kindest regards|warm regards|warmest regards|regards|many thanks|thanks|thank you|thanks again|thx|cheers|all the best|sincerely|yours|yours sincerely|yours truly|take care|talk soon|speak soon|see you|viele grüße|viele grüsse|beste grüße|beste grüsse|liebe grüße|liebe grüsse|herzliche grüße|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|schöne grüße|grüße|grüsse|gruß|gruss|lg|vg|mfg|danke|vielen dank|bis bald|cordialement|bien cordialement|bien à vous|amitiés|amicalement|bonne journée|bonne soirée|à bientôt|merci|merci beaucoup|salutations|bises|saludos|un saludo|saludos cordiales|atentamente|un abrazo|abrazos|gracias|muchas gracias|hasta pronto|cordiali saluti|saluti|un saluto|distinti saluti|grazie|grazie mille|a presto|buona giornata|ciao|atenciosamente|abraços|abraço|cumprimentos|melhores cumprimentos|obrigado|obrigada|até logo|até breve|beijos|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|vriendelijke groeten|hartelijke groet|hartelijke groeten|groet|groeten|groetjes|mvg|dank je|dank u|bedankt|tot snel)[\s,.!]*$`)
 
 var (
 	// Lines that only a contact card has: a phone number (seven digits or
 	// more, with the separators people use), a web or mail address, or
 	// fields set apart with "|".
-	phoneNumber  = regexp.MustCompile(`(?:^|[\s:.(])\+?\(?\d[\d\s()./-]{6,}\d`)
-	webAddress   = regexp.MustCompile(`(?i)(https?://|www\.)\S+|\b\S+\.(com|org|net|de|fr|es|it|pt|nl|be|ch|at|co\.uk|io|eu)\b`)
-	listFooter   = regexp.MustCompile(`(?i)(mailing list|listinfo|unsubscribe|abmelden|désinscri|darse de baja|cancellarti|descadastr|afmelden|you received this message because|sie erhalten diese nachricht)`)
-	sentenceLike = regexp.MustCompile(`[.!?]["')\]]*$`)
+	phoneNumber  = mustPattern(`(?:^|[\s:.(])\+?\(?\d[\d\s()./-]{6,}\d`)
+	webAddress   = mustPattern(`(?i)(https?://|www\.)\S+|\b\S+\.(com|org|net|de|fr|es|it|pt|nl|be|ch|at|co\.uk|io|eu)\b`)
+	listFooter   = mustPattern(`(?i)(mailing list|listinfo|unsubscribe|abmelden|désinscri|darse de baja|cancellarti|descadastr|afmelden|you received this message because|sie erhalten diese nachricht)`)
+	sentenceLike = mustPattern(`[.!?]["')\]]*$`)
 )
 
 // cardLine: short, and not a sentence the person wrote.

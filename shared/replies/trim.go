@@ -1,7 +1,6 @@
 package replies
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,7 +24,10 @@ import (
 func TrimQuoted(text string) string {
 	lines := classifyLines(text)
 	cut := findCut(lines)
-	return keepWritten(lines[:cut])
+	if out := keepWritten(lines[:cut]); out != "" {
+		return out
+	}
+	return wordsBeforeAuthor(lines[:cut])
 }
 
 // TrimQuotedHTML is TrimQuoted for HTML-only mail: the quote containers
@@ -185,20 +187,20 @@ func lineKindOf(raw, t string) lineKind {
 }
 
 var (
-	mobileSignatures = []*regexp.Regexp{
+	mobileSignatures = []*pattern{
 		// "Sent from my iPhone", "Sent with Proton Mail", "Envoyé de mon
 		// iPhone", "Enviado desde mi…", "Inviato da iPhone", "Enviado do
 		// meu…", "Verzonden vanaf mijn…", "Gesendet von meinem…", …
-		regexp.MustCompile(`(?i)^(sent|envoyé|envoye|enviado|enviada|inviato|verzonden|verstuurd|gesendet|sendt|skickat|lähetetty|wysłane|odesláno)\s+(from|with|via|using|on|de|depuis|à partir de|a partir de|avec|desde|con|do|dal|dalla|da|vanaf|met|von|mit|fra|från|med|z|ze)\s+\S`),
-		regexp.MustCompile(`(?i)^von meine[mr]? .{1,60} gesendet`),
+		mustPattern(`(?i)^(sent|envoyé|envoye|enviado|enviada|inviato|verzonden|verstuurd|gesendet|sendt|skickat|lähetetty|wysłane|odesláno)\s+(from|with|via|using|on|de|depuis|à partir de|a partir de|avec|desde|con|do|dal|dalla|da|vanaf|met|von|mit|fra|från|med|z|ze)\s+\S`),
+		mustPattern(`(?i)^von meine[mr]? .{1,60} gesendet`),
 		// "Get Outlook for iOS" and translations.
-		regexp.MustCompile(`(?i)^(get|download|holen sie sich|obtener|obtenga|descargar|descarga|scarica|ottieni|obter|obtenha|baixe|télécharger|telecharger|haal)\s.{0,30}outlook\s(for|für|para|pour|per|voor)\s+(ios|android|iphone)`),
-		regexp.MustCompile(`(?i)^outlook\s(voor|for|für|pour|para|per)\s+(ios|android)\s+(downloaden|herunterladen|télécharger|scaricare|descargar|baixar)`),
+		mustPattern(`(?i)^(get|download|holen sie sich|obtener|obtenga|descargar|descarga|scarica|ottieni|obter|obtenha|baixe|télécharger|telecharger|haal)\s.{0,30}outlook\s(for|für|para|pour|per|voor)\s+(ios|android|iphone)`),
+		mustPattern(`(?i)^outlook\s(voor|for|für|pour|para|per)\s+(ios|android)\s+(downloaden|herunterladen|télécharger|scaricare|descargar|baixar)`),
 	}
 
-	disclaimerLine = regexp.MustCompile(`(?i)(intended (solely |only )?for the (use of the )?(individual|person|addressee|recipient|named)|if you are not the intended recipient|if you have received this (e-?mail|message|communication) in error|confidentiality notice|this (e-?mail|message|communication)( and any (attachments?|files)( transmitted with it)?)? (is|are|may contain|contains|may be) (confidential|privileged|strictly confidential)|diese (e-?mail|nachricht) (enthält|kann) vertrauliche|ce (message|courriel)( et (ses|toutes les) pièces jointes)? (est|sont) (confidentiel|strictement confidentiel|établi)|este (mensaje|correo)( y sus anexos)? (es|son|contiene|puede contener) (confidencial|información)|questo messaggio .{0,60}(riservat|confidenzial)|esta mensagem .{0,60}(confidencia|sigilos)|dit (e-?mail)?bericht .{0,60}vertrouwelijk)`)
+	disclaimerLine = mustPattern(`(?i)(intended (solely |only )?for the (use of the )?(individual|person|addressee|recipient|named)|if you are not the intended recipient|if you have received this (e-?mail|message|communication) in error|confidentiality notice|this (e-?mail|message|communication)( and any (attachments?|files)( transmitted with it)?)? (is|are|may contain|contains|may be) (confidential|privileged|strictly confidential)|diese (e-?mail|nachricht) (enthält|kann) vertrauliche|ce (message|courriel)( et (ses|toutes les) pièces jointes)? (est|sont) (confidentiel|strictement confidentiel|établi)|este (mensaje|correo)( y sus anexos)? (es|son|contiene|puede contener) (confidencial|información)|questo messaggio .{0,60}(riservat|confidenzial)|esta mensagem .{0,60}(confidencia|sigilos)|dit (e-?mail)?bericht .{0,60}vertrouwelijk)`)
 
-	noiseLine = regexp.MustCompile(`(?i)^(\[(quoted text hidden|texto citado oculto|zitierten text ausblenden|texte des messages précédents masqué|testo citato nascosto|geciteerde tekst verborgen)\]|- (show|hide) quoted text -)$`)
+	noiseLine = mustPattern(`(?i)^(\[(quoted text hidden|texto citado oculto|zitierten text ausblenden|texte des messages précédents masqué|testo citato nascosto|geciteerde tekst verborgen)\]|- (show|hide) quoted text -)$`)
 )
 
 func isMobileSignature(t string) bool {

@@ -46,6 +46,11 @@ func TestTrimQuotedAttributionForms(t *testing.T) {
 		{"wrapped with mailto", "Yes, 4\n\nOn Thu, Jan 7, 2027 at 2:10 PM, Sam Smith <sam@example.com<mailto:\nsam@example.com>> wrote:\n" + unprefixed, "Yes, 4"},
 		{"mailto on one line", "Yes\n\nOn Thu, Jan 7, 2027 at 2:10 PM, Sam Smith <sam@example.com<mailto:sam@example.com>> wrote:\n" + unprefixed, "Yes"},
 		{"wrapped over four lines", "Ja\n\nAm Di., 3. März 2026 um 09:14 Uhr schrieb\nUpward Reverse Mentoring Programme der\nExample AG <reply+k7Qm2xw9@upward.example\n<mailto:reply+k7Qm2xw9@upward.example>>:\n" + checkin, "Ja"},
+		// Claws Mail's template puts the date on the attribution's first
+		// line; its auto-wrap re-flows that paragraph when the person types
+		// above it, leaving the start word alone on a line.
+		{"start word alone, claws rewrapped", "Ja, 4\n\nAm\nTue, 03 Mar 2026 09:14:00 +0000 schrieb Upward\n<reply+k7Qm2xw9@upward.example>:\n\n" + checkin, "Ja, 4"},
+		{"start word alone, english", "Yes\n\nOn\nTue, 03 Mar 2026 09:14:00 +0000 Upward <reply+k7Qm2xw9@upward.example> wrote:\n\n" + checkin, "Yes"},
 		{"outlook mailto header", "Yes\n\nFrom: Upward <r@u.example<mailto:r@u.example>>\nSent: Tuesday, March 3, 2026 9:14 AM\nTo: Bob <bob@example.com<mailto:bob@example.com>>\nSubject: Check-in\n" + unprefixed, "Yes"},
 	}
 	for _, tt := range tests {
@@ -74,6 +79,18 @@ func TestTrimQuotedKeepsWords(t *testing.T) {
 		{"line above a header block", "OK 4\nFrom: Upward <r@u.example>\nSent: Tuesday\nTo: Bob\nSubject: Check-in\n" + unprefixed, "OK 4"},
 		{"reply and date-first attribution", "Yes\n2027/1/21 Kenji <k@example.jp>\n" + checkin, "Yes"},
 		{"answer written in the attribution's place", "yes, we met\n\nOn Tue, 3 Mar 2026, Upward wrote:", "yes, we met"},
+		// Attributions that name the author first (Thunderbird's "author
+		// wrote on date" form, Evolution in Dutch, Gmail's older German),
+		// with the words typed on their line.
+		{"same line, author first, name only", "Yes, 4 Upward schrieb am 03.03.26 um 09:14:\n" + checkin, "Yes, 4"},
+		{"same line, author first, dutch evolution", "Ja, 4 Upward schreef op di 03-03-2026 om 09:14 [+0000]:\n" + checkin, "Ja, 4"},
+		{"same line, author first, with address", "Works for me Sam Smith <sam@example.com> wrote:\n" + checkin, "Works for me"},
+		{"same line, author first, bare address", "Works for me sam@example.com wrote:\n" + checkin, "Works for me"},
+		{"same line, author first, french", "Oui, 4 Upward a écrit le 03/03/2026 à 09:14 :\n" + checkin, "Oui, 4"},
+		{"same line, author first, answer in capitals", "YES 4 Upward wrote:\n" + checkin, "YES 4"},
+		{"same line, author first, a verb among the words", "I sent it, 4 Upward wrote on 03/03/2026 09:14:\n" + checkin, "I sent it, 4"},
+		{"author first alone", "Upward schrieb am 03.03.26 um 09:14:\n" + checkin, ""},
+		{"author first with address alone", "Sam Smith <sam@example.com> wrote:\n" + checkin, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,9 +1,9 @@
 package replies
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -255,27 +255,18 @@ func freeText(text string, f folded, used spans) string {
 const removed = '\x00'
 
 var (
-	leadingJunk  = regexp.MustCompile(`^(?i:[\s,;:.!?/&+*#()\[\]\-–—]|\b(and|und|et|y|e|en|also|auch|aussi|tambien|también|anche|tambem|também|ook)\b)+`)
-	trailingJunk = regexp.MustCompile(`(?i:[\s,;:/&+*#(\[\-–—]|\b(and|und|et|y|e|en)\b)+$`)
-	onlyJunk     = regexp.MustCompile(`^[\s\p{P}\p{S}]*$`)
-	spaceRun     = regexp.MustCompile(`[ \t]{2,}`)
-	spaceBefore  = regexp.MustCompile(` ([,.;:!?])`)
+	leadingJunk  = mustPattern(`^(?i:[\s,;:.!?/&+*#()\[\]\-–—]|\b(and|und|et|y|e|en|also|auch|aussi|tambien|también|anche|tambem|também|ook)\b)+`)
+	trailingJunk = mustPattern(`(?i:[\s,;:/&+*#(\[\-–—]|\b(and|und|et|y|e|en)\b)+$`)
 )
 
-// aroundRemoved is a cut-out span with the separators around it.
-var aroundRemoved = regexp.MustCompile(`[ \t,;:/\-–—]*\x00[ \t,;:/\-–—.!?]*`)
-
 // tidyLine closes the gaps left by cut-out spans: at the edges they go,
-// inside a sentence a space stays, and a sentence end is kept.
+// inside a sentence a space stays, and a sentence end is kept. The simple
+// steps are written out rather than left to regular expressions: this
+// runs on every line an answer was cut from.
 func tidyLine(l string) string {
-	l = aroundRemoved.ReplaceAllStringFunc(l, func(m string) string {
-		if strings.ContainsAny(m, ".!?") {
-			return ". "
-		}
-		return " "
-	})
-	l = spaceRun.ReplaceAllString(l, " ")
-	l = spaceBefore.ReplaceAllString(l, "$1")
+	l = closeGaps(l)
+	l = collapseBlanks(l)
+	l = dropSpaceBeforePunct(l)
 	for {
 		n := leadingJunk.ReplaceAllString(l, "")
 		n = trailingJunk.ReplaceAllString(n, "")
@@ -285,8 +276,132 @@ func tidyLine(l string) string {
 		l = n
 	}
 	l = strings.TrimSpace(l)
-	if onlyJunk.MatchString(l) {
+	// A connector left right before the sentence end goes too ("die
+	// Themen 1 und 4." → "die Themen.").
+	if n := len(l); n > 1 && strings.IndexByte(".!?", l[n-1]) >= 0 {
+		if body := trailingJunk.ReplaceAllString(l[:n-1], ""); body != l[:n-1] && !onlyJunk(body) {
+			l = body + l[n-1:]
+		}
+	}
+	if onlyJunk(l) {
 		return ""
 	}
 	return l
+}
+
+// gapSeparator: what may stand around a cut-out span and goes with it;
+// after it, a sentence end too.
+func gapSeparator(r rune, after bool) bool {
+	switch r {
+	case ' ', '\t', ',', ';', ':', '/', '-', '–', '—':
+		return true
+	case '.', '!', '?':
+		return after
+	}
+	return false
+}
+
+// closeGaps replaces each cut-out span, with the separators right around
+// it, by a space, or by ". " when a sentence end was among them.
+func closeGaps(l string) string {
+	if strings.IndexByte(l, removed) < 0 {
+		return l
+	}
+	var b strings.Builder
+	b.Grow(len(l))
+	done := 0 // l[:done] is written or taken by a gap
+	for {
+		j := strings.IndexByte(l[done:], removed)
+		if j < 0 {
+			break
+		}
+		j += done
+		start := j
+		for start > done {
+			r, n := utf8.DecodeLastRuneInString(l[done:start])
+			if !gapSeparator(r, false) {
+				break
+			}
+			start -= n
+		}
+		end := j + 1
+		for end < len(l) {
+			r, n := utf8.DecodeRuneInString(l[end:])
+			if !gapSeparator(r, true) {
+				break
+			}
+			end += n
+		}
+		b.WriteString(l[done:start])
+		// A sentence end in the gap is kept, once: not after the one that
+		// ends the words before it ("na sexta. Nota 4." → "na sexta.").
+		if strings.ContainsAny(l[start:end], ".!?") && !endsWithSentenceEnd(b.String()) {
+			b.WriteString(". ")
+		} else {
+			b.WriteByte(' ')
+		}
+		done = end
+	}
+	b.WriteString(l[done:])
+	return b.String()
+}
+
+func endsWithSentenceEnd(s string) bool {
+	s = strings.TrimRight(s, " \t")
+	return s != "" && strings.IndexByte(".!?", s[len(s)-1]) >= 0
+}
+
+// collapseBlanks makes each run of two or more spaces and tabs one space.
+func collapseBlanks(l string) string {
+	if !strings.Contains(l, "  ") && !strings.Contains(l, "\t") {
+		return l
+	}
+	var b strings.Builder
+	b.Grow(len(l))
+	for i := 0; i < len(l); {
+		j := i
+		for j < len(l) && (l[j] == ' ' || l[j] == '\t') {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			b.WriteByte(' ')
+			i = j
+		case j > i:
+			b.WriteByte(l[i])
+			i = j
+		default:
+			b.WriteByte(l[i])
+			i++
+		}
+	}
+	return b.String()
+}
+
+// dropSpaceBeforePunct removes a space right before , . ; : ! or ?.
+func dropSpaceBeforePunct(l string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i+1 < len(l); i++ {
+		if l[i] == ' ' && strings.IndexByte(",.;:!?", l[i+1]) >= 0 {
+			b.WriteString(l[last:i])
+			last = i + 1
+			i++ // the punctuation stays; what follows it is looked at next
+		}
+	}
+	if last == 0 {
+		return l
+	}
+	b.WriteString(l[last:])
+	return b.String()
+}
+
+// onlyJunk: nothing but white space, punctuation and symbols.
+func onlyJunk(l string) bool {
+	for _, r := range l {
+		if r != ' ' && r != '\t' && r != '\n' && r != '\f' && r != '\r' && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -243,6 +243,25 @@ func TestUnderstandWelcome(t *testing.T) {
 	}
 }
 
+// TestUnderstandFreeTextWelcome: the topics and the joining words cut out
+// of a welcome reply leave no connector before the sentence end ("die
+// Themen und.").
+func TestUnderstandFreeTextWelcome(t *testing.T) {
+	vocab := []string{"AI tools", "Social media", "Gen Z workplace expectations", "Remote collaboration", "Podcasting"}
+	tests := []struct{ in, want string }{
+		{"Hallo,\n\nich bin gerne dabei. Mich interessieren die Themen 1 und 4.\n\nViele Grüße\nAnn", "ich. Mich interessieren die Themen."},
+		{"Me apunto. Temas 1 y 3.", "Temas."},
+		{"Ja, ik doe graag mee! Onderwerpen 2 en 5.", "Onderwerpen."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := Understand(tt.in, Options{Context: Welcome, Topics: vocab}).FreeText; got != tt.want {
+				t.Errorf("free text %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestUnderstandFreeText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Yes, 4. She showed me Notion.", "She showed me Notion."},
@@ -250,6 +269,12 @@ func TestUnderstandFreeText(t *testing.T) {
 		{"We met twice — 4/5. Great.", "We met twice. Great."},
 		{"No, had to reschedule.", "had to reschedule."},
 		{"I assumed she'd be on her phone.", "I assumed she'd be on her phone."},
+		// A rating cut from the end of a sentence leaves one full stop,
+		// not two (seen in Thunderbird and Evolution replies in Portuguese
+		// and Italian).
+		{"Sim, nos encontramos na sexta. Nota 4.", "nos encontramos na sexta."},
+		{"Sì, ci siamo visti lunedì. Voto 4.", "ci siamo visti lunedì."},
+		{"We met on Friday! 4/5.", "We met on Friday!"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

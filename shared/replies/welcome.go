@@ -1,7 +1,6 @@
 package replies
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -10,11 +9,11 @@ import (
 
 var (
 	// Joining, at the start ("JOIN", "Yes please") or in so many words.
-	joinStart   = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(join|joining|` + yesWords + `|count me in|i'm in|im in|i am in|ich bin dabei|je participe|me apunto|ci sto|eu participo|ik doe mee)\b`)
-	joinPhrases = regexp.MustCompile(`\b(count me in|i'm in|i am in|sign me up|happy to (join|participate|take part|be part)|(i'd|i would|would) (love|like) to (join|participate|take part|be part)|i accept|i agree|i('ll| will) join|(want|wish|like|love) to (join|participate|take part)|i('d| would) be happy to|ich bin dabei|ich mache mit|mache gerne mit|gerne dabei|ich nehme (gerne )?teil|je participe|avec plaisir|je m'inscris|je suis partant|je suis partante|me apunto|cuenten conmigo|cuenta conmigo|acepto|me gustaria participar|ci sto|partecipo|volentieri|aderisco|aceito|conte comigo|eu participo|quero participar|ik doe mee|doe mee|ik wil graag meedoen|meedoen|(ravie?|heureux|heureuse|content|contente|enchante|enchantee) de participer|je (souhaite|veux|voudrais) participer|j'aimerais participer|gerne teilnehmen|(mochte|wurde) (gerne |gern )?teilnehmen|bin gerne dabei|ja,? gerne|me (encantaria|gustaria|encanta) participar|quiero participar|con mucho gusto|mi piacerebbe partecipare|partecipo (volentieri|con piacere)|voglio partecipare|(gostaria|quero) de participar|adoraria participar|com prazer|ik doe graag mee|ik wil graag deelnemen|graag deelnemen|glad to (join|take part|participate))\b`)
+	joinStart   = mustPattern(`(?m)^[^\pL\pN\n]*(join|joining|` + yesWords + `|count me in|i'm in|im in|i am in|ich bin dabei|je participe|me apunto|ci sto|eu participo|ik doe mee)\b`)
+	joinPhrases = mustPattern(`\b(count me in|i'm in|i am in|sign me up|happy to (join|participate|take part|be part)|(i'd|i would|would) (love|like) to (join|participate|take part|be part)|i accept|i agree|i('ll| will) join|(want|wish|like|love) to (join|participate|take part)|i('d| would) be happy to|ich bin dabei|ich mache mit|mache gerne mit|gerne dabei|ich nehme (gerne )?teil|je participe|avec plaisir|je m'inscris|je suis partant|je suis partante|me apunto|cuenten conmigo|cuenta conmigo|acepto|me gustaria participar|ci sto|partecipo|volentieri|aderisco|aceito|conte comigo|eu participo|quero participar|ik doe mee|doe mee|ik wil graag meedoen|meedoen|(ravie?|heureux|heureuse|content|contente|enchante|enchantee) de participer|je (souhaite|veux|voudrais) participer|j'aimerais participer|gerne teilnehmen|(mochte|wurde) (gerne |gern )?teilnehmen|bin gerne dabei|ja,? gerne|me (encantaria|gustaria|encanta) participar|quiero participar|con mucho gusto|mi piacerebbe partecipare|partecipo (volentieri|con piacere)|voglio partecipare|(gostaria|quero) de participar|adoraria participar|com prazer|ik doe graag mee|ik wil graag deelnemen|graag deelnemen|glad to (join|take part|participate))\b`)
 	// Declining: "no thanks", "not for me", "I decline", and translations.
-	declinePhrases = regexp.MustCompile(`\b(no,? thank you|no,? thanks?|not for me|i decline|i'll decline|i will decline|i must decline|i have to decline|not interested|i('ll| will) pass|i('ll| will) sit (this|it) out|count me out|i'm out|i am out|nein,? danke|kein interesse|nicht fur mich|ich verzichte|ich lehne ab|non,? merci|pas pour moi|pas interess(e|ee)|je decline|je refuse|je ne (souhaite|veux) pas|no,? gracias|no me interesa|no es para mi|paso|no,? grazie|non mi interessa|non fa per me|rinuncio|nao,? obrigad[oa]|nao tenho interesse|nao e para mim|nee,? (bedankt|dank je|dank u)|geen interesse|niets voor mij|niet voor mij)\b`)
-	declineStart   = regexp.MustCompile(`(?m)^[^\pL\pN\n]*(decline|` + noWords + `)\b`)
+	declinePhrases = mustPattern(`\b(no,? thank you|no,? thanks?|not for me|i decline|i'll decline|i will decline|i must decline|i have to decline|not interested|i('ll| will) pass|i('ll| will) sit (this|it) out|count me out|i'm out|i am out|nein,? danke|kein interesse|nicht fur mich|ich verzichte|ich lehne ab|non,? merci|pas pour moi|pas interess(e|ee)|je decline|je refuse|je ne (souhaite|veux) pas|no,? gracias|no me interesa|no es para mi|paso|no,? grazie|non mi interessa|non fa per me|rinuncio|nao,? obrigad[oa]|nao tenho interesse|nao e para mim|nee,? (bedankt|dank je|dank u)|geen interesse|niets voor mij|niet voor mij)\b`)
+	declineStart   = mustPattern(`(?m)^[^\pL\pN\n]*(decline|` + noWords + `)\b`)
 )
 
 // understandWelcome reads whether a person joins and which topics they
@@ -25,7 +24,7 @@ func understandWelcome(s string, vocabulary []string, a *Answer, used *spans) {
 		decline = true
 		used.add(m[0], m[1])
 	}
-	if m := declineStart.FindStringSubmatchIndex(s); m != nil && m[2] == firstWordAt(s) && !notAnAnswer.MatchString(s[m[2]:]) {
+	if m := declineStart.FindStringSubmatchIndex(s); m != nil && m[2] == firstWordAt(s) && !notAnAnswer.MatchString(lookahead(s[m[2]:])) {
 		decline = true
 		used.add(m[2], m[3])
 	}
@@ -66,13 +65,51 @@ type token struct {
 	start, end int
 }
 
-var wordRE = regexp.MustCompile(`[\pL\pN]+(?:'[\pL]+)?`)
+// words calls f with the start and end of each word in s, at most limit:
+// a run of letters and digits, with an apostrophe and the letters after it
+// ("l'equipe", "don't"). It stops when f returns false.
+func words(s string, limit int, f func(start, end int) bool) {
+	isWordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+	for i, n := 0, 0; i < len(s) && n < limit; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(s) {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || !isWordRune(r) {
+				break
+			}
+			i += size
+		}
+		if i < len(s) && s[i] == '\'' {
+			j := i + 1
+			for j < len(s) {
+				r, size = utf8.DecodeRuneInString(s[j:])
+				if r == utf8.RuneError || !unicode.IsLetter(r) {
+					break
+				}
+				j += size
+			}
+			if j > i+1 {
+				i = j
+			}
+		}
+		n++
+		if !f(start, i) {
+			return
+		}
+	}
+}
 
 func tokenize(s string) []token {
 	var out []token
-	for _, m := range wordRE.FindAllStringIndex(s, 4000) {
-		out = append(out, token{word: singular(s[m[0]:m[1]]), start: m[0], end: m[1]})
-	}
+	words(s, 4000, func(start, end int) bool {
+		out = append(out, token{word: singular(s[start:end]), start: start, end: end})
+		return true
+	})
 	return out
 }
 
@@ -92,7 +129,7 @@ var topicConnectors = map[string]bool{
 	"ou": true, "o": true, "of": false,
 }
 
-var politeAfter = regexp.MustCompile(`^[\s.!,;)]*((please|pls|thanks|thank you|bitte|danke|merci|svp|gracias|por favor|grazie|obrigad[oa]|bedankt|graag)\b)?[\s.!,;)]*$`)
+var politeAfter = mustPattern(`^[\s.!,;)]*((please|pls|thanks|thank you|bitte|danke|merci|svp|gracias|por favor|grazie|obrigad[oa]|bedankt|graag)\b)?[\s.!,;)]*$`)
 
 // matchTopics finds vocabulary entries in s: by name, tolerating case,
 // spacing, plurals and one typo per word (two in long words), and by their
@@ -259,11 +296,11 @@ func matchTopicNumbers(s string, toks []token, taken []bool, n int, found []bool
 
 // topicWordBefore: "topics 2 and 4", "les thèmes 1 et 3 m'intéressent",
 // "Themen 1 und 5".
-var topicWordBefore = regexp.MustCompile(`\b(topics?|themes?|themen|thema|sujets?|temas?|argomenti|argomento|temi|tema|assuntos?|onderwerpen|onderwerp|numbers?|nummern|numeros?|numeri|nummers?|nos?|nrs?)[\s.:#]*$`)
+var topicWordBefore = mustPattern(`\b(topics?|themes?|themen|thema|sujets?|temas?|argomenti|argomento|temi|tema|assuntos?|onderwerpen|onderwerp|numbers?|nummern|numeros?|numeri|nummers?|nos?|nrs?)[\s.:#]*$`)
 
 // joinThenNumbers: "JOIN 1, 3" — numbers right after a leading join word,
 // the form the welcome email suggests.
-var joinThenNumbers = regexp.MustCompile(`^[^\pL\pN\n]*(join|joining|` + yesWords + `)[^\pL\pN\n]*$`)
+var joinThenNumbers = mustPattern(`^[^\pL\pN\n]*(join|joining|` + yesWords + `)[^\pL\pN\n]*$`)
 
 func afterJoinWord(s string, start int) bool {
 	lineStart := strings.LastIndexByte(s[:start], '\n') + 1

@@ -54,6 +54,30 @@ CASES = {
                         dict(join=Y, topics=["AI tools", "Gen Z workplace expectations"])),
     "welcome_join_en": ("welcome", "top", "JOIN 2, 4\n\nLooking forward to it.",
                         dict(join=Y, topics=["Social media", "Remote collaboration"])),
+    # Answers between the quoted questions in other languages.
+    "de_inline": ("checkin", "inline", [("Did you meet since", "Ja, zweimal."),
+                                        ("How valuable was it", "4"),
+                                        ("To reflect on", "Dass sie lieber schreibt als telefoniert.")],
+                  dict(met=Y, rating=4)),
+    "fr_inline": ("checkin", "inline", [("Did you meet since", "Non, pas encore."),
+                                        ("To reflect on", "Je pensais qu'elle préférait les appels.")],
+                  dict(met=N)),
+    # The closing survey and the welcome in more languages (added with the
+    # graphical clients, whose attribution follows the locale).
+    "closing_de": ("closing", "top", "Ja, 5\n\nDANKE Sam, du hast mir gezeigt, wie man mit Notion plant.",
+                   dict(met=Y, rating=5, thanks="Sam, du hast mir gezeigt, wie man mit Notion plant.")),
+    "closing_es": ("closing", "top", "Sí, 4\nSTORY Sam me enseñó a usar Notion con mi equipo.",
+                   dict(met=Y, rating=4, command="story", story="Sam me enseñó a usar Notion con mi equipo.")),
+    "closing_it_bottom": ("closing", "bottom", "Sì, 5\nGRAZIE Sam per la pazienza!",
+                          dict(met=Y, rating=5, thanks="Sam per la pazienza!")),
+    "welcome_join_de": ("welcome", "top", "Hallo,\n\nich bin gerne dabei. Mich interessieren die Themen 1 und 4.\n\nViele Grüße\nAnn",
+                        dict(join=Y, topics=["AI tools", "Remote collaboration"])),
+    "welcome_join_nl": ("welcome", "top", "Ja, ik doe graag mee! Onderwerpen 2 en 5.",
+                        dict(join=Y, topics=["Social media", "Podcasting"])),
+    "welcome_decline_pt": ("welcome", "top", "Olá,\n\nnão, obrigada. Este ano não tenho tempo.",
+                           dict(join=N, topics=[])),
+    "welcome_join_es_bottom": ("welcome", "bottom", "Me apunto. Temas 1 y 3.",
+                               dict(join=Y, topics=["AI tools", "Gen Z workplace expectations"])),
 }
 
 # Signatures the clients add from a file (with their own "-- " line where

@@ -104,6 +104,7 @@ func New(in Input) (*Matcher, error) {
 	m.blockList(in.NeverPair, ruleNever, "never-pair")
 	m.blockList(in.Forbidden, ruleForbidden, "forbidden")
 	m.blockList(in.History, ruleEarlier, "")
+	m.blockPrivate(in.NotWith)
 	return m, nil
 }
 

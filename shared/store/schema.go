@@ -31,6 +31,9 @@
 //	quarantined   QUARANTINE            <received>#<message key>
 //	note          PROG#<id>             NOTE#<participant>#<note id>  (a coordinator's personal note)
 //	mail budget   PROG#<id>             BUDGET#<participant>#<kind>#<day>  (reply keys answered that day, TTL)
+//	not-with      PROG#<id>             NOTWITH#<participant>#<id>  (a private preference, never on a coordinator's page)
+//	assistant     PROG#<id>             ASSISTANT#<senior>  (who manages a senior's diary)
+//	guard state   PROG#<id>             GUARD               (what the reorganisation guard last checked)
 //
 // Access patterns:
 //
@@ -98,6 +101,17 @@
 //     is moved forward only (a conditional update) once the round's
 //     proposal — named after the slot, so a second tick finds the same one —
 //     is made and, with auto-approval, approved.
+//  16. Private preferences and assistants: Query sk begins_with
+//     NOTWITH#<participant># for one person's (their acknowledgement, their
+//     export), NOTWITH# for a programme's (matching); GetItem
+//     ASSISTANT#<senior> when an introduction goes out, Query ASSISTANT#
+//     once per approval.
+//  17. The reorganisation guard (shared/guard): an enrolment or an approval
+//     adds to GUARD's changes (UpdateItem ADD); a check reads GUARD, the
+//     org chart (14) and the programme's participants and pairs (3, 9)
+//     once, flags pairs through shared/lifecycle, then records what it
+//     saw. The hourly tick reads GUARD for each programme (2) and checks
+//     those whose last check is older than the chart or the changes.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

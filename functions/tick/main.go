@@ -15,6 +15,7 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
+	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
 	"github.com/upward-mentoring/upward/shared/schedule"
@@ -47,11 +48,15 @@ func main() {
 		Log:          log,
 		Coordinators: coordinators,
 	}
+	g := &guard.Guard{Store: db, Clock: clock.System{}, Log: log}
 	lambda.Start(func(ctx context.Context) error {
 		// Scheduled rounds first, so a rotation's new pairs are in place
-		// before the hour's check-ins are decided.
+		// before the hour's check-ins are decided; then the reorganisation
+		// guard finishes any check an upload or an enrolment left
+		// unfinished, and checks the new pairs.
 		rerr := r.Tick(ctx)
+		_, gerr := g.CheckDue(ctx)
 		_, err := t.Tick(ctx)
-		return errors.Join(rerr, err)
+		return errors.Join(rerr, gerr, err)
 	})
 }

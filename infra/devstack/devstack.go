@@ -25,6 +25,7 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/memqueue"
+	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -88,6 +89,8 @@ type Stack struct {
 	Review *review.Service
 	// Rounds holds rolling and rotation programmes' scheduled rounds.
 	Rounds *rounds.Runner
+	// Guard re-checks live pairs against the reporting lines on each tick.
+	Guard *guard.Guard
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
@@ -223,6 +226,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.Ticker = &schedule.Ticker{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Review = &review.Service{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
+	st.Guard = &guard.Guard{Store: st.Store, Clock: st.Clock, Log: o.Log}
 	st.SignIn, err = signin.New(st.Store, ses, st.Clock, o.Log, signin.Config{Coordinators: o.Coordinators, FromAddress: o.FromAddress, Insecure: true})
 	if err != nil {
 		l.Close()

@@ -75,6 +75,10 @@ func (r *reply) apply() error {
 			err = r.story(in.Text)
 		case replies.CommandLanguage:
 			err = r.language(in.Text)
+		case replies.CommandNotWith:
+			err = r.notWith(in.Text)
+		case replies.CommandAssistant:
+			err = r.assistant(in.Text)
 		case replies.CommandThanks:
 			// Forwarded by checkIn, from the closing and round-end emails
 			// only; an empty one is answered with how to write it.

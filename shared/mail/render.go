@@ -38,7 +38,8 @@ type renderer struct {
 // survey is a check-in.
 var templateKinds = []sendqueue.Kind{sendqueue.KindWelcome, sendqueue.KindPrepare, sendqueue.KindIntro, sendqueue.KindCheckIn, sendqueue.KindNudge,
 	sendqueue.KindClosing, sendqueue.KindAck, sendqueue.KindThanks, sendqueue.KindRoundEnd, sendqueue.KindPairEnded,
-	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice}
+	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice,
+	sendqueue.KindReorgEnded, sendqueue.KindPreferences, sendqueue.KindAssistant}
 
 func newRenderer() (*renderer, error) {
 	words, err := loadWords()

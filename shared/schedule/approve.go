@@ -19,6 +19,9 @@ type ApproveStore interface {
 	// RecordPair remembers the pair by both emails, so no later programme
 	// pairs the same two people again.
 	RecordPair(ctx context.Context, programmeID, pairID, a, b string, now time.Time) error
+	// ListAssistants: seniors' assistants get the scheduling part of the
+	// introduction.
+	ListAssistants(ctx context.Context, programmeID string) (map[string]store.Assistant, error)
 }
 
 // Approve starts approved pairs: it stores each pair, schedules both
@@ -30,6 +33,10 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 	today := now.UTC().Format(programme.DateLayout)
 	var started []programme.Pair
 	var jobs []sendqueue.Job
+	assistants, err := s.ListAssistants(ctx, prog.ID)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range pairs {
 		if p.SeniorID == "" || p.JuniorID == "" {
 			return nil, fmt.Errorf("approve: pair without both people")
@@ -70,6 +77,9 @@ func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog progra
 		jobs = append(jobs, sendqueue.Prepare{ProgrammeID: prog.ID, ParticipantID: p.SeniorID},
 			sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: p.SeniorID},
 			sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: p.JuniorID})
+		if a, ok := assistants[p.SeniorID]; ok {
+			jobs = append(jobs, sendqueue.AssistantCopy{ProgrammeID: prog.ID, PairID: p.ID, SeniorID: p.SeniorID, Assistant: a.Rev})
+		}
 		started = append(started, p)
 	}
 	if err := q.Enqueue(ctx, jobs...); err != nil {

@@ -114,7 +114,7 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 	if err := s.eraseFromMatching(ctx, programmeID, p.Email, anon, now); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}
-	if err := s.erasePrivate(ctx, programmeID, p); err != nil {
+	if err := s.erasePrivate(ctx, programmeID, p, anon); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}
 	for _, addr := range append([]string{p.Email}, p.OtherEmails...) {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -186,8 +187,10 @@ func (s *Store) ListAssistants(ctx context.Context, programmeID string) (map[str
 // erasePrivate removes what a person told Upward privately (their
 // preferences, their assistant) and, in everyone else's preferences, their
 // address and the name that found it, which become a one-way hash: the
-// rule still holds, and nobody can read whom it named.
-func (s *Store) erasePrivate(ctx context.Context, programmeID string, p programme.Participant) error {
+// rule still holds, and nobody can read whom it named. In the reporting
+// lines the reorganisation guard recorded on the programme's pairs, their
+// address becomes the erasure's placeholder, as in the org chart.
+func (s *Store) erasePrivate(ctx context.Context, programmeID string, p programme.Participant, anon string) error {
 	pk := programmePK(programmeID)
 	if err := s.deleteAll(ctx, pk, notWithPrefix(p.ID), nil); err != nil {
 		return fmt.Errorf("erase preferences: %w", err)
@@ -207,6 +210,27 @@ func (s *Store) erasePrivate(ctx context.Context, programmeID string, p programm
 			Remove(expression.Name("email")).Remove(expression.Name("name"))
 		if err := s.update(ctx, pk, notWithPrefix(n.ParticipantID)+n.ID, upd, exists(), ErrNotFound, nil); err != nil && !errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("erase from preferences: %w", err)
+		}
+	}
+	pairs, err := s.ListPairs(ctx, programmeID)
+	if err != nil {
+		return err
+	}
+	for _, pr := range pairs {
+		chain := slices.Clone(pr.ReorgChain)
+		named := false
+		for i, e := range chain {
+			if p.Owns(e) {
+				chain[i], named = anon, true
+			}
+		}
+		if !named {
+			continue
+		}
+		// Not a change of the pair's state: its record, as the org chart's.
+		upd := expression.Set(expression.Name("reorg_chain"), expression.Value(chain))
+		if err := s.update(ctx, pk, pairSK(pr.ID), upd, exists(), ErrNotFound, nil); err != nil && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("erase from reporting lines: %w", err)
 		}
 	}
 	return nil

@@ -41,8 +41,14 @@ func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
 	replyAs(t, s, f, sen, token.KindCheckIn, 2, "YES 4\r\nPurple elephants negotiate quietly at dawn, said my mentor.")
 	replyAs(t, s, f, sen, token.KindCheckIn, 3, "STORY The tale of the silver kettle and the quarterly plan.")
 	replyAs(t, s, f, sen, token.KindCheckIn, 3, "STORY WITHDRAW")
+	// Whom a private preference names, and a senior's assistant, are told
+	// to nobody (issue 14).
+	replyAs(t, s, f, sen, token.KindCheckIn, 3, "NOT WITH ophelia.wrenfield@example.org")
+	replyAs(t, s, f, jun, token.KindCheckIn, 3, "NOT WITH Bartholomew Quince")
+	replyAs(t, s, f, sen, token.KindCheckIn, 3, "ASSISTANT hieronymus.diary@example.org")
 
-	private := []string{"Purple elephants negotiate", "reorganisation rumours", "thank you for everything", "silver kettle"}
+	private := []string{"Purple elephants negotiate", "reorganisation rumours", "thank you for everything", "silver kettle",
+		"ophelia.wrenfield", "Wrenfield", "Bartholomew", "Quince", "hieronymus"}
 	replies, err := s.store.ListReplies(context.Background(), f.id, sen.ID)
 	stored := ""
 	for _, r := range replies {
@@ -51,12 +57,17 @@ func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
 	if err != nil || !strings.Contains(stored, "Purple elephants") {
 		t.Fatalf("the distinctive reply is not stored, so its absence would prove nothing (%v):\n%s", err, stored)
 	}
+	if prefs, _ := s.store.ListNotWith(context.Background(), f.id); len(prefs) != 2 {
+		t.Fatalf("the private preferences are not stored, so their absence would prove nothing: %+v", prefs)
+	}
 	base := "/programmes/" + f.id
 	pages := map[string]string{}
 	for _, path := range []string{"/dashboard", "/attention", "/stories", "/report", "/export/pairs.csv", "/export/meetings.csv", "/export/ratings.csv",
 		"/participants/" + jun.ID + "/note?pair=" + f.pairs[0].ID, ""} {
 		pages[path] = s.get(t, f.c, base+path, http.StatusOK)
 	}
+	pages["/orgchart"] = s.get(t, f.c, "/orgchart", http.StatusOK)
+	pages["/programmes"] = s.get(t, f.c, "/programmes", http.StatusOK)
 	for path, page := range pages {
 		for _, p := range private {
 			if strings.Contains(strings.ToLower(page), strings.ToLower(p)) {

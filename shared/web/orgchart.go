@@ -88,6 +88,7 @@ func (s *Server) uploadOrgChart(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Log.Info("org chart replaced", "rows", meta.Rows, "coordinator", who)
 	notice := fmt.Sprintf("The org chart now has %d reporting %s from %s; every proposal from now on uses it.", meta.Rows, plural(meta.Rows, "line", "lines"), hdr.Filename)
+	notice += s.guardAfterUpload(r)
 	http.Redirect(w, r, "/orgchart?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 }
 

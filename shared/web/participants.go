@@ -134,6 +134,7 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 	if len(res.Created) == 0 {
 		notice = fmt.Sprintf("%s was already enrolled; their details are updated.", person.Name)
 	}
+	notice += s.guardAfterEnrolment(r, p)
 	redirectWithNotice(w, r, "/programmes/"+p.ID, notice)
 }
 
@@ -209,6 +210,7 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	notice := fmt.Sprintf("Imported %d %s from %s: %d new (welcome emails on their way), %d already enrolled and updated.",
 		len(rows), plural(len(rows), "person", "people"), hdr.Filename, len(res.Created), len(res.Updated))
+	notice += s.guardAfterEnrolment(r, p)
 	redirectWithNotice(w, r, "/programmes/"+p.ID, notice)
 }
 

@@ -23,6 +23,10 @@ type PrivateStore interface {
 	RemoveAssistant(ctx context.Context, programmeID, seniorID string) error
 }
 
+// politeness may close a NOT WITH's name without being part of it.
+var politeness = map[string]bool{"please": true, "pls": true, "thanks": true, "bitte": true, "danke": true, "svp": true, "merci": true,
+	"favor": true, "gracias": true, "grazie": true, "obrigado": true, "obrigada": true, "graag": true, "alsjeblieft": true, "bedankt": true}
+
 // maxNameRunes bounds a name kept from a NOT WITH.
 const maxNameRunes = 100
 
@@ -39,7 +43,11 @@ func target(text string) (email, name string, bad bool) {
 		}
 		return e, "", false
 	}
-	name = strings.Join(strings.Fields(strings.Trim(text, " \t.,;:!?\"'()[]<>-–—")), " ")
+	words := strings.Fields(strings.Trim(text, " \t.,;:!?\"'()[]<>-–—"))
+	for len(words) > 1 && politeness[strings.ToLower(strings.Trim(words[len(words)-1], ".,;:!?"))] {
+		words = words[:len(words)-1] // "Sam Lee, please"
+	}
+	name = strings.Trim(strings.Join(words, " "), " .,;:!?")
 	if !strings.ContainsFunc(name, unicode.IsLetter) {
 		return "", "", false
 	}

@@ -72,12 +72,13 @@ func TestNotWithByReply(t *testing.T) {
 		t.Errorf("answer after the address:\n%s", a)
 	}
 
-	// Their current partner, by name: the answer says how to end the pair.
-	e.handle(t, e.raw(t, e.senior, token.KindCheckIn, 2, "nw3-"+tag+"@mail.example.org", "Not with: Jun"), pass)
-	if n := mine(); len(n) != 2 {
+	// Their current partner, by name: the answer says how to end the pair,
+	// and shows the name as written, not the address it found.
+	e.handle(t, e.raw(t, e.senior, token.KindCheckIn, 2, "nw3-"+tag+"@mail.example.org", "Not with: Jun, please."), pass)
+	if n := mine(); len(n) != 2 || n[0].Email != e.junior.Email && n[1].Email != e.junior.Email {
 		t.Errorf("after naming the partner: %+v", n)
 	}
-	if a := last(); !strings.Contains(a, e.junior.Email) || !strings.Contains(a, "REMATCH") {
+	if a := last(); !strings.Contains(a, "  - Jun\n") || strings.Contains(a, e.junior.Email) || !strings.Contains(a, "REMATCH") {
 		t.Errorf("the answer does not point to REMATCH:\n%s", a)
 	}
 

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -127,7 +128,9 @@ func (d *Deliverer) listPreferences(ctx context.Context, prog programme.Programm
 	for _, n := range prefs {
 		switch {
 		case n.Email != "":
-			data.Items = append(data.Items, n.Email)
+			// As they named them: a name found in the programme is shown as
+			// they wrote it, not as the address it found.
+			data.Items = append(data.Items, cmp.Or(n.Name, n.Email))
 			data.Partner = data.Partner || n.Email == partner
 		case n.Name != "":
 			data.Items = append(data.Items, n.Name)

@@ -21,7 +21,7 @@ func NewReportingLines(people []programme.Participant, org []ReportsTo) *Reporti
 		seen[e] = true
 		ps = append(ps, &person{Participant: people[i], email: e})
 	}
-	return &ReportingLines{c: newOrgChart(ps, org)}
+	return &ReportingLines{c: readOrgChart(ps, org, false)}
 }
 
 // Link is the reporting line between a and b, from the one below to the
@@ -37,7 +37,3 @@ func (l *ReportingLines) Link(a, b string) []string {
 	}
 	return l.c.chain(b, a)
 }
-
-// Warnings are the problems found in the lines (cycles, managers nobody
-// reports for), worded as the review page words them.
-func (l *ReportingLines) Warnings() []string { return append([]string(nil), l.c.warnings...) }

@@ -2,6 +2,8 @@ package matching
 
 import (
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -128,5 +130,30 @@ func TestReportingLinesLink(t *testing.T) {
 		if diff := cmp.Diff(tc.want, lines.Link(tc.a, tc.b)); diff != "" {
 			t.Errorf("Link(%s, %s) (-want +got):\n%s", tc.a, tc.b, diff)
 		}
+	}
+}
+
+// BenchmarkReportingLinesLink is the reorganisation guard's own work for
+// the largest deployment: an org chart of 200,000 rows (ten levels) and
+// 50,000 live pairs, each looked up both ways.
+func BenchmarkReportingLinesLink(b *testing.B) {
+	const rows, pairs = 200_000, 50_000
+	email := func(i int) string { return "p" + strconv.Itoa(i) + "@example.org" }
+	org := make([]ReportsTo, rows)
+	for i := 1; i < rows; i++ {
+		org[i] = ReportsTo{Employee: email(i), Manager: email((i - 1) / 4)}
+	}
+	org[0] = ReportsTo{Employee: email(0)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	b.ResetTimer()
+	for range b.N {
+		lines := NewReportingLines(nil, org)
+		inside := 0
+		for range pairs {
+			if lines.Link(email(rng.IntN(rows)), email(rng.IntN(rows))) != nil {
+				inside++
+			}
+		}
+		_ = inside
 	}
 }

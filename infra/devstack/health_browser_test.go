@@ -41,19 +41,25 @@ func (r *replier) reply(t *testing.T) {
 		}
 		r.seen[e.MessageID] = true
 		to := e.Destination.To[0]
-		if k := kindOf(e.Subject); k != "checkin" && k != "midpoint" && k != "nudge" {
+		k := kindOf(e.Subject)
+		if k != "checkin" && k != "midpoint" && k != "nudge" && k != "story_consent" {
 			continue
 		}
 		answer := r.answers[to]
 		if answer == nil {
 			continue
 		}
-		r.count[to]++
-		body := answer(r.count[to])
+		var body string
+		if k == "story_consent" {
+			body = "YES" // everyone who answers agrees to their partner's story
+		} else {
+			r.count[to]++
+			body = answer(r.count[to])
+		}
 		if body == "" {
 			continue
 		}
-		raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: <%s-%d@example.org>\r\n\r\n%s\r\n", to, e.ReplyTo[0], e.Subject, strings.Split(to, "@")[0], r.count[to], body)
+		raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: <%s@example.org>\r\n\r\n%s\r\n", to, e.ReplyTo[0], e.Subject, e.MessageID, body)
 		if out, err := r.w.st.Inbox.ReceiveUpload(ctx, []byte(raw)); err != nil || !strings.Contains(out, "recorded") {
 			t.Fatalf("reply from %s: %q %v", to, out, err)
 		}

@@ -24,7 +24,7 @@ import (
 // on the dev clock when the tick that sent it ran.
 type received struct {
 	Kind  string
-	Local string // "Mon 2006-01-02 15h", or "Mon 2006-01-02 morning" inside the morning window (08:30-11:00)
+	Local string // "Mon 2006-01-02 15h", or "Mon 2006-01-02 morning" inside the morning window (08:30-11:00, sent by 11:15)
 }
 
 func kindOf(subject string) string {
@@ -45,6 +45,8 @@ func kindOf(subject string) string {
 		return "nudge"
 	case strings.Contains(subject, "ends today"):
 		return "closing"
+	case strings.HasPrefix(subject, "May this story"):
+		return "story_consent"
 	}
 	return "?" + subject
 }
@@ -328,7 +330,10 @@ func allEmails(w *world) ([]localEmail, error) {
 // its own minute between 08:30 and 11:00.
 func localTime(t time.Time) string {
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-	if !t.Before(day.Add(schedule.MorningStart)) && !t.After(day.Add(schedule.MorningStart+schedule.MorningWindow)) {
+	// Each pair's minute is in the morning window, and the tick that sends
+	// it runs every TickInterval: the last minutes' email leaves at the
+	// tick after the window.
+	if !t.Before(day.Add(schedule.MorningStart)) && t.Before(day.Add(schedule.MorningStart+schedule.MorningWindow+devstack.TickInterval)) {
 		return t.Format("Mon 2006-01-02") + " morning"
 	}
 	return t.Format("Mon 2006-01-02 15h")

@@ -140,7 +140,7 @@
 //     adds to GUARD's changes (UpdateItem ADD); a check reads GUARD, the
 //     org chart (14) and the programme's participants and pairs (3, 9)
 //     once, flags pairs through shared/lifecycle, then records what it
-//     saw. The hourly tick reads GUARD for each programme (2) and checks
+//     saw. The tick reads GUARD for each programme (2) and checks
 //     those whose last check is older than the chart or the changes.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"

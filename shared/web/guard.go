@@ -13,7 +13,7 @@ import (
 
 // guardBudget bounds the reorganisation check a page runs before it
 // answers (the web function has 30 s in all); what it leaves unfinished
-// the hourly tick finishes, because the change is recorded as due.
+// the tick (every 15 minutes) finishes, because the change is recorded as due.
 const guardBudget = 15 * time.Second
 
 // guardOutcome is what a check after a change found: how many pairs it

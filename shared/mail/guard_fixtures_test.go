@@ -1,31 +1,11 @@
 package mail
 
 import (
-	"regexp"
-	"strings"
 	"time"
 
-	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 )
-
-// awaitingTranslation are the messages of issue 14's reorganisation guard,
-// private preferences and assistants, written in English only so far: the
-// other languages fall back to English a message at a time until their
-// translators add them (README, Languages). The translation tests leave
-// them out; every email still renders in every language.
-var awaitingTranslation = regexp.MustCompile(`^(reorg_ended|preferences|assistant_copy)\.`)
-
-// awaitingFixture reports a fixture made mostly of such messages.
-func awaitingFixture(name string) bool {
-	for _, p := range []string{"reorg_ended", "preferences", "assistant_copy"} {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
-	}
-	return false
-}
 
 // guardFixtures are one email of each kind and variant of issue 14's
 // guard, preferences and assistants.
@@ -59,31 +39,4 @@ func guardFixtures(c common, pw programmeWords, senior, junior programme.Partici
 	in := introData{common: c, programmeWords: pw, Senior: senior, Junior: junior, Why: []string{"intro.why_general"},
 		Slot: slot{Senior: at, Junior: at}, SlotKey: "intro.slot_same", Assistant: "ea@example.org"}
 	add("intro with an assistant", sendqueue.KindIntro, in)
-}
-
-// awaitingLine reports a line of an English email that holds a message
-// awaiting translation (one that needs no data, such as the welcome's
-// lines about NOT WITH and ASSISTANT), so its fallback is not taken for
-// a paragraph left behind.
-func awaitingLine(r *renderer, line string) bool {
-	for _, key := range r.words.Keys() {
-		if !awaitingTranslation.MatchString(key) {
-			continue
-		}
-		if s, err := r.words.Text(lang.EN, key, struct{}{}); err == nil && s != "" && strings.Contains(line, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// awaitingWord reports an email that suggests word in English because the
-// message that suggests it awaits translation: the parser reads the
-// English word in every language, so the suggestion still holds.
-func awaitingWord(r *renderer, text, word string) bool {
-	switch word {
-	case "not_with", "not_with_remove", "assistant", "assistant_remove":
-		return strings.Contains(text, r.words.Word(lang.EN, word))
-	}
-	return false
 }

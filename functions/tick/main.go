@@ -20,6 +20,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
 	"github.com/upward-mentoring/upward/shared/digest"
+	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/recognition"
 	"github.com/upward-mentoring/upward/shared/review"
@@ -68,10 +69,14 @@ func main() {
 	}
 	d := &digest.Runner{Store: db, Queue: queue, Clock: clock.System{}, Log: log}
 	rec := &recognition.Runner{Store: db, Queue: queue, Clock: clock.System{}, Log: log}
+	g := &guard.Guard{Store: db, Clock: clock.System{}, Log: log}
 	lambda.Start(func(ctx context.Context) error {
 		// Scheduled rounds first, so a rotation's new pairs are in place
-		// before the hour's check-ins are decided.
+		// before the hour's check-ins are decided; then the reorganisation
+		// guard finishes any check an upload or an enrolment left
+		// unfinished, and checks the new pairs.
 		rerr := r.Tick(ctx)
+		_, gerr := g.CheckDue(ctx)
 		// The ticker stops taking new items 30 s before the function's
 		// deadline; what it did not reach stays due for the next run.
 		_, err := t.Tick(ctx)
@@ -80,6 +85,6 @@ func main() {
 		// Notes to juniors' managers whose two days of second thoughts
 		// are over.
 		_, recErr := rec.Tick(ctx)
-		return errors.Join(rerr, err, derr, recErr)
+		return errors.Join(rerr, gerr, err, derr, recErr)
 	})
 }

@@ -23,11 +23,14 @@ func (s *Stack) Tick(ctx context.Context) (schedule.Stats, error) {
 	// then in place before the hour's check-ins are decided.
 	rerr := s.Rounds.Tick(ctx)
 	s.Queue.Drain()
+	// Then the reorganisation guard finishes any check an upload or an
+	// enrolment left unfinished, and checks the round's new pairs.
+	_, gerr := s.Guard.CheckDue(ctx)
 	st, err := s.Ticker.Tick(ctx)
 	_, derr := s.Digest.Tick(ctx)
 	_, recErr := s.Recognition.Tick(ctx)
 	s.Queue.Drain()
-	return st, errors.Join(rerr, err, derr, recErr)
+	return st, errors.Join(rerr, gerr, err, derr, recErr)
 }
 
 func (s *Stack) tickLoop(ctx context.Context, every time.Duration, log *slog.Logger) {
@@ -125,5 +128,10 @@ func (s *Stack) Advance(ctx context.Context, d time.Duration) error {
 		}
 		last = at
 	}
-	return s.Clock.Advance(until.Sub(s.Clock.Now()))
+	// The dev clock runs on with real time, so a tick at until itself
+	// leaves it a little past until: nothing more to move then.
+	if d := until.Sub(s.Clock.Now()); d > 0 {
+		return s.Clock.Advance(d)
+	}
+	return nil
 }

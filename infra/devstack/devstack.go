@@ -32,6 +32,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
 	"github.com/upward-mentoring/upward/shared/digest"
+	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
@@ -128,6 +129,8 @@ type Stack struct {
 	Recognition *recognition.Runner
 	// OIDCURL is the local OpenID provider's issuer (Options.OIDC).
 	OIDCURL string
+	// Guard re-checks live pairs against the reporting lines on each tick.
+	Guard *guard.Guard
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
@@ -318,6 +321,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	st.Digest = &digest.Runner{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Recognition = &recognition.Runner{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
+	st.Guard = &guard.Guard{Store: st.Store, Clock: st.Clock, Log: o.Log}
 	signinCfg := signin.Config{Administrators: o.Coordinators, Insecure: true}
 	if o.OIDC {
 		secret := hex.EncodeToString(key[:16])

@@ -41,7 +41,7 @@ func Week(t time.Time) string {
 }
 
 // Tick queues this week's digests when it is Monday from Hour on. The
-// hourly tick calls it every hour: the job's week makes it one email per
+// tick calls it every 15 minutes: the job's week makes it one email per
 // account and week (the send ledger), so running it again is harmless.
 func (r *Runner) Tick(ctx context.Context) (int, error) {
 	now := r.Clock.Now().UTC()

@@ -14,6 +14,11 @@ import (
 type ConcernKind string
 
 const (
+	// ConcernReorg: a reorganisation put a live pair's two people inside
+	// one reporting line (shared/guard); the status shows the chain. It
+	// heads the list: the off-line rule is broken until the coordinator
+	// ends the pair.
+	ConcernReorg ConcernKind = "reorg"
 	// ConcernStalled: an active pair stopped meeting (see Figures' states).
 	ConcernStalled ConcernKind = "stalled"
 	// ConcernRematch: someone in a live pair replied REMATCH.
@@ -36,7 +41,7 @@ const (
 )
 
 // ConcernKinds lists the kinds in the order the attention list shows them.
-var ConcernKinds = []ConcernKind{ConcernStalled, ConcernUnresponsive, ConcernRematch, ConcernFlagged, ConcernAddress, ConcernQuarantine, ConcernUnclear}
+var ConcernKinds = []ConcernKind{ConcernReorg, ConcernStalled, ConcernUnresponsive, ConcernRematch, ConcernFlagged, ConcernAddress, ConcernQuarantine, ConcernUnclear}
 
 // UnresponsiveAfter is how many unanswered check-ins in a row make someone
 // unresponsive.
@@ -145,6 +150,9 @@ func (m *model) stalled(p programme.Pair) bool {
 
 func (m *model) pairConcerns(p programme.Pair, silences map[string]silence) []Concern {
 	var out []Concern
+	if c, ok := reorgConcern(p); ok {
+		out = append(out, c)
+	}
 	if stalled, n := m.stall(p); stalled {
 		c := Concern{Kind: ConcernStalled, PairID: p.ID, Urgent: n >= 1}
 		if p.LastMetAt.IsZero() {
@@ -270,4 +278,15 @@ func (m *model) addressConcerns(sup map[string]store.Suppression) []Concern {
 		out = append(out, c)
 	}
 	return out
+}
+
+// reorgConcern is a live pair the reorganisation guard found inside one
+// reporting line, with the chain that links them. Reporting lines are the
+// organisation's own data, not anything a participant wrote.
+func reorgConcern(p programme.Pair) (Concern, bool) {
+	if !p.State.Live() || len(p.ReorgChain) == 0 {
+		return Concern{}, false
+	}
+	return Concern{Kind: ConcernReorg, PairID: p.ID, Urgent: true, Since: p.ReorgAt,
+		Status: "Now in one reporting line: " + strings.Join(p.ReorgChain, " → ") + "."}, true
 }

@@ -90,6 +90,10 @@ func (r *reply) apply() error {
 			err = r.goal(in.Text)
 		case replies.CommandShare:
 			err = r.share(replies.ShareWhat(in.Text))
+		case replies.CommandNotWith:
+			err = r.notWith(in.Text)
+		case replies.CommandAssistant:
+			err = r.assistant(in.Text)
 		case replies.CommandThanks:
 			// Forwarded by checkIn, from the closing and round-end emails
 			// only; an empty one is answered with how to write it.

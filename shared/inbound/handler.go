@@ -101,6 +101,8 @@ type Store interface {
 	PartnerAnswer(ctx context.Context, programmeID, authorID, key string, consent bool, at time.Time) error
 	SetLanguage(ctx context.Context, programmeID, id string, l lang.Tag, now time.Time) error
 	SpendMailBudget(ctx context.Context, programmeID, participantID, kind, replyKey string, limit int, now time.Time) (bool, error)
+	// NOT WITH and ASSISTANT (preferences.go).
+	PrivateStore
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
 }

@@ -10,6 +10,8 @@
 //	  ▲  ◄─────────     │       live ───────────────────► ended, rematched,
 //	  │     resume      │                                 stopped (final)
 //	  └── stall, flag, handled: the state stays, the attention list changes
+//	      reorg: the state stays, the reporting line that now links the two
+//	      is recorded (or cleared); end reorg ends such a pair (→ rematched)
 //
 // Decide is the machine itself, a pure function; Service applies its
 // decisions to the table and the send queue.
@@ -18,6 +20,8 @@ package lifecycle
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -55,6 +59,17 @@ const (
 	// Stop ends the pairs of someone who stopped all programme email (or
 	// whose data was erased); their partner is told kindly and paired again.
 	Stop Transition = "stop"
+	// Reorg records the reporting line that now links a live pair's two
+	// people (Change.Chain), as the reorganisation guard (shared/guard)
+	// found it after an org chart upload, an enrolment update or a manager
+	// change; an empty chain says they are in no line of each other any
+	// more. The pair carries on: only the coordinator ends it.
+	Reorg Transition = "reorg"
+	// EndReorg is the coordinator ending a pair a reorganisation put inside
+	// one reporting line: both are told it is an organisational change,
+	// nobody's doing, both wait for a new partner, and the two are never
+	// paired again.
+	EndReorg Transition = "end_reorg"
 )
 
 // ActorKind says who asks for a change.
@@ -107,6 +122,9 @@ type Change struct {
 	// is being erased); Erased says it is an erasure.
 	Of     string
 	Erased bool
+	// Chain is, for Reorg, the reporting line that links the two, from the
+	// one below to the one above; empty: none.
+	Chain []string
 }
 
 // Outcome is what a change came to.
@@ -140,8 +158,10 @@ func (o Outcome) String() string {
 type Effects struct {
 	// Emails to queue.
 	Emails []sendqueue.Job
-	// NeverPair: the two are never paired again in this programme.
-	NeverPair bool
+	// NeverPair: the two are never paired again in this programme;
+	// NeverPairSource says why on the list ("rematch" when empty).
+	NeverPair       bool
+	NeverPairSource string
 }
 
 // ErrInvalid is a change that lacks what its transition needs: a bug in
@@ -164,6 +184,9 @@ type rule struct {
 	effects func(p programme.Pair, c Change) Effects
 	// check reports a change missing what the transition needs.
 	check func(c Change) error
+	// when, if set, is a further condition on the pair (beyond its state)
+	// for the change to apply; a pair that fails it refuses the change.
+	when func(p programme.Pair) bool
 }
 
 // rules is the state machine: one entry per transition.
@@ -311,7 +334,60 @@ var rules = map[Transition]rule{
 			return nil
 		},
 	},
+	Reorg: {
+		from: live,
+		done: func(p programme.Pair, c Change) bool { return slices.Equal(p.ReorgChain, c.Chain) },
+		apply: func(p *programme.Pair, _ programme.Programme, c Change) {
+			p.ReorgChain, p.ReorgAt = slices.Clone(c.Chain), c.At
+			if len(c.Chain) == 0 {
+				p.ReorgChain, p.ReorgAt = nil, time.Time{}
+			}
+		},
+		check: func(c Change) error {
+			if c.By.Kind == ByParticipant {
+				return fmt.Errorf("%w: a reporting line is recorded by the guard, not by a participant", ErrInvalid)
+			}
+			if len(c.Chain) == 1 {
+				return fmt.Errorf("%w: a reporting line links two people at least", ErrInvalid)
+			}
+			return nil
+		},
+	},
+	EndReorg: {
+		from: live,
+		// Only a pair the guard found inside one reporting line: the emails
+		// say it is an organisational change.
+		when: func(p programme.Pair) bool { return len(p.ReorgChain) > 0 },
+		done: endedBy(programme.PairRematched),
+		same: func(p programme.Pair, c Change) bool {
+			return p.EndedBy == c.By.String() && strings.HasPrefix(p.EndReason, reorgEndPrefix)
+		},
+		apply: ends(programme.PairRematched, func(_ programme.Programme, c Change) (string, string) {
+			return fmt.Sprintf("%s by %s on %s: the two are now in one reporting line", reorgEndPrefix, c.By.ID, c.At.Format("2 Jan 2006")),
+				"Ended for an organisational change; both wait for a new partner"
+		}),
+		effects: func(p programme.Pair, c Change) Effects {
+			e := Effects{NeverPair: true, NeverPairSource: NeverPairReorg}
+			for _, who := range []string{p.SeniorID, p.JuniorID} {
+				e.Emails = append(e.Emails, sendqueue.ReorgEnded{ProgrammeID: p.ProgrammeID, ParticipantID: who, PairID: p.ID})
+			}
+			return e
+		},
+		check: func(c Change) error {
+			if c.By.Kind != ByCoordinator {
+				return fmt.Errorf("%w: only a coordinator ends a pair for an organisational change", ErrInvalid)
+			}
+			return nil
+		},
+	},
 }
+
+// reorgEndPrefix starts the end reason of a pair ended by EndReorg.
+const reorgEndPrefix = "ended for an organisational change"
+
+// NeverPairReorg is the never-pair list's source for a pair ended by
+// EndReorg.
+const NeverPairReorg = "reorganisation"
 
 func roundReason(round int) string { return fmt.Sprintf("rotation round %d ended", round) }
 
@@ -376,7 +452,7 @@ func Decide(prog programme.Programme, p programme.Pair, c Change) (programme.Pai
 		}
 		return p, e, AlreadyDone, nil
 	}
-	if !allowed(p.State, r.from) {
+	if !allowed(p.State, r.from) || r.when != nil && !r.when(p) {
 		return p, Effects{}, Refused, nil
 	}
 	next := p

@@ -51,7 +51,17 @@ var changes = map[Transition]Change{
 	EndRound: {Transition: EndRound, By: Schedule, At: t0, Cycle: 300},
 	Rematch:  {Transition: Rematch, By: Participant("sen"), At: t0},
 	Stop:     {Transition: Stop, By: Participant("sen"), At: t0, Of: "sen"},
+	Reorg:    {Transition: Reorg, By: Schedule, At: t0, Chain: chain},
+	EndReorg: {Transition: EndReorg, By: Coordinator("c@example.org"), At: t0},
 }
+
+// chain is a reporting line a reorganisation made: the junior's new
+// manager reports to the senior.
+var chain = []string{"jun@example.org", "mid@example.org", "sen@example.org"}
+
+// flaggedFirst are the transitions that apply only to a pair the
+// reorganisation guard flagged; the table test flags the pair first.
+var flaggedFirst = map[Transition]bool{EndReorg: true}
 
 func TestEveryStateAndTransition(t *testing.T) {
 	type want struct {
@@ -79,6 +89,10 @@ func TestEveryStateAndTransition(t *testing.T) {
 		// The senior asked: the junior is told.
 		Rematch: {active: changed(rematched, 1), paused: changed(rematched, 1), ended: refused(ended), rematched: done(rematched), stopped: refused(stopped)},
 		Stop:    {active: changed(stopped, 1), paused: changed(stopped, 1), ended: refused(ended), rematched: refused(rematched), stopped: done(stopped)},
+		// The guard records the line on live pairs only.
+		Reorg: {active: changed(active, 0), paused: changed(paused, 0), ended: refused(ended), rematched: refused(rematched), stopped: refused(stopped)},
+		// Both are told it is an organisational change.
+		EndReorg: {active: changed(rematched, 2), paused: changed(rematched, 2), ended: refused(ended), rematched: done(rematched), stopped: refused(stopped)},
 	}
 	if len(table) != len(rules) {
 		t.Fatalf("the table covers %d transitions, the machine has %d", len(table), len(rules))
@@ -91,6 +105,9 @@ func TestEveryStateAndTransition(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("%s from %s", tr, st), func(t *testing.T) {
 				before := pairIn(st)
+				if flaggedFirst[tr] {
+					before.ReorgChain, before.ReorgAt = chain, t0.Add(-time.Hour)
+				}
 				after, eff, outcome, err := Decide(cohort(), before, changes[tr])
 				if err != nil {
 					t.Fatal(err)
@@ -259,6 +276,41 @@ func TestWhatEachChangeRecords(t *testing.T) {
 			},
 			emails: []sendqueue.Job{sendqueue.PairEnded{ProgrammeID: "prog", ParticipantID: "sen", PairID: "pair"}},
 		},
+		{
+			name: "the guard records the reporting line that now links the two; the pair carries on", prog: cohort(),
+			before: pairIn(programme.PairActive), change: changes[Reorg],
+			edit: func(p *programme.Pair) { p.ReorgChain, p.ReorgAt = chain, t0 },
+		},
+		{
+			name: "a later chart that separates them clears the line", prog: cohort(),
+			before: func() programme.Pair {
+				p := pairIn(programme.PairPaused)
+				p.ReorgChain, p.ReorgAt = chain, t0.Add(-time.Hour)
+				return p
+			}(),
+			change: Change{Transition: Reorg, By: Schedule, At: t0},
+			edit:   func(p *programme.Pair) { p.ReorgChain, p.ReorgAt = nil, time.Time{} },
+		},
+		{
+			name: "the coordinator ends a reorganised pair: no-fault notes to both, never paired again, the line kept as the record", prog: cohort(),
+			before: func() programme.Pair {
+				p := pairIn(programme.PairActive)
+				p.ReorgChain, p.ReorgAt = chain, t0.Add(-time.Hour)
+				p.Attention, p.AttentionReason = true, "No meeting reported for three check-ins"
+				return p
+			}(),
+			change: changes[EndReorg],
+			edit: func(p *programme.Pair) {
+				p.State, p.EndedAt, p.EndedBy = programme.PairRematched, t0, "coordinator:c@example.org"
+				p.EndReason = "ended for an organisational change by c@example.org on 1 Mar 2027: the two are now in one reporting line"
+				p.Attention, p.AttentionReason = true, "Ended for an organisational change; both wait for a new partner"
+			},
+			emails: []sendqueue.Job{
+				sendqueue.ReorgEnded{ProgrammeID: "prog", ParticipantID: "sen", PairID: "pair"},
+				sendqueue.ReorgEnded{ProgrammeID: "prog", ParticipantID: "jun", PairID: "pair"},
+			},
+			never: true,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -320,14 +372,17 @@ func TestRepeatedChanges(t *testing.T) {
 
 func TestInvalidChanges(t *testing.T) {
 	for name, c := range map[string]Change{
-		"unknown transition":         {Transition: "promote", By: Schedule, At: t0},
-		"no time":                    {Transition: Pause, By: Participant("sen")},
-		"no actor":                   {Transition: Pause, At: t0},
-		"stall without a reason":     {Transition: Stall, By: Schedule, At: t0},
-		"flag without a reason":      {Transition: Flag, By: Schedule, At: t0},
-		"a stop without whose":       {Transition: Stop, By: Coordinator("c@example.org"), At: t0},
-		"a participant stops others": {Transition: Stop, By: Participant("jun"), At: t0, Of: "sen"},
-		"the schedule rematches":     {Transition: Rematch, By: Schedule, At: t0},
+		"unknown transition":                     {Transition: "promote", By: Schedule, At: t0},
+		"no time":                                {Transition: Pause, By: Participant("sen")},
+		"no actor":                               {Transition: Pause, At: t0},
+		"stall without a reason":                 {Transition: Stall, By: Schedule, At: t0},
+		"flag without a reason":                  {Transition: Flag, By: Schedule, At: t0},
+		"a stop without whose":                   {Transition: Stop, By: Coordinator("c@example.org"), At: t0},
+		"a participant stops others":             {Transition: Stop, By: Participant("jun"), At: t0, Of: "sen"},
+		"the schedule rematches":                 {Transition: Rematch, By: Schedule, At: t0},
+		"a participant records a reporting line": {Transition: Reorg, By: Participant("sen"), At: t0, Chain: chain},
+		"a reporting line of one":                {Transition: Reorg, By: Schedule, At: t0, Chain: chain[:1]},
+		"the schedule ends for a reorganisation": {Transition: EndReorg, By: Schedule, At: t0},
 	} {
 		before := pairIn(programme.PairActive)
 		after, _, _, err := Decide(cohort(), before, c)
@@ -337,5 +392,28 @@ func TestInvalidChanges(t *testing.T) {
 		if !cmp.Equal(before, after) {
 			t.Errorf("%s: an invalid change altered the pair", name)
 		}
+	}
+}
+
+// Ending for a reorganisation needs a pair the guard flagged, says why on
+// the never-pair list, and repeated by the same coordinator queues its
+// notes again (the ledger sends each once) while a rematch ended earlier
+// is left alone.
+func TestEndForAReorganisation(t *testing.T) {
+	if _, _, outcome, _ := Decide(cohort(), pairIn(programme.PairActive), changes[EndReorg]); outcome != Refused {
+		t.Errorf("ending an unflagged pair for a reorganisation = %s, want refused", outcome)
+	}
+	flagged := pairIn(programme.PairActive)
+	flagged.ReorgChain = chain
+	ended, eff, _, err := Decide(cohort(), flagged, changes[EndReorg])
+	if err != nil || eff.NeverPairSource != NeverPairReorg {
+		t.Fatalf("never-pair source = %q (%v), want %q", eff.NeverPairSource, err, NeverPairReorg)
+	}
+	if _, again, outcome, _ := Decide(cohort(), ended, changes[EndReorg]); outcome != AlreadyDone || len(again.Emails) != 2 {
+		t.Errorf("a repeated end = %s with %d emails; want already done, both notes queued again", outcome, len(again.Emails))
+	}
+	rematched, _, _, _ := Decide(cohort(), flagged, Change{Transition: Rematch, By: Coordinator("c@example.org"), At: t0})
+	if _, e, outcome, _ := Decide(cohort(), rematched, changes[EndReorg]); outcome != AlreadyDone || len(e.Emails) != 0 {
+		t.Errorf("ending for a reorganisation after a rematch = %s with %d emails; want already done, nothing sent", outcome, len(e.Emails))
 	}
 }

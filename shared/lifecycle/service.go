@@ -119,8 +119,12 @@ func (s *Service) effects(ctx context.Context, prog programme.Programme, p progr
 		}
 		// An erased person has no address left to remember.
 		if err == nil && err2 == nil {
+			source := e.NeverPairSource
+			if source == "" {
+				source = "rematch"
+			}
 			if err := s.Store.AddNeverPair(ctx, prog.ID, store.NeverPair{
-				EmailPair: store.NewEmailPair(senior.Email, junior.Email), AddedBy: p.EndReason, AddedAt: p.EndedAt, Source: "rematch",
+				EmailPair: store.NewEmailPair(senior.Email, junior.Email), AddedBy: p.EndReason, AddedAt: p.EndedAt, Source: source,
 			}); err != nil {
 				return err
 			}

@@ -33,6 +33,7 @@ type Data interface {
 	GetProposal(ctx context.Context, programmeID, id string) (store.Proposal, error)
 	ProposalResult(ctx context.Context, p store.Proposal, out any) error
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
+	PrivateStore
 	NoteStore
 	QuarantineStore
 	ImpactStore
@@ -170,6 +171,8 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeForPerson(ctx, personJob{kind: sendqueue.KindRoundEnd, programmeID: j.ProgrammeID, participantID: j.ParticipantID, pairID: j.PairID})
 	case sendqueue.PairEnded:
 		return d.composeForPerson(ctx, personJob{kind: sendqueue.KindPairEnded, programmeID: j.ProgrammeID, participantID: j.ParticipantID, pairID: j.PairID})
+	case sendqueue.ReorgEnded:
+		return d.composeForPerson(ctx, personJob{kind: sendqueue.KindReorgEnded, programmeID: j.ProgrammeID, participantID: j.ParticipantID, pairID: j.PairID})
 	case sendqueue.RoundSummary:
 		return d.composeRoundSummary(ctx, j)
 	case sendqueue.Ack:
@@ -188,6 +191,10 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composeSignIn(ctx, j)
 	case sendqueue.Digest:
 		return d.composeDigest(ctx, j)
+	case sendqueue.Preferences:
+		return d.composePreferences(ctx, j)
+	case sendqueue.AssistantCopy:
+		return d.composeAssistantCopy(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("no email for a %T job", j)
 }

@@ -40,17 +40,23 @@ func (d *Deliverer) loadPair(ctx context.Context, kind sendqueue.Kind, programme
 		return pc, gone(err)
 	}
 	endedOK := (kind == sendqueue.KindClosing || kind == sendqueue.KindRoundEnd) && pc.pair.State == programme.PairEnded ||
-		kind == sendqueue.KindPairEnded && !pc.pair.State.Live() || afterTheEnd[kind]
+		endNote(kind) && !pc.pair.State.Live() || afterTheEnd[kind]
 	if !pc.pair.State.Live() && !endedOK {
 		return pc, fmt.Errorf("pair %s is %s: %w", pc.pair.ID, pc.pair.State, ErrSkipped)
 	}
-	if pc.senior, err = d.data.GetParticipant(ctx, programmeID, pc.pair.SeniorID); err != nil && !(kind == sendqueue.KindPairEnded && errors.Is(err, store.ErrNotFound)) {
+	if pc.senior, err = d.data.GetParticipant(ctx, programmeID, pc.pair.SeniorID); err != nil && !(endNote(kind) && errors.Is(err, store.ErrNotFound)) {
 		return pc, gone(err)
 	}
-	if pc.junior, err = d.data.GetParticipant(ctx, programmeID, pc.pair.JuniorID); err != nil && !(kind == sendqueue.KindPairEnded && errors.Is(err, store.ErrNotFound)) {
+	if pc.junior, err = d.data.GetParticipant(ctx, programmeID, pc.pair.JuniorID); err != nil && !(endNote(kind) && errors.Is(err, store.ErrNotFound)) {
 		return pc, gone(err)
 	}
 	return pc, nil
+}
+
+// endNote reports the no-fault notes that go to a pair ended early: the
+// pair-ended note and the organisational-change note.
+func endNote(kind sendqueue.Kind) bool {
+	return kind == sendqueue.KindPairEnded || kind == sendqueue.KindReorgEnded
 }
 
 // programmeAndPerson reads a programme and one of its participants; either
@@ -105,6 +111,9 @@ type introData struct {
 	Slot      slot
 	SlotKey   string
 	Resources []programme.Resource
+	// Assistant is the senior's assistant's address, when they named one:
+	// the introduction tells the junior who else sees the scheduling part.
+	Assistant string
 }
 
 // composeIntro introduces a pair, with Reply-To both people so they answer
@@ -145,6 +154,9 @@ func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Intro) (Email,
 	data.SharedTopics = localTopics(pc.prog, data.Texts, sharedTopics(pc.senior.Topics, pc.junior.Topics))
 	data.Why = whyMatched(pc.senior, pc.junior, data.SharedTopics)
 	data.Resources = data.Texts.Resources
+	if data.Assistant, err = d.assistantOf(ctx, pc.prog.ID, pc.senior.ID); err != nil {
+		return Email{}, nil, err
+	}
 	data.Slot = meetingSlot(pc.prog, pc.pair, pc.senior, pc.junior)
 	switch {
 	case !data.Slot.Fair:
@@ -385,6 +397,14 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, f
 		template, subject = sendqueue.KindPairEnded, "pair_ended.subject"
 		if partner.Name == "" {
 			subject = "pair_ended.subject_anonymous"
+		}
+		data.NextKey = nextAfterEnd(pc.prog, now)
+	case sendqueue.KindReorgEnded:
+		// Like the pair-ended note, but saying why: an organisational
+		// change, nobody's doing.
+		template, subject = sendqueue.KindReorgEnded, "reorg_ended.subject"
+		if partner.Name == "" {
+			subject = "reorg_ended.subject_anonymous"
 		}
 		data.NextKey = nextAfterEnd(pc.prog, now)
 	default:

@@ -41,7 +41,8 @@ var templateKinds = []sendqueue.Kind{sendqueue.KindWelcome, sendqueue.KindPrepar
 	sendqueue.KindClosing, sendqueue.KindAck, sendqueue.KindThanks, sendqueue.KindRoundEnd, sendqueue.KindPairEnded,
 	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice, sendqueue.KindDigest,
 	sendqueue.KindGoalAsk, sendqueue.KindGoalShared, sendqueue.KindAppliedShared, sendqueue.KindRecognitionAsk, sendqueue.KindRecognition,
-	sendqueue.KindStoryConsentAsk, sendqueue.KindJournal}
+	sendqueue.KindStoryConsentAsk, sendqueue.KindJournal,
+	sendqueue.KindReorgEnded, sendqueue.KindPreferences, sendqueue.KindAssistant}
 
 func newRenderer() (*renderer, error) {
 	words, err := loadWords()

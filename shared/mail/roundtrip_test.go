@@ -60,6 +60,12 @@ func TestEverySuggestedReplyIsUnderstood(t *testing.T) {
 			{w("language") + " " + lang.FR.Name(), checkin, want{command: replies.CommandLanguage, text: lang.FR.Name()}},
 			{w("story") + " We rebuilt the onboarding together.", checkin, want{command: replies.CommandStory, text: "We rebuilt the onboarding together."}},
 			{w("withdraw"), checkin, want{command: replies.CommandStory, text: strings.TrimSpace(strings.TrimPrefix(w("withdraw"), w("story")))}},
+			// Private preferences and a senior's assistant (issue 14).
+			{w("not_with") + " sam.lee@example.org", welcome, want{command: replies.CommandNotWith, text: "sam.lee@example.org"}},
+			{w("not_with") + " Sam Lee", checkin, want{command: replies.CommandNotWith, text: "Sam Lee"}},
+			{w("not_with_remove") + " Sam Lee", checkin, want{command: replies.CommandNotWith, text: strings.TrimSpace(strings.TrimPrefix(w("not_with_remove"), w("not_with"))) + " Sam Lee"}},
+			{w("assistant") + " ea@example.org", welcome, want{command: replies.CommandAssistant, text: "ea@example.org"}},
+			{w("assistant_remove"), checkin, want{command: replies.CommandAssistant, text: strings.TrimSpace(strings.TrimPrefix(w("assistant_remove"), w("assistant")))}},
 			// The closing survey: the answer, then a line of thanks.
 			{w("yes") + " 5\n" + w("thanks") + " You changed how I run meetings.", checkin,
 				want{met: &yes, rating: 5, thanks: "You changed how I run meetings."}},
@@ -111,6 +117,17 @@ func TestEverySuggestedReplyIsUnderstood(t *testing.T) {
 		if c, text := command(w("share_manager")); c != replies.CommandShare || replies.ShareWhat(text) != (replies.Shared{Manager: true}) {
 			t.Errorf("%s: %q is read as %s %q, not sharing with the manager", l, w("share_manager"), c, text)
 		}
+		// The REMOVE forms take back, in every language.
+		for _, word := range []string{"not_with_remove", "assistant_remove"} {
+			a := replies.Understand(w(word)+" Sam Lee", checkin)
+			if len(a.Commands) != 1 {
+				t.Errorf("%s: %q is read as %v", l, w(word)+" Sam Lee", a.Commands)
+				continue
+			}
+			if remove, rest := replies.Removal(a.Commands[0].Text); !remove || rest != "Sam Lee" {
+				t.Errorf("%s: %q does not take back Sam Lee (remove %v, %q)", l, w(word)+" Sam Lee", remove, rest)
+			}
+		}
 		if _, ok := lang.Parse(lang.DE.Name()); !ok {
 			t.Errorf("the LANGUAGE example %q is not a language", lang.DE.Name())
 		}
@@ -129,6 +146,9 @@ func TestEverySuggestedReplyIsUnderstood(t *testing.T) {
 					continue
 				}
 				for _, word := range words {
+					if word == "assistant" && !strings.HasSuffix(name, string(programme.Senior)) {
+						continue // ASSISTANT is for seniors' diaries
+					}
 					if !strings.Contains(text, w(word)) {
 						t.Errorf("%s %s does not suggest %s (%q)", l, name, word, w(word))
 					}
@@ -140,7 +160,7 @@ func TestEverySuggestedReplyIsUnderstood(t *testing.T) {
 
 // suggests are the reply words each email shows.
 var suggests = map[sendqueue.Kind][]string{
-	sendqueue.KindWelcome:         {"join", "decline", "help", "language"},
+	sendqueue.KindWelcome:         {"join", "decline", "help", "language", "not_with", "assistant"},
 	sendqueue.KindCheckIn:         {"yes", "no", "pause", "rematch", "stop", "help"},
 	sendqueue.KindNudge:           {"yes", "pause", "rematch", "stop", "help"},
 	sendqueue.KindClosing:         {"yes", "no", "story"},

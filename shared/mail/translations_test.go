@@ -150,6 +150,7 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	rc.ForCoordinator = true
 	add("recognition", sendqueue.KindRecognition, rc)
 	add("note", sendqueue.KindNote, noteData{common: c, Person: junior, Coordinator: "coord@example.org", Text: "Hello", Paragraphs: []string{"Hello"}})
+	guardFixtures(c, pw, senior, junior, at, add)
 	return out
 }
 

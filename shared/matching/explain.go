@@ -242,6 +242,8 @@ func (v view) sentence(r rules, s subject) string {
 		return s.no + " shares " + v.langs
 	case ruleTimeZone:
 		return s.every + " is more than " + v.limit + " from " + v.tz
+	case rulePrivate:
+		return s.every + " is ruled out by a private preference"
 	}
 	return ""
 }
@@ -266,6 +268,8 @@ func (v view) counts(b breakdown) string {
 			parts = append(parts, fmt.Sprintf("%d without a shared language", n))
 		case ruleTimeZone:
 			parts = append(parts, fmt.Sprintf("%d more than %s away", n, v.limit))
+		case rulePrivate:
+			parts = append(parts, fmt.Sprintf("%d ruled out by a private preference", n))
 		}
 	}
 	return strings.Join(parts, ", ")

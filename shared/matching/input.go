@@ -27,6 +27,9 @@ type Input struct {
 	// NeverPair lists people who must never be paired, set by a
 	// coordinator or by a participant's REMATCH. Order does not matter.
 	NeverPair []Pairing
+	// NotWith are participants' private preferences: hard rules whose
+	// reasons never say whom they name.
+	NotWith []NotWith
 	// Forbidden lists the pairs a coordinator struck out in this review.
 	Forbidden []Pairing
 	// Locked lists pairs the coordinator kept: they stay as they are and

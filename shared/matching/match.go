@@ -106,6 +106,7 @@ func New(in Input) (*Matcher, error) {
 	m.blockList(in.NeverPair, ruleNever, "")
 	m.blockList(in.Forbidden, ruleForbidden, "struck-out")
 	m.blockList(in.History, ruleEarlier, "")
+	m.blockPrivate(in.NotWith)
 	return m, nil
 }
 

@@ -11,8 +11,11 @@ import (
 // the rule with one of these (errors.Is), wrapped in a *RuleError that
 // says who and why.
 var (
-	ErrReportingLine    = errors.New("off-line rule")
-	ErrNeverPair        = errors.New("never-pair list")
+	ErrReportingLine = errors.New("off-line rule")
+	ErrNeverPair     = errors.New("never-pair list")
+	// ErrPrivate is a participant's private "not with" preference; its
+	// detail never says whose it is.
+	ErrPrivate          = errors.New("private preference")
 	ErrForbidden        = errors.New("forbidden by the coordinator")
 	ErrEarlierPair      = errors.New("no repeat of an earlier pair")
 	ErrNoSharedLanguage = errors.New("shared language")
@@ -44,9 +47,12 @@ const (
 	ruleEarlier
 	ruleLanguage
 	ruleTimeZone
+	// rulePrivate comes last, so an unmatched person's reason names it
+	// only when nothing else rules the pair out.
+	rulePrivate
 )
 
-var ruleOrder = []rules{ruleReporting, ruleNever, ruleForbidden, ruleEarlier, ruleLanguage, ruleTimeZone}
+var ruleOrder = []rules{ruleReporting, ruleNever, ruleForbidden, ruleEarlier, ruleLanguage, ruleTimeZone, rulePrivate}
 
 func pairKey(s, j *person) uint64 { return uint64(s.idx)<<32 | uint64(uint32(j.idx)) }
 
@@ -158,6 +164,11 @@ func (m *Matcher) explainBroken(s, j *person, r rules) error {
 	}
 	if r&ruleNever != 0 {
 		add(ErrNeverPair, "%s and %s must never be paired", s.label(), j.label())
+	}
+	if r&rulePrivate != 0 {
+		// The coordinator chose these two, so refusing says this much; it
+		// never says which of them asked.
+		add(ErrPrivate, "a private preference rules out pairing %s and %s", s.label(), j.label())
 	}
 	if r&ruleForbidden != 0 {
 		add(ErrForbidden, "the pair %s and %s was struck out in this review", s.label(), j.label())

@@ -73,6 +73,15 @@ type Pair struct {
 	Attention       bool   `dynamodbav:"attention"`
 	AttentionReason string `dynamodbav:"attention_reason,omitempty"`
 
+	// ReorgChain is the reporting line that now links the two, from the
+	// one below to the one above (["jo@…", "sam@…", "ana@…"]): the
+	// reorganisation guard (shared/guard) found it after an org chart
+	// upload, an enrolment update or a manager change. Empty when the two
+	// are in no reporting line of each other. A pair ended for it keeps
+	// it, as the record of why.
+	ReorgChain []string  `dynamodbav:"reorg_chain,omitempty"`
+	ReorgAt    time.Time `dynamodbav:"reorg_at,omitempty"`
+
 	// RematchRequestedBy is the participant who replied REMATCH.
 	RematchRequestedBy string    `dynamodbav:"rematch_requested_by,omitempty"`
 	RematchRequestedAt time.Time `dynamodbav:"rematch_requested_at,omitempty"`

@@ -158,7 +158,10 @@ func commandOnLine(f folded, orig string, ls, le int, first bool) (foundCommand,
 		caps := shouted(orig, f, ws, we)
 		colon := strings.HasPrefix(strings.TrimLeft(rest, " \t"), ":")
 		c := foundCommand{spanStart: ws, wordStart: ws, wordEnd: we, lineStart: ls, lineEnd: le}
-		if second, ok := thanksWords[word]; ok {
+		if cmd, end, ok := privateCommand(f, orig, ws, we, le, leading && first); ok {
+			// NOT WITH, ASSISTANT (preferences.go).
+			c.cmd, c.wordEnd = cmd, end
+		} else if second, ok := thanksWords[word]; ok {
 			if second != nil {
 				m := second.FindStringSubmatchIndex(rest)
 				if m == nil {

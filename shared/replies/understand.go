@@ -137,6 +137,12 @@ func Understand(text string, opts Options) Answer {
 			blank(c.wordEnd, c.lineEnd)
 			in.Text = originalText(head, f, ts, te)
 		}
+		if c.cmd == CommandNotWith || c.cmd == CommandAssistant {
+			// The rest of the line: a name or an address (preferences.go).
+			used.add(c.wordEnd, c.lineEnd)
+			blank(c.wordEnd, c.lineEnd)
+			in.Text = originalText(head, f, c.textStart, c.lineEnd)
+		}
 		if c.cmd == CommandStory || c.cmd == CommandThanks || c.cmd == CommandGoal || c.cmd == CommandShare {
 			next := -1
 			if i+1 < len(found) {

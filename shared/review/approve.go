@@ -139,6 +139,11 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 	for _, x := range started {
 		out.Pairs = append(out.Pairs, x...)
 	}
+	// The reorganisation guard checks the new pairs against the chart as it
+	// is now (an upload may have come between the check above and here).
+	if err := s.Store.MarkGuardDue(ctx, programmeID, s.Clock.Now()); err != nil {
+		return out, err
+	}
 	if err := s.Store.FinishApproval(ctx, programmeID, id, s.Clock.Now()); err != nil {
 		return out, err
 	}
@@ -188,7 +193,7 @@ func (s *Service) checkApprovable(ctx context.Context, prog programme.Programme,
 		return problem(ErrUnavailable, "approve", fmt.Sprintf("%s no longer opted in or already paired since this proposal was made (%s). Re-solve first, then approve.",
 			count(len(gone), "person is", "people are"), list(gone)))
 	}
-	return nil
+	return s.checkStillAllowed(ctx, prog, pl, res)
 }
 
 // pairs turns the proposal's pairs into programme pairs of its round, and

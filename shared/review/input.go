@@ -14,6 +14,11 @@ import (
 type pool struct {
 	people           []programme.Participant
 	seniors, juniors int
+	// lines are the reporting lines the enrolment gives of everyone else
+	// (paired, paused, invited): a chain through a manager who is taking
+	// part elsewhere in the programme still counts, as the reorganisation
+	// guard counts it.
+	lines []matching.ReportsTo
 }
 
 func (s *Service) pool(ctx context.Context, programmeID string) (pool, error) {
@@ -34,6 +39,9 @@ func (s *Service) pool(ctx context.Context, programmeID string) (pool, error) {
 	var out pool
 	for _, x := range everyone {
 		if x.Status != programme.OptedIn || paired[x.ID] {
+			if x.ManagerEmail != "" {
+				out.lines = append(out.lines, matching.ReportsTo{Employee: x.Email, Manager: x.ManagerEmail})
+			}
 			continue
 		}
 		out.people = append(out.people, x)
@@ -70,10 +78,11 @@ func (s *Service) input(ctx context.Context, prog programme.Programme, locks []s
 	if err != nil {
 		return in, nil, fmt.Errorf("load the org chart: %w", err)
 	}
-	in.Org = make([]matching.ReportsTo, len(org))
+	in.Org = make([]matching.ReportsTo, len(org), len(org)+len(pl.lines))
 	for i, l := range org {
 		in.Org[i] = matching.ReportsTo{Employee: l.Employee, Manager: l.Manager}
 	}
+	in.Org = append(in.Org, pl.lines...)
 
 	never, err := s.Store.ListNeverPairs(ctx, prog.ID)
 	if err != nil {
@@ -81,6 +90,10 @@ func (s *Service) input(ctx context.Context, prog programme.Programme, locks []s
 	}
 	for _, n := range never {
 		in.NeverPair = append(in.NeverPair, matching.Pairing{Senior: n.Senior, Junior: n.Junior})
+	}
+
+	if in.NotWith, err = s.notWith(ctx, prog.ID); err != nil {
+		return in, nil, err
 	}
 
 	// Every earlier pair has one person on each side, so reading the

@@ -62,6 +62,10 @@ type Store interface {
 	ListNeverPairs(ctx context.Context, programmeID string) ([]store.NeverPair, error)
 	Histories(ctx context.Context, emails []string) (map[string]store.History, error)
 	OrgChartLines(ctx context.Context) ([]store.OrgLine, store.OrgChart, error)
+	// Participants' private preferences are hard rules (never shown); an
+	// approval asks the reorganisation guard to check the new pairs too.
+	ListNotWith(ctx context.Context, programmeID string) ([]store.NotWith, error)
+	MarkGuardDue(ctx context.Context, programmeID string, now time.Time) error
 }
 
 var _ Store = (*store.Store)(nil)
@@ -141,4 +145,8 @@ var (
 	ErrStruckOut   = errors.New("proposal has struck-out pairs")
 	ErrUnavailable = errors.New("people no longer available")
 	ErrTooMany     = errors.New("too many locks")
+	// ErrNowRuledOut: since the proposal was made, the org chart put a
+	// pair inside one reporting line, or someone set a private preference
+	// against a pair.
+	ErrNowRuledOut = errors.New("pairs now ruled out")
 )

@@ -21,6 +21,9 @@ type ApproveStore interface {
 	// pairs the same two people again.
 	RecordPair(ctx context.Context, programmeID, pairID, a, b string, now time.Time) error
 	AddToDayPlan(ctx context.Context, day string, planned, sent, moved store.DayCounts) error
+	// ListAssistants: seniors' assistants get the scheduling part of the
+	// introduction.
+	ListAssistants(ctx context.Context, programmeID string) (map[string]store.Assistant, error)
 }
 
 // Approve starts approved pairs: it stores each pair, schedules both
@@ -40,6 +43,10 @@ func ApproveKnown(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog p
 	today := now.UTC().Format(programme.DateLayout)
 	var started []programme.Pair
 	var jobs []sendqueue.Job
+	assistants, err := s.ListAssistants(ctx, prog.ID)
+	if err != nil {
+		return nil, err
+	}
 	planned := map[string]store.DayCounts{}
 	person := func(id string) (programme.Participant, error) {
 		if p, ok := people[id]; ok {
@@ -107,6 +114,9 @@ func ApproveKnown(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog p
 		jobs = append(jobs, sendqueue.Prepare{ProgrammeID: prog.ID, ParticipantID: p.SeniorID},
 			sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: p.SeniorID},
 			sendqueue.Intro{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: p.JuniorID})
+		if a, ok := assistants[p.SeniorID]; ok {
+			jobs = append(jobs, sendqueue.AssistantCopy{ProgrammeID: prog.ID, PairID: p.ID, SeniorID: p.SeniorID, Assistant: a.Rev})
+		}
 		started = append(started, p)
 	}
 	if err := q.Enqueue(ctx, jobs...); err != nil {

@@ -28,6 +28,16 @@ const (
 	// A pair ended early (rematch, stop): a no-fault note to whoever did
 	// not ask for it.
 	KindPairEnded Kind = "pair_ended"
+	// A reorganisation put a pair inside one reporting line and the
+	// coordinator ended it: a no-fault note to each of the two
+	// (shared/guard).
+	KindReorgEnded Kind = "reorg_ended"
+	// To a senior's assistant (ASSISTANT by reply): the introduction's
+	// scheduling part and its calendar file, nothing else.
+	KindAssistant Kind = "assistant_copy"
+	// Answers a reply that set or removed a private preference (NOT WITH)
+	// or an assistant (ASSISTANT).
+	KindPreferences Kind = "preferences"
 	// A rotation round ended the pair: what did you learn, thank your partner.
 	KindRoundEnd Kind = "round_end"
 	// To a coordinator, after a scheduled matching round.
@@ -75,6 +85,9 @@ var kinds = map[Kind]struct {
 	KindAck:             {decodeAs[Ack], 0},
 	KindThanks:          {decodeAs[Thanks], 0},
 	KindPairEnded:       {decodeAs[PairEnded], token.KindAck},
+	KindReorgEnded:      {decodeAs[ReorgEnded], token.KindAck},
+	KindAssistant:       {decodeAs[AssistantCopy], 0},
+	KindPreferences:     {decodeAs[Preferences], 0},
 	KindRoundEnd:        {decodeAs[RoundEnd], token.KindRoundEnd},
 	KindRoundSummary:    {decodeAs[RoundSummary], 0},
 	KindNote:            {decodeAs[Note], 0},
@@ -121,6 +134,14 @@ func Recipient(j Job) string {
 		return j.ToID
 	case PairEnded:
 		return j.ParticipantID
+	case ReorgEnded:
+		return j.ParticipantID
+	case Preferences:
+		return j.ParticipantID
+	case AssistantCopy:
+		// None: the assistant is not a participant, so a bounce of their
+		// copy must never mark the senior.
+		return ""
 	case RoundEnd:
 		return j.ParticipantID
 	case Note:
@@ -322,6 +343,95 @@ func (j PairEnded) identity() []string {
 }
 func (j PairEnded) check() error {
 	return required(KindPairEnded, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "pair_id", j.PairID)
+}
+
+// ReorgEnded tells one person of a pair that a reorganisation put inside
+// one reporting line that the pair has ended: an organisational change,
+// nobody's doing, and what happens next.
+type ReorgEnded struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	PairID        string `json:"pair_id"`
+}
+
+func (ReorgEnded) Kind() Kind          { return KindReorgEnded }
+func (j ReorgEnded) Programme() string { return j.ProgrammeID }
+func (j ReorgEnded) identity() []string {
+	return []string{j.ProgrammeID, j.PairID, j.ParticipantID}
+}
+func (j ReorgEnded) check() error {
+	return required(KindReorgEnded, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "pair_id", j.PairID)
+}
+
+// AssistantCopy sends a senior's assistant the scheduling part of their
+// introduction to PairID and its calendar file. Assistant is the revision
+// of the senior's assistant it was queued for: the copy goes only while
+// that assistant is still the senior's, so a removed or replaced assistant
+// gets nothing, and a new one gets their own copy.
+type AssistantCopy struct {
+	ProgrammeID string `json:"programme_id"`
+	PairID      string `json:"pair_id"`
+	SeniorID    string `json:"senior_id"`
+	Assistant   string `json:"assistant"`
+}
+
+func (AssistantCopy) Kind() Kind          { return KindAssistant }
+func (j AssistantCopy) Programme() string { return j.ProgrammeID }
+func (j AssistantCopy) identity() []string {
+	return []string{j.ProgrammeID, j.PairID, j.SeniorID, j.Assistant}
+}
+func (j AssistantCopy) check() error {
+	return required(KindAssistant, "programme_id", j.ProgrammeID, "pair_id", j.PairID, "senior_id", j.SeniorID, "assistant", j.Assistant)
+}
+
+// PreferenceTopic is what a Preferences answer confirms.
+type PreferenceTopic string
+
+// What a NOT WITH or ASSISTANT reply can be answered with.
+const (
+	// NotWithSet: a private "not with" preference is kept (with, when a
+	// name was ambiguous, the question which person was meant).
+	NotWithSet PreferenceTopic = "not_with"
+	// NotWithRemoved: NOT WITH REMOVE took one or all of them back.
+	NotWithRemoved PreferenceTopic = "not_with_removed"
+	// NotWithEmpty: NOT WITH named nobody (or REMOVE matched none).
+	NotWithEmpty PreferenceTopic = "not_with_empty"
+	// AssistantSet: the senior's assistant now gets the scheduling copy.
+	AssistantSet PreferenceTopic = "assistant"
+	// AssistantRemoved: ASSISTANT REMOVE.
+	AssistantRemoved PreferenceTopic = "assistant_removed"
+	// AssistantInvalid: ASSISTANT without a valid address.
+	AssistantInvalid PreferenceTopic = "assistant_invalid"
+	// AssistantSeniorsOnly: a junior replied ASSISTANT.
+	AssistantSeniorsOnly PreferenceTopic = "assistant_seniors_only"
+)
+
+var preferenceTopics = map[PreferenceTopic]bool{
+	NotWithSet: true, NotWithRemoved: true, NotWithEmpty: true,
+	AssistantSet: true, AssistantRemoved: true, AssistantInvalid: true, AssistantSeniorsOnly: true,
+}
+
+// Preferences answers one reply that set or removed a private preference
+// or an assistant. Like Ack it names no content: the answer is rendered
+// from what is stored when it is sent.
+type Preferences struct {
+	ProgrammeID   string          `json:"programme_id"`
+	ParticipantID string          `json:"participant_id"`
+	PairID        string          `json:"pair_id,omitempty"`
+	Reply         string          `json:"reply"`
+	Topic         PreferenceTopic `json:"topic"`
+}
+
+func (Preferences) Kind() Kind          { return KindPreferences }
+func (j Preferences) Programme() string { return j.ProgrammeID }
+func (j Preferences) identity() []string {
+	return []string{j.ProgrammeID, j.ParticipantID, j.Reply, string(j.Topic)}
+}
+func (j Preferences) check() error {
+	if !preferenceTopics[j.Topic] {
+		return fmt.Errorf("preferences job: unknown topic %q", j.Topic)
+	}
+	return required(KindPreferences, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "reply", j.Reply)
 }
 
 // RoundEnd closes a rotation round's pair for one person.

@@ -48,6 +48,9 @@ var oneOfEach = []Job{
 	Ack{ProgrammeID: "p", ParticipantID: "a", PairID: "x", Reply: "k", Topic: AckPaused},
 	Thanks{ProgrammeID: "p", FromID: "a", ToID: "b", PairID: "x", Reply: "k"},
 	PairEnded{ProgrammeID: "p", ParticipantID: "b", PairID: "x"},
+	ReorgEnded{ProgrammeID: "p", ParticipantID: "b", PairID: "x"},
+	AssistantCopy{ProgrammeID: "p", PairID: "x", SeniorID: "a", Assistant: "rev1"},
+	Preferences{ProgrammeID: "p", ParticipantID: "a", Reply: "k", Topic: NotWithSet},
 	RoundEnd{ProgrammeID: "p", ParticipantID: "a", PairID: "x", Round: 300},
 	RoundSummary{ProgrammeID: "p", ProposalID: "round-3", Round: 3, Coordinator: "c@example.org"},
 	Note{ProgrammeID: "p", ParticipantID: "a", NoteID: "n"},
@@ -98,16 +101,18 @@ func TestEveryKindRoundTrips(t *testing.T) {
 
 func TestUnreadableJobsAreRefused(t *testing.T) {
 	for name, body := range map[string]string{
-		"not json":        "not json",
-		"unknown kind":    `{"kind":"welcom","job":{"programme_id":"p","participant_id":"a"}}`,
-		"no kind":         `{"job":{"programme_id":"p"}}`,
-		"no fields":       `{"kind":"welcome"}`,
-		"unknown field":   `{"kind":"welcome","job":{"programme_id":"p","participant_id":"a","ref":"x|y"}}`,
-		"missing field":   `{"kind":"ack","job":{"programme_id":"p","participant_id":"a","topic":"paused"}}`,
-		"unknown topic":   `{"kind":"ack","job":{"programme_id":"p","participant_id":"a","reply":"k","topic":"pasued"}}`,
-		"kind mismatch":   `{"kind":"checkin","job":{"email":"closing","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
-		"not a schedule":  `{"kind":"checkin","job":{"email":"welcome","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
-		"trailing object": `{"kind":"intro","job":{"programme_id":"p","pair_id":"x","participant_id":"a"}}{}`,
+		"not json":                             "not json",
+		"unknown kind":                         `{"kind":"welcom","job":{"programme_id":"p","participant_id":"a"}}`,
+		"no kind":                              `{"job":{"programme_id":"p"}}`,
+		"no fields":                            `{"kind":"welcome"}`,
+		"unknown field":                        `{"kind":"welcome","job":{"programme_id":"p","participant_id":"a","ref":"x|y"}}`,
+		"missing field":                        `{"kind":"ack","job":{"programme_id":"p","participant_id":"a","topic":"paused"}}`,
+		"unknown topic":                        `{"kind":"ack","job":{"programme_id":"p","participant_id":"a","reply":"k","topic":"pasued"}}`,
+		"unknown preference topic":             `{"kind":"preferences","job":{"programme_id":"p","participant_id":"a","reply":"k","topic":"not_wiht"}}`,
+		"assistant copy without its assistant": `{"kind":"assistant_copy","job":{"programme_id":"p","pair_id":"x","senior_id":"a"}}`,
+		"kind mismatch":                        `{"kind":"checkin","job":{"email":"closing","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
+		"not a schedule":                       `{"kind":"checkin","job":{"email":"welcome","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
+		"trailing object":                      `{"kind":"intro","job":{"programme_id":"p","pair_id":"x","participant_id":"a"}}{}`,
 	} {
 		if _, err := Decode(body); !errors.Is(err, ErrUnreadable) {
 			t.Errorf("%s: Decode(%s) = %v, want ErrUnreadable", name, body, err)

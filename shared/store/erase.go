@@ -21,7 +21,8 @@ const ErasedPrefix = "erased-"
 
 // Erase removes a participant's personal data at their request: their
 // profile, email claim, replies, stories, thank-yous, coordinators' notes to
-// them and schedules; quarantined messages that match; their address in pair
+// them and schedules; their private preferences and assistant, and their
+// address in others' preferences (erasePrivate); quarantined messages that match; their address in pair
 // history, never-pair lists, proposals and the org chart (eraseFromMatching).
 // What the programme's figures are made of stays, under
 // an anonymous placeholder: the pairs they were in and their answers' met and
@@ -115,6 +116,9 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 		return "", fmt.Errorf("erase: %w", err)
 	}
 	if err := s.eraseFromMatching(ctx, programmeID, p.Email, anon, now); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
+	if err := s.erasePrivate(ctx, programmeID, p, anon); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}
 	for _, addr := range append([]string{p.Email}, p.OtherEmails...) {

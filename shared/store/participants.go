@@ -112,6 +112,14 @@ func (s *Store) Enrol(ctx context.Context, programmeID string, people []programm
 			res.Updated = append(res.Updated, o.p)
 		}
 	}
+	// A manager_email may have changed, or someone new may sit in a
+	// reporting line between two partners: the reorganisation guard checks
+	// the live pairs again (shared/guard).
+	if len(res.Created)+len(res.Updated) > 0 {
+		if err := s.MarkGuardDue(ctx, programmeID, now); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return res, fmt.Errorf("enrol: %w", err)
 	}

@@ -38,6 +38,9 @@
 //	audit entry   AUDIT                 <at>#<id>           AUDIT#<programme> / <at>#<id>        -
 //	attempt count LIMIT#<key>#<window>#<start>  META  (sign-in requests per address and source, TTL)
 //	day plan      PLAN#<UTC day>        META                (scheduled emails planned, sent, moved that day, by priority)
+//	not-with      PROG#<id>             NOTWITH#<participant>#<id>  (a private preference, never on a coordinator's page)
+//	assistant     PROG#<id>             ASSISTANT#<senior>  (who manages a senior's diary)
+//	guard state   PROG#<id>             GUARD               (what the reorganisation guard last checked)
 //
 // Access patterns:
 //
@@ -128,6 +131,17 @@
 //     action as a filter.
 //  18. Sign-in request limits: UpdateItem ADD on LIMIT#key#window#start
 //     returns the count so far in the window.
+//  16. Private preferences and assistants: Query sk begins_with
+//     NOTWITH#<participant># for one person's (their acknowledgement, their
+//     export), NOTWITH# for a programme's (matching); GetItem
+//     ASSISTANT#<senior> when an introduction goes out, Query ASSISTANT#
+//     once per approval.
+//  17. The reorganisation guard (shared/guard): an enrolment or an approval
+//     adds to GUARD's changes (UpdateItem ADD); a check reads GUARD, the
+//     org chart (14) and the programme's participants and pairs (3, 9)
+//     once, flags pairs through shared/lifecycle, then records what it
+//     saw. The tick reads GUARD for each programme (2) and checks
+//     those whose last check is older than the chart or the changes.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

@@ -46,6 +46,7 @@ type actionButton struct {
 }
 
 var sectionText = map[health.ConcernKind][2]string{
+	health.ConcernReorg:        {"Pairs now in one reporting line", "An org chart upload, an enrolment update or a manager change put these two people in one reporting line (the chain shows how), where the off-line rule never pairs anyone. End the pair here: both are told, kindly, that it is an organisational change and nobody's doing; both wait for a new partner, and the two are never paired again."},
 	health.ConcernStalled:      {"Stalled pairs", "Active pairs that reported no meeting across their last two check-ins. Upward nudges the senior first and the junior a check-in later; a pair still stalled after the nudge comes first."},
 	health.ConcernUnresponsive: {"Unresponsive participants", fmt.Sprintf("People in active pairs who answered none of their last %d check-ins or more.", health.UnresponsiveAfter)},
 	health.ConcernRematch:      {"Rematch requests", "Someone replied REMATCH: their pair ended at once, the partner was told kindly (never why), and both wait for a new partner — pair them again from the matching page."},
@@ -152,6 +153,10 @@ func attentionPage(p programme.Programme, in health.Input, ex health.Extras) att
 // changing the pair.
 func pairButtons(p programme.Pair, kind health.ConcernKind) []actionButton {
 	var out []actionButton
+	if kind == health.ConcernReorg {
+		// Ending it any other way would tell the two the wrong reason.
+		return reorgButtons(p)
+	}
 	for _, name := range pairActionOrder {
 		a := pairActions[name]
 		if lifecycle.Allows(p.State, a.transition) {

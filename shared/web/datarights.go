@@ -2,10 +2,11 @@ package web
 
 import (
 	"encoding/json"
-
+	"errors"
 	"fmt"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/lifecycle"
@@ -40,6 +41,12 @@ type participantExport struct {
 	// StoryConsents are their answers about stories their partners told
 	// of a pairing with them (the stories are their authors').
 	StoryConsents []storyConsent `json:"story_consents"`
+	// NotWith are the private preferences they set (NOT WITH), as they
+	// named each person; Assistant is who they named to manage their
+	// diary. Preferences others set about them are others' data and are
+	// never shown to anyone: not here either.
+	NotWith   []exportNotWith  `json:"not_with"`
+	Assistant *exportAssistant `json:"assistant,omitempty"`
 }
 
 type storyConsent struct {
@@ -105,6 +112,18 @@ func plainAll[T any](xs []T) ([]any, error) {
 	return out, nil
 }
 
+type exportNotWith struct {
+	Email string    `json:"email,omitempty"`
+	Name  string    `json:"name,omitempty"`
+	Note  string    `json:"note,omitempty"`
+	At    time.Time `json:"at"`
+}
+
+type exportAssistant struct {
+	Email string    `json:"email"`
+	At    time.Time `json:"at"`
+}
+
 type exportProgramme struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
@@ -118,6 +137,11 @@ type exportPair struct {
 	ApprovedAt time.Time           `json:"approved_at"`
 	EndedAt    time.Time           `json:"ended_at,omitzero"`
 	Reasons    []string            `json:"reasons,omitempty"`
+	// ReorgAt is when the reorganisation guard found the two in one
+	// reporting line (the chain itself names others: their partner and
+	// managers); EndedForReorganisation says the pair ended for it.
+	ReorgAt                time.Time `json:"reorg_flagged_at,omitzero"`
+	EndedForReorganisation bool      `json:"ended_for_reorganisation,omitempty"`
 }
 
 func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
@@ -145,7 +169,8 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		if pr.SeniorID == x.ID {
 			role = programme.Senior
 		}
-		out.Pairs = append(out.Pairs, exportPair{ID: pr.ID, Role: role, State: pr.State, StartDate: pr.StartDate, ApprovedAt: pr.ApprovedAt, EndedAt: pr.EndedAt, Reasons: pr.Reasons})
+		out.Pairs = append(out.Pairs, exportPair{ID: pr.ID, Role: role, State: pr.State, StartDate: pr.StartDate, ApprovedAt: pr.ApprovedAt, EndedAt: pr.EndedAt, Reasons: pr.Reasons,
+			ReorgAt: pr.ReorgAt, EndedForReorganisation: pr.State == programme.PairRematched && len(pr.ReorgChain) > 0 && strings.HasPrefix(pr.EndReason, "ended for an organisational change")})
 	}
 	all, err := s.Store.ListAnswers(ctx, p.ID)
 	if err != nil {
@@ -221,6 +246,10 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+	}
+	if err := s.exportPrivate(r, p, x, &out); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	sess, _ := s.session(r)
 	if err := s.auditFirst(r, ActExport, p.ID, s.personRef(p.ID, x.ID), "participant data (JSON)"); err != nil {
@@ -298,4 +327,28 @@ func addrDomain(addr string) string {
 		}
 	}
 	return ""
+}
+
+// exportPrivate adds what the person told Upward privately by reply.
+func (s *Server) exportPrivate(r *http.Request, p programme.Programme, x programme.Participant, out *participantExport) error {
+	prefs, err := s.Store.NotWithOf(r.Context(), p.ID, x.ID)
+	if err != nil {
+		return err
+	}
+	out.NotWith = []exportNotWith{}
+	for _, n := range prefs {
+		e := exportNotWith{Email: n.Email, Name: n.Name, At: n.At}
+		if n.Email == "" && n.Name == "" {
+			e.Note = "someone whose data has since been erased"
+		}
+		out.NotWith = append(out.NotWith, e)
+	}
+	a, err := s.Store.GetAssistant(r.Context(), p.ID, x.ID)
+	switch {
+	case err == nil:
+		out.Assistant = &exportAssistant{Email: a.Email, At: a.At}
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	return nil
 }

@@ -44,12 +44,19 @@ func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
 	// A story the partner has not agreed to, and a goal its owner keeps.
 	replyAs(t, s, f, sen, token.KindCheckIn, 4, "STORY Velvet thunder over the regional office.")
 	replyAs(t, s, f, sen, token.KindGoal, 0, "Learn the quiet art of juggling lighthouses.")
+	// Whom a private preference names, and a senior's assistant, are told
+	// to nobody.
+	replyAs(t, s, f, sen, token.KindCheckIn, 3, "NOT WITH ophelia.wrenfield@example.org")
+	replyAs(t, s, f, jun, token.KindCheckIn, 3, "NOT WITH Bartholomew Quince")
+	replyAs(t, s, f, sen, token.KindCheckIn, 3, "ASSISTANT hieronymus.diary@example.org")
 
 	// Goals (shared with a partner or not), what a senior applied (shared
-	// with the junior and their manager), an unconsented story, and the
-	// journal's words are never a coordinator's to read.
+	// with the junior and their manager), an unconsented story, the
+	// journal's words, whom a preference names and the assistant are never
+	// a coordinator's to read.
 	private := []string{"Purple elephants negotiate", "reorganisation rumours", "thank you for everything", "silver kettle",
-		"master board papers", "Copper lanterns", "Velvet thunder", "juggling lighthouses"}
+		"master board papers", "Copper lanterns", "Velvet thunder", "juggling lighthouses",
+		"ophelia.wrenfield", "Wrenfield", "Bartholomew", "Quince", "hieronymus"}
 	replies, err := s.store.ListReplies(context.Background(), f.id, sen.ID)
 	stored := ""
 	for _, r := range replies {
@@ -58,12 +65,17 @@ func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
 	if err != nil || !strings.Contains(stored, "Purple elephants") {
 		t.Fatalf("the distinctive reply is not stored, so its absence would prove nothing (%v):\n%s", err, stored)
 	}
+	if prefs, _ := s.store.ListNotWith(context.Background(), f.id); len(prefs) != 2 {
+		t.Fatalf("the private preferences are not stored, so their absence would prove nothing: %+v", prefs)
+	}
 	base := "/programmes/" + f.id
 	pages := map[string]string{}
 	for _, path := range []string{"/dashboard", "/attention", "/stories", "/report", "/export/pairs.csv", "/export/meetings.csv", "/export/ratings.csv",
 		"/participants/" + jun.ID + "/note?pair=" + f.pairs[0].ID, ""} {
 		pages[path] = s.get(t, f.c, base+path, http.StatusOK)
 	}
+	pages["/orgchart"] = s.get(t, f.c, "/orgchart", http.StatusOK)
+	pages["/programmes"] = s.get(t, f.c, "/programmes", http.StatusOK)
 	for path, page := range pages {
 		for _, p := range private {
 			if strings.Contains(strings.ToLower(page), strings.ToLower(p)) {

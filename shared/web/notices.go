@@ -61,12 +61,15 @@ var notices = map[string]string{
 type noticeArgs struct {
 	Person, Pair, Senior, Junior, Account string
 	N                                     []int
+	// Guard is what the reorganisation check after the change found
+	// (guardOutcome.param), added to any notice.
+	Guard string
 }
 
 // noticeURL is path with a notice: its code and what it names.
 func noticeURL(path, code string, a noticeArgs) string {
 	q := url.Values{"notice": {code}}
-	for k, v := range map[string]string{"p": a.Person, "pair": a.Pair, "se": a.Senior, "je": a.Junior, "a": a.Account} {
+	for k, v := range map[string]string{"p": a.Person, "pair": a.Pair, "se": a.Senior, "je": a.Junior, "a": a.Account, "g": a.Guard} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -188,8 +191,9 @@ func (s *Server) notice(r *http.Request) string {
 			return strconv.Itoa(n)
 		})
 	}
-	if failed {
+	extra, ok := guardText(q.Get("g"))
+	if failed || !ok {
 		return ""
 	}
-	return text
+	return text + extra
 }

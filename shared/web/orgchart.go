@@ -87,7 +87,8 @@ func (s *Server) uploadOrgChart(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Log.Info("org chart replaced", "rows", meta.Rows, "coordinator", who)
 	s.audit(r, ActOrgChart, "", "", fmt.Sprintf("%s: %d reporting lines", hdr.Filename, meta.Rows))
-	s.redirectWith(w, r, "/orgchart", "orgchart", noticeArgs{N: []int{meta.Rows}})
+	g := s.guardAfterUpload(r)
+	s.redirectWith(w, r, "/orgchart", "orgchart", noticeArgs{N: []int{meta.Rows}, Guard: g.param()})
 }
 
 func (s *Server) orgChartExample(w http.ResponseWriter, r *http.Request) {

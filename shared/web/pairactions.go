@@ -41,6 +41,23 @@ var pairActions = map[string]pairAction{
 		done: "%s have ended for a rematch: both are told, kindly, and wait for a new partner.",
 	},
 	"handled": {transition: lifecycle.Handled, past: "taken off the attention list"},
+	"reorg": {
+		label: "End: organisational change", danger: true, transition: lifecycle.EndReorg, past: "ended for an organisational change",
+		done: "%s have ended for an organisational change: both are told, kindly, that it is nobody's doing, and wait for a new partner. They will never be paired again.",
+	},
+}
+
+// reorgButtons are the actions on a pair a reorganisation put in one
+// reporting line: end it for that reason, or pause it meanwhile.
+func reorgButtons(p programme.Pair) []actionButton {
+	var out []actionButton
+	for _, name := range []string{"reorg", "pause", "resume"} {
+		a := pairActions[name]
+		if lifecycle.Allows(p.State, a.transition) {
+			out = append(out, actionButton{Action: name, Label: a.label, Danger: a.danger})
+		}
+	}
+	return out
 }
 
 func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
@@ -89,9 +106,13 @@ func (s *Server) pairAction(w http.ResponseWriter, r *http.Request) {
 	}
 	switch res.Outcome {
 	case lifecycle.Refused:
+		why := fmt.Sprintf("%s are %s, so they cannot be %s.", names, res.Pair.State, a.past)
+		if a.transition == lifecycle.EndReorg && res.Pair.State.Live() {
+			why = fmt.Sprintf("%s are no longer in one reporting line (a later org chart or enrolment separated them), so there is no organisational change to end their pair for.", names)
+		}
 		s.message(w, r, http.StatusConflict, messageData{
 			Heading:    "Nothing was changed",
-			Paragraphs: []string{fmt.Sprintf("%s are %s, so they cannot be %s.", names, res.Pair.State, a.past)},
+			Paragraphs: []string{why},
 			Link:       &messageLink{URL: "/programmes/" + p.ID + "/attention", Text: "Back to the attention list"},
 		})
 	case lifecycle.AlreadyDone:

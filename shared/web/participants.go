@@ -152,7 +152,8 @@ func (s *Server) addParticipant(w http.ResponseWriter, r *http.Request) {
 		id = x[0].ID
 	}
 	s.audit(r, ActEnrolOne, p.ID, s.personRef(p.ID, id), code)
-	s.toParticipants(w, r, p.ID, code, noticeArgs{Person: id})
+	g := s.guardAfterEnrolment(r, p)
+	s.toParticipants(w, r, p.ID, code, noticeArgs{Person: id, Guard: g.param()})
 }
 
 // enrol stores people and queues the welcome for everyone who has not had
@@ -226,7 +227,8 @@ func (s *Server) importCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, ActEnrolUpload, p.ID, "", fmt.Sprintf("%s: %d rows, %d new, %d updated", hdr.Filename, len(rows), len(res.Created), len(res.Updated)))
-	s.toParticipants(w, r, p.ID, "imported", noticeArgs{N: []int{len(rows), len(res.Created), len(res.Updated)}})
+	g := s.guardAfterEnrolment(r, p)
+	s.toParticipants(w, r, p.ID, "imported", noticeArgs{N: []int{len(rows), len(res.Created), len(res.Updated)}, Guard: g.param()})
 }
 
 func plural(n int, one, many string) string {

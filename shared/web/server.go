@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdaurl"
 
 	"github.com/upward-mentoring/upward/shared/clock"
+	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
@@ -53,6 +54,9 @@ type Store interface {
 	ListGoalsOf(ctx context.Context, programmeID, participantID string) ([]store.Goal, error)
 	ListAppliedOf(ctx context.Context, programmeID, participantID string) ([]store.Applied, error)
 	Erase(ctx context.Context, programmeID, participantID string, quarantined func(store.Quarantined) bool, now time.Time) (string, error)
+	// A person's private preferences and assistant, for their own export.
+	NotWithOf(ctx context.Context, programmeID, participantID string) ([]store.NotWith, error)
+	GetAssistant(ctx context.Context, programmeID, seniorID string) (store.Assistant, error)
 
 	// The review of proposed matches and the org chart (review.go, orgchart.go).
 	ListProposals(ctx context.Context, programmeID string) ([]store.Proposal, error)
@@ -65,6 +69,8 @@ type Store interface {
 	HealthStore
 	AccountStore
 	AuditStore
+	// The reorganisation guard's reads and records (guard.go).
+	guard.Store
 }
 
 var _ Store = (*store.Store)(nil)
@@ -107,6 +113,9 @@ type Server struct {
 	// pairs changes pairs (the attention list's actions, STOP by link,
 	// erasure).
 	pairs *lifecycle.Service
+	// reorg re-checks live pairs against the reporting lines after an org
+	// chart upload or an enrolment.
+	reorg *guard.Guard
 	cfg   Config
 	pages *pages
 	mux   *http.ServeMux
@@ -127,7 +136,8 @@ func New(d Deps, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, cfg: cfg, pages: p, mux: http.NewServeMux(), pairs: &lifecycle.Service{Store: d.Store, Queue: d.Queue}}
+	s := &Server{Deps: d, cfg: cfg, pages: p, mux: http.NewServeMux(), pairs: &lifecycle.Service{Store: d.Store, Queue: d.Queue},
+		reorg: &guard.Guard{Store: d.Store, Clock: d.Clock, Log: d.Log}}
 	s.routes()
 	return s, nil
 }

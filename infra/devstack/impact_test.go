@@ -13,22 +13,6 @@ import (
 	"github.com/upward-mentoring/upward/shared/schedule"
 )
 
-// emailsTo lists the emails to an address whose subject contains has.
-func (w *world) emailsTo(t *testing.T, to, has string) []localstack.Email {
-	t.Helper()
-	all, err := localstack.Emails(context.Background(), w.st.SESURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []localstack.Email
-	for _, e := range all {
-		if e.SentTo(to) && strings.Contains(e.Subject, has) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // reply answers an email as a mail client would, through the stack's
 // inbox (the path of SMTP and of SES in AWS).
 func (w *world) reply(t *testing.T, from string, to localstack.Email, body string) {
@@ -62,8 +46,8 @@ func TestTheImpactLoopByReplyOnTheDevClock(t *testing.T) {
 	w.zones[manager] = w.zones["ana@example.org"]
 	pair := w.approve(t, [2]string{"joao@example.org", "ana@example.org"})[0]
 
-	anaAsk := w.emailsTo(t, "ana@example.org", "What do you want from your pairing")
-	joaoAsk := w.emailsTo(t, "joao@example.org", "What do you want from your pairing")
+	anaAsk := emailsAbout(t, w.st, "ana@example.org", "What do you want from your pairing")
+	joaoAsk := emailsAbout(t, w.st, "joao@example.org", "What do you want from your pairing")
 	if len(anaAsk) != 1 || len(joaoAsk) != 1 {
 		t.Fatalf("goal questions: Ana %d, João %d; want one each after the introduction", len(anaAsk), len(joaoAsk))
 	}
@@ -71,10 +55,10 @@ func TestTheImpactLoopByReplyOnTheDevClock(t *testing.T) {
 	joaoGoal := "See our apps the way a new joiner does."
 	w.reply(t, "Ana <ana@example.org>", anaAsk[0], anaGoal)
 	w.reply(t, "João <joao@example.org>", joaoAsk[0], joaoGoal+"\r\nSHARE GOAL")
-	if got := w.emailsTo(t, "joao@example.org", "goal for your pairing"); len(got) != 0 {
+	if got := emailsAbout(t, w.st, "joao@example.org", "goal for your pairing"); len(got) != 0 {
 		t.Fatalf("João received Ana's goal, which she did not share")
 	}
-	if got := w.emailsTo(t, "ana@example.org", "goal for your pairing"); len(got) != 1 || !strings.Contains(got[0].Body.Text, joaoGoal) {
+	if got := emailsAbout(t, w.st, "ana@example.org", "goal for your pairing"); len(got) != 1 || !strings.Contains(got[0].Body.Text, joaoGoal) {
 		t.Fatalf("Ana did not receive the goal João shared")
 	}
 
@@ -87,7 +71,7 @@ func TestTheImpactLoopByReplyOnTheDevClock(t *testing.T) {
 			}
 		}
 	})
-	mid := w.emailsTo(t, "ana@example.org", "Halfway")
+	mid := emailsAbout(t, w.st, "ana@example.org", "Halfway")
 	if len(mid) != 1 || !strings.Contains(mid[0].Body.Text, anaGoal) || strings.Contains(mid[0].Body.Text, joaoGoal) {
 		t.Fatalf("Ana's midpoint survey does not quote her goal alone:\n%v", mid)
 	}
@@ -98,27 +82,27 @@ func TestTheImpactLoopByReplyOnTheDevClock(t *testing.T) {
 
 	// The closing survey: João says what he applied, for Ana and her manager.
 	w.liveUntil(t, time.Date(2027, 3, 27, 0, 0, 0, 0, time.UTC), nil)
-	closing := w.emailsTo(t, "joao@example.org", "ends today")
+	closing := emailsAbout(t, w.st, "joao@example.org", "ends today")
 	if len(closing) != 1 || !strings.Contains(closing[0].Body.Text, "SHARE MANAGER") {
 		t.Fatalf("João's closing survey does not offer to share what he applied: %v", closing)
 	}
 	applied := "I now ask a new joiner to try every release before it ships."
 	w.reply(t, "João <joao@example.org>", closing[0], "YES 5\r\n"+applied+"\r\nSHARE MANAGER")
-	if got := w.emailsTo(t, "ana@example.org", "applied"); len(got) != 1 || !strings.Contains(got[0].Body.Text, applied) {
+	if got := emailsAbout(t, w.st, "ana@example.org", "applied"); len(got) != 1 || !strings.Contains(got[0].Body.Text, applied) {
 		t.Fatalf("Ana did not receive what João applied")
 	}
-	ask := w.emailsTo(t, "ana@example.org", "May your manager")
+	ask := emailsAbout(t, w.st, "ana@example.org", "May your manager")
 	if len(ask) != 1 {
 		t.Fatalf("Ana was not asked about her manager")
 	}
-	if n := len(w.emailsTo(t, manager, "")); n != 0 {
+	if n := len(emailsAbout(t, w.st, manager, "")); n != 0 {
 		t.Fatalf("the manager heard before Ana agreed")
 	}
 	w.reply(t, "Ana <ana@example.org>", ask[0], "Yes, please do.")
 	agreed := w.st.Now()
 
 	// João's journal: his goal and his words.
-	journal := w.emailsTo(t, "joao@example.org", "journal")
+	journal := emailsAbout(t, w.st, "joao@example.org", "journal")
 	if len(journal) != 1 || !strings.Contains(journal[0].Body.Text, joaoGoal) || !strings.Contains(journal[0].Body.Text, applied) ||
 		strings.Contains(journal[0].Body.Text, "We tested the new app") {
 		t.Fatalf("João's journal: %v", journal)
@@ -128,14 +112,14 @@ func TestTheImpactLoopByReplyOnTheDevClock(t *testing.T) {
 	if err := w.st.Advance(ctx, 47*time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(w.emailsTo(t, manager, "")); n != 0 {
+	if n := len(emailsAbout(t, w.st, manager, "")); n != 0 {
 		t.Fatalf("the note went before the two days were over")
 	}
 	if err := w.st.Advance(ctx, 2*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	w.collect(t)
-	notes := w.emailsTo(t, manager, "")
+	notes := emailsAbout(t, w.st, manager, "")
 	if len(notes) != 1 || !strings.Contains(notes[0].Body.Text, applied) || !strings.Contains(notes[0].Body.Text, "Ana") {
 		t.Fatalf("to Ana's manager after %s: %v", w.st.Now().Sub(agreed), notes)
 	}

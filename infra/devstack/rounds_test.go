@@ -102,14 +102,16 @@ func (w *roundsWorld) advanceTo(t *testing.T, at time.Time) {
 }
 
 func (w *roundsWorld) emails(t *testing.T, to, subjectHas string) []localstack.Email {
+	return emailsAbout(t, w.st, to, subjectHas)
+}
+
+// emailsAbout lists the emails sent so far to an address whose subject
+// contains has.
+func emailsAbout(t *testing.T, st *devstack.Stack, to, has string) []localstack.Email {
 	t.Helper()
-	all, err := localstack.Emails(context.Background(), w.st.SESURL)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []localstack.Email
-	for _, e := range all {
-		if e.SentTo(to) && strings.Contains(e.Subject, subjectHas) {
+	for _, e := range emailsTo(t, st, to) {
+		if strings.Contains(e.Subject, has) {
 			out = append(out, e)
 		}
 	}

@@ -61,18 +61,9 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 	if !known {
 		return Email{}, nil, fmt.Errorf("no acknowledgement written for %q", j.Topic)
 	}
-	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
+	prog, person, err := d.answerable(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
 		return Email{}, nil, err
-	}
-	if person.Status == programme.Bounced {
-		return Email{}, nil, fmt.Errorf("%s bounced: %w", person.ID, ErrSkipped)
-	}
-	if sup, err := d.data.IsSuppressed(ctx, person.Email); err != nil || sup {
-		if err != nil {
-			return Email{}, nil, err
-		}
-		return Email{}, nil, fmt.Errorf("%s is suppressed: %w", person.ID, ErrSkipped)
 	}
 	l := person.EmailLanguage(prog)
 	if j.Language.Valid() {
@@ -168,6 +159,26 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 	}
 	return Email{From: d.from(prog), To: []string{person.Email}, ReplyTo: replyTo, Subject: data.Subject + " — " + prog.Name, Text: text, HTML: html, Lang: l,
 		Headers: map[string]string{"Auto-Submitted": "auto-replied"}}, noAfter, nil
+}
+
+// answerable is the programme and person an answer to their reply goes
+// to: even someone who just stopped (the one confirmation they expect),
+// never a bounced or suppressed address.
+func (d *Deliverer) answerable(ctx context.Context, programmeID, participantID string) (programme.Programme, programme.Participant, error) {
+	prog, person, err := d.programmeAndPerson(ctx, programmeID, participantID)
+	if err != nil {
+		return prog, person, err
+	}
+	if person.Status == programme.Bounced {
+		return prog, person, fmt.Errorf("%s bounced: %w", person.ID, ErrSkipped)
+	}
+	if sup, err := d.data.IsSuppressed(ctx, person.Email); err != nil || sup {
+		if err != nil {
+			return prog, person, err
+		}
+		return prog, person, fmt.Errorf("%s is suppressed: %w", person.ID, ErrSkipped)
+	}
+	return prog, person, nil
 }
 
 // helpFor lists what someone can reply where they are: before joining,

@@ -62,18 +62,9 @@ func (n preferenceNote) language() lang.Tag { return n.lang }
 // out. Whom a preference names is shown to nobody but the person who set
 // it.
 func (d *Deliverer) composePreferences(ctx context.Context, j sendqueue.Preferences) (Email, func(context.Context, time.Time) error, error) {
-	prog, person, err := d.programmeAndPerson(ctx, j.ProgrammeID, j.ParticipantID)
+	prog, person, err := d.answerable(ctx, j.ProgrammeID, j.ParticipantID)
 	if err != nil {
 		return Email{}, nil, err
-	}
-	if person.Status == programme.Bounced {
-		return Email{}, nil, fmt.Errorf("%s bounced: %w", person.ID, ErrSkipped)
-	}
-	if sup, err := d.data.IsSuppressed(ctx, person.Email); err != nil || sup {
-		if err != nil {
-			return Email{}, nil, err
-		}
-		return Email{}, nil, fmt.Errorf("%s is suppressed: %w", person.ID, ErrSkipped)
 	}
 	l := person.EmailLanguage(prog)
 	key := "preferences." + string(j.Topic)

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -335,24 +333,15 @@ func (s *Store) RecognitionsDue(ctx context.Context, now time.Time, fn func(Appl
 // NextRecognitionDue is when the earliest scheduled note to a manager is
 // due, for the dev clock (the tick in AWS just asks what is due now).
 func (s *Store) NextRecognitionDue(ctx context.Context) (time.Time, bool, error) {
-	kc := expression.Key(AttrGSI2PK).Equal(expression.Value(recognitionIndex))
-	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("build query: %w", err)
-	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI2),
-		KeyConditionExpression: expr.KeyCondition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-		Limit: aws.Int32(1),
-	})
+	item, ok, err := s.firstOnIndex(ctx, recognitionIndex)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next recognition due: %w", err)
 	}
-	if len(out.Items) == 0 {
+	if !ok {
 		return time.Time{}, false, nil
 	}
 	var it appliedItem
-	if err := attributevalue.UnmarshalMap(out.Items[0], &it); err != nil {
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 		return time.Time{}, false, fmt.Errorf("decode applied learning: %w", err)
 	}
 	return it.RecognitionDue, true, nil

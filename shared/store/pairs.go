@@ -362,10 +362,27 @@ func RetryThrottled(ctx context.Context, fn func() error) error {
 // NextDue returns the earliest due time of one shard, for the dev clock to
 // jump straight to the next thing that happens.
 func (s *Store) NextDue(ctx context.Context, shard int) (time.Time, bool, error) {
-	kc := expression.Key(AttrGSI2PK).Equal(expression.Value("DUE#" + strconv.Itoa(shard)))
+	item, ok, err := s.firstOnIndex(ctx, "DUE#"+strconv.Itoa(shard))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due of shard %d: %w", shard, err)
+	}
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	var it dueItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return time.Time{}, false, fmt.Errorf("decode due item: %w", err)
+	}
+	return it.Due, true, nil
+}
+
+// firstOnIndex reads the first item of a gsi2 partition (its sort key
+// starts with a due time, so the first is the earliest), if any.
+func (s *Store) firstOnIndex(ctx context.Context, pk string) (map[string]types.AttributeValue, bool, error) {
+	kc := expression.Key(AttrGSI2PK).Equal(expression.Value(pk))
 	expr, err := expression.NewBuilder().WithKeyCondition(kc).Build()
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("build query: %w", err)
+		return nil, false, fmt.Errorf("build query: %w", err)
 	}
 	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
@@ -376,16 +393,12 @@ func (s *Store) NextDue(ctx context.Context, shard int) (time.Time, bool, error)
 		Limit:                     aws.Int32(1),
 	})
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("next due of shard %d: %w", shard, err)
+		return nil, false, err
 	}
 	if len(out.Items) == 0 {
-		return time.Time{}, false, nil
+		return nil, false, nil
 	}
-	var it dueItem
-	if err := attributevalue.UnmarshalMap(out.Items[0], &it); err != nil {
-		return time.Time{}, false, fmt.Errorf("decode due item: %w", err)
-	}
-	return it.Due, true, nil
+	return out.Items[0], true, nil
 }
 
 // stallReasons start every attention reason the tick sets for a stalled

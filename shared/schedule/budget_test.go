@@ -18,15 +18,15 @@ import (
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
-// slowWrites makes every move of a due item take a while, as a tick over
-// many thousand items does.
-type slowWrites struct {
+// countedWrites counts the moves of due items, so the test can spend the
+// tick's time budget at a chosen point instead of racing a real deadline.
+type countedWrites struct {
 	*store.Store
-	delay time.Duration
+	n atomic.Int64
 }
 
-func (s slowWrites) AdvanceDue(ctx context.Context, old, next store.DueItem) error {
-	time.Sleep(s.delay)
+func (s *countedWrites) AdvanceDue(ctx context.Context, old, next store.DueItem) error {
+	defer s.n.Add(1)
 	return s.Store.AdvanceDue(ctx, old, next)
 }
 
@@ -34,11 +34,21 @@ func TestATickThatRunsLongStopsCleanlyAndTheNextContinues(t *testing.T) {
 	t.Parallel()
 	e := setup(t, 30)
 	e.clock.Set(firstCheckIn.Add(3 * time.Hour))
-	ticker := &schedule.Ticker{Store: slowWrites{Store: e.store, delay: 40 * time.Millisecond}, Queue: e.queue, Clock: e.clock,
-		Log: e.sys.Log, Workers: 2, InFlight: 1, Reserve: 2500 * time.Millisecond}
-	// The function's deadline leaves the tick 500 ms before its reserve:
-	// far too little for 60 items written one at a time per shard.
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	writes := &countedWrites{Store: e.store}
+	// The wall clock stands still until the first item has been moved on,
+	// then jumps past the budget (the deadline less the 30 s reserve): the
+	// first shard with items is handled whole, every later one is left.
+	// One worker reads the shards one after another, so where it stops
+	// never depends on the machine's speed.
+	start := time.Now()
+	wall := func() time.Time {
+		if writes.n.Load() == 0 {
+			return start
+		}
+		return start.Add(2 * time.Hour)
+	}
+	ticker := &schedule.Ticker{Store: writes, Queue: e.queue, Clock: e.clock, Log: e.sys.Log, Workers: 1, InFlight: 1, Wall: wall}
+	ctx, cancel := context.WithDeadline(context.Background(), start.Add(time.Hour))
 	defer cancel()
 	first, err := ticker.Tick(ctx)
 	if err != nil {
@@ -68,7 +78,7 @@ func TestATickThatRunsLongStopsCleanlyAndTheNextContinues(t *testing.T) {
 		t.Errorf("%d items still due after queuing %d of 60, want %d", left, first.Queued, 60-first.Queued)
 	}
 	// The next invocation continues.
-	ticker.Reserve = 0
+	ticker.Wall = nil
 	second, err := ticker.Tick(context.Background())
 	if err != nil || second.Stopped {
 		t.Fatalf("second tick: %+v, %v", second, err)

@@ -47,6 +47,11 @@ type Ticker struct {
 	// what it queued is recorded, and whatever it did not reach stays due
 	// for the next run, which continues where this one stopped.
 	Reserve time.Duration
+	// Wall is the real time the budget is measured against (default
+	// time.Now): the logical Clock may be a dev or test clock, while a
+	// Lambda deadline is wall-clock time. Tests step it to run out of time
+	// at a chosen point whatever the machine's speed.
+	Wall func() time.Time
 	// WritesPerKey bounds the writes per second to one partition key
 	// (default 500, half of what a DynamoDB partition takes): each shard's
 	// due items share a gsi2 partition, each programme's pairs one
@@ -96,10 +101,14 @@ const batchSize = 10
 // errBudget ends a shard's read when the time budget is spent.
 var errBudget = errors.New("tick time budget spent")
 
-// budget is when the tick stops taking new items (zero: never).
-type budget struct{ stopAt time.Time }
+// budget is when the tick stops taking new items (zero: never), read
+// against now.
+type budget struct {
+	stopAt time.Time
+	now    func() time.Time
+}
 
-func (b budget) over() bool { return !b.stopAt.IsZero() && time.Now().After(b.stopAt) }
+func (b budget) over() bool { return !b.stopAt.IsZero() && b.now().After(b.stopAt) }
 
 // Tick handles everything due now. Running it twice for the same hour is
 // safe: each item is moved on with a conditional write, and each email has
@@ -121,7 +130,10 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 	if reserve <= 0 {
 		reserve = 30 * time.Second
 	}
-	var b budget
+	b := budget{now: t.Wall}
+	if b.now == nil {
+		b.now = time.Now
+	}
 	if dl, ok := ctx.Deadline(); ok {
 		b.stopAt = dl.Add(-reserve)
 	}

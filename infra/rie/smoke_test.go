@@ -55,9 +55,12 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f.store = store.New(w.db, f.table)
-	// A failed message comes back after a second and is dead-lettered on
-	// its second receive, so a test sees both in a few seconds.
-	q, err := localqueue.Create(ctx, w.sqsClient, fmt.Sprintf("send%d", n), localqueue.Options{VisibilityTimeout: time.Second, MaxReceiveCount: 2})
+	// A failed message comes back after a few seconds and is dead-lettered
+	// on its second receive, so a test sees both soon. The visibility
+	// timeout still outlasts an invocation on a loaded machine: at one
+	// second, a welcome sent in a two-second invocation came back, was
+	// received twice more and was dead-lettered although it had been sent.
+	q, err := localqueue.Create(ctx, w.sqsClient, fmt.Sprintf("send%d", n), localqueue.Options{VisibilityTimeout: 6 * time.Second, MaxReceiveCount: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -170,6 +170,7 @@ var suggests = map[sendqueue.Kind][]string{
 	sendqueue.KindGoalShared:      {"share_goal"},
 	sendqueue.KindRecognitionAsk:  {"yes", "no"},
 	sendqueue.KindStoryConsentAsk: {"yes", "no"},
+	sendqueue.KindPublicationAsk:  {"yes", "no"},
 }
 
 // describe writes what a reply was read as, comparably.

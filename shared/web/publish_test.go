@@ -93,6 +93,18 @@ func storyOf(t *testing.T, s *site, progID string) store.Story {
 	return sts[0]
 }
 
+// welcomeHeadings are the words that introduce a published story in the
+// welcome email, in capitals as the plain text writes them, by language.
+var welcomeHeadings = map[lang.Tag]string{
+	lang.EN: "FROM AN EARLIER PAIR",
+	lang.DE: "AUS EINEM FRÜHEREN TANDEM",
+	lang.FR: "D'UN BINÔME PRÉCÉDENT",
+	lang.ES: "DE UNA PAREJA DE MENTORÍA ANTERIOR",
+	lang.IT: "DA UN ABBINAMENTO PRECEDENTE",
+	lang.PT: "DE UM PAR ANTERIOR",
+	lang.NL: "VAN EEN EERDER DUO",
+}
+
 var textareaRE = regexp.MustCompile(`(?s)<textarea id="text"[^>]*>(.*?)</textarea>`)
 
 // A coordinator prepares a story to publish from the stories page: the
@@ -212,7 +224,7 @@ func TestAStoryIsPreparedAndPublishedFromTheStoriesPage(t *testing.T) {
 	if stories := s.get(t, c, "/programmes/"+id+"/stories", http.StatusOK); !strings.Contains(stories, "Published since") {
 		t.Errorf("the stories page does not say it is published:\n%s", text(stories))
 	}
-	for l, heading := range map[lang.Tag]string{lang.EN: "FROM AN EARLIER PAIR", lang.DE: "AUS EINEM FRÜHEREN TANDEM"} {
+	for l, heading := range welcomeHeadings {
 		w := welcomeFor(t, s, id, l)
 		if !strings.Contains(w.Body.Text, heading+"\n\n    "+draft) || !strings.Contains(w.Body.HTML, "showed me our app on a cheap phone") {
 			t.Errorf("the %s welcome does not quote the story under %q:\n%s", l, heading, w.Body.Text)
@@ -226,5 +238,97 @@ func TestAStoryIsPreparedAndPublishedFromTheStoriesPage(t *testing.T) {
 	}
 	if page := s.get(t, c, "/stories/published", http.StatusOK); strings.Contains(page, "cheap phone") || strings.Contains(page, "Noa showed me") {
 		t.Error("the printable page shows a text while its change waits for agreement")
+	}
+}
+
+// However a story's consent ends after it was published — its teller's
+// STORY WITHDRAW, a NO from either to the question about publishing it,
+// the partner taking back consent to the story or replying STORY
+// WITHDRAW — it leaves the printable page and the welcome emails in every
+// language at once: both read the publication when they are rendered.
+func TestAWithdrawnStoryLeavesTheWelcomeEmailsAndThePrintablePage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		end  func(reply func(who programme.Participant, kind token.Kind, slot string, cycle int, body string), p store.Publication, mia, noa programme.Participant)
+	}{
+		{"the teller replies STORY WITHDRAW", func(reply func(programme.Participant, token.Kind, string, int, string), p store.Publication, mia, _ programme.Participant) {
+			reply(mia, token.KindCheckIn, p.PairID, 3, "STORY WITHDRAW")
+		}},
+		{"the teller says no to publishing", func(reply func(programme.Participant, token.Kind, string, int, string), p store.Publication, mia, _ programme.Participant) {
+			reply(mia, token.KindPublication, p.ID, p.Version, "NO")
+		}},
+		{"the partner says no to publishing", func(reply func(programme.Participant, token.Kind, string, int, string), p store.Publication, _, noa programme.Participant) {
+			reply(noa, token.KindPublication, p.ID, p.Version, "NO")
+		}},
+		{"the partner takes back consent to the story", func(reply func(programme.Participant, token.Kind, string, int, string), p store.Publication, _, noa programme.Participant) {
+			reply(noa, token.KindStoryConsent, p.PairID, 0, "NO")
+		}},
+		{"the partner replies STORY WITHDRAW", func(reply func(programme.Participant, token.Kind, string, int, string), p store.Publication, _, noa programme.Participant) {
+			reply(noa, token.KindCheckIn, p.PairID, 3, "STORY WITHDRAW")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSite(t)
+			ctx := context.Background()
+			c, csrf := s.signIn(t)
+			id := s.createProgramme(t, c, csrf, "Withdrawing")
+			tag := ids.New()[:6]
+			upload(t, s, c, csrf, id, "two.csv", []byte("email,name,role\nmia-"+tag+"@example.org,Mia Jones,senior\nnoa-"+tag+"@example.org,Noa Cohen,junior\n"), http.StatusSeeOther)
+			prog, _ := s.store.GetProgramme(ctx, id)
+			var mia, noa programme.Participant
+			people, _ := s.store.ListParticipants(ctx, id)
+			for _, x := range people {
+				if x.Role == programme.Senior {
+					mia = x
+				} else {
+					noa = x
+				}
+			}
+			pairs, err := schedule.Approve(ctx, s.store, s.queue, prog, []programme.Pair{{SeniorID: mia.ID, JuniorID: noa.ID}}, s.clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.queue.Drain()
+			// reply answers as an email's reply address would let the
+			// person: slot is the pair, or the publication its question
+			// names.
+			reply := func(who programme.Participant, kind token.Kind, slot string, cycle int, body string) {
+				t.Helper()
+				addr, err := s.signer.ReplyAddress(token.Ref{ProgrammeID: id, ParticipantID: who.ID, PairID: slot, Kind: kind, Cycle: cycle}, "upward.test")
+				if err != nil {
+					t.Fatal(err)
+				}
+				receive(t, s, fmt.Sprintf("From: %s\r\nTo: %s\r\nMessage-ID: <%s@example.org>\r\nSubject: Re\r\n\r\n%s\r\n", who.Email, addr, ids.New(), body))
+			}
+			reply(mia, token.KindCheckIn, pairs[0].ID, 2, "STORY Noa taught me to test the app on the night bus, tag "+tag+".")
+			reply(noa, token.KindStoryConsent, pairs[0].ID, 0, "YES")
+			story := "A junior mentor taught me to test the app on the night bus, tag " + tag + "."
+			p := publish(t, s, storyOf(t, s, id), story, mia.ID, noa.ID)
+			if !p.Published() {
+				t.Fatalf("not published after both agreed: %+v", p)
+			}
+			if page := s.get(t, c, "/stories/published", http.StatusOK); !strings.Contains(page, story) {
+				t.Fatalf("the printable page lacks the published story:\n%s", text(page))
+			}
+			if w := welcomeFor(t, s, id, lang.EN); !strings.Contains(w.Body.Text, story) || !strings.Contains(w.Body.HTML, story) {
+				t.Fatalf("the welcome lacks the published story:\n%s", w.Body.Text)
+			}
+
+			tc.end(reply, p, mia, noa)
+			if p, err = s.store.GetPublication(ctx, id, p.ID); err != nil || p.Published() || !p.Withdrawn() {
+				t.Errorf("the publication after consent ended: %+v, %v", p, err)
+			}
+			if page := s.get(t, c, "/stories/published", http.StatusOK); strings.Contains(page, tag) {
+				t.Errorf("the printable page still shows the story:\n%s", text(page))
+			}
+			for l, heading := range welcomeHeadings {
+				w := welcomeFor(t, s, id, l)
+				if strings.Contains(w.Body.Text, tag) || strings.Contains(w.Body.HTML, tag) || strings.Contains(w.Body.Text, heading) {
+					t.Errorf("the %s welcome still quotes the story:\n%s", l, w.Body.Text)
+				}
+			}
+		})
 	}
 }

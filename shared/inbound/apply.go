@@ -293,12 +293,6 @@ func (r *reply) story(text string) error {
 		if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, r.person.ID, "", r.now); err != nil {
 			return err
 		}
-		// The answer says no story of theirs is shared any more: that
-		// includes the partner's stories about their pairing, which are
-		// theirs too, so their consent to those ends as well.
-		if err := r.withdrawPartnerConsents(); err != nil {
-			return err
-		}
 		r.ack(sendqueue.AckStoryWithdrawn)
 		return nil
 	}
@@ -327,30 +321,6 @@ func (r *reply) story(text string) error {
 		return nil
 	}
 	r.ack(sendqueue.AckStory)
-	return nil
-}
-
-// withdrawPartnerConsents takes back this person's consent to every story
-// a partner told about their pairing (a question not yet answered counts
-// as a no: a later YES to it is a new consent), and ends those stories'
-// publications for good.
-func (r *reply) withdrawPartnerConsents() error {
-	stories, err := r.h.store.ListStories(r.ctx, r.prog.ID)
-	if err != nil {
-		return err
-	}
-	for _, st := range stories {
-		refused := !st.PartnerRefusedAt.IsZero() && !st.PartnerConsentAt.After(st.PartnerRefusedAt)
-		if st.PartnerID != r.person.ID || refused {
-			continue
-		}
-		if err := r.h.store.PartnerAnswer(r.ctx, r.prog.ID, st.ParticipantID, st.Key, false, r.now); err != nil {
-			return err
-		}
-		if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, st.ParticipantID, st.Key, r.now); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 

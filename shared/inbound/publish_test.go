@@ -202,16 +202,6 @@ func TestAStoryLeavesPublicationWhenConsentEnds(t *testing.T) {
 		{"the teller says no after publication", true, func(e *env, t *testing.T, senAsk, _ localstack.Email) {
 			e.answer(t, t0.Add(3*time.Hour), e.senior, senAsk, "NO")
 		}},
-		// The partner's STORY WITHDRAW, on any email, is told that none of
-		// their stories is shared any more: the teller's story about
-		// their pairing is theirs too.
-		{"the partner replies STORY WITHDRAW", true, func(e *env, t *testing.T, _, _ localstack.Email) {
-			e.handleAt(t, t0.Add(3*time.Hour), e.raw(t, e.junior, token.KindCheckIn, 3, "pj-"+ids.New()+"@mail.example.org", "STORY WITHDRAW"))
-			sts, err := e.store.ListStories(context.Background(), e.prog.ID)
-			if err != nil || len(sts) != 1 || sts[0].Shown() {
-				t.Errorf("the story after its partner withdrew: %+v, %v; want it hidden from coordinators", sts, err)
-			}
-		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

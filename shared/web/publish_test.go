@@ -243,9 +243,9 @@ func TestAStoryIsPreparedAndPublishedFromTheStoriesPage(t *testing.T) {
 
 // However a story's consent ends after it was published — its teller's
 // STORY WITHDRAW, a NO from either to the question about publishing it,
-// the partner taking back consent to the story or replying STORY
-// WITHDRAW — it leaves the printable page and the welcome emails in every
-// language at once: both read the publication when they are rendered.
+// or the partner taking back consent to the story — it leaves the
+// printable page and the welcome emails in every language at once: both
+// read the publication when they are rendered.
 func TestAWithdrawnStoryLeavesTheWelcomeEmailsAndThePrintablePage(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -263,9 +263,6 @@ func TestAWithdrawnStoryLeavesTheWelcomeEmailsAndThePrintablePage(t *testing.T) 
 		}},
 		{"the partner takes back consent to the story", func(reply func(programme.Participant, token.Kind, string, int, string), p store.Publication, _, noa programme.Participant) {
 			reply(noa, token.KindStoryConsent, p.PairID, 0, "NO")
-		}},
-		{"the partner replies STORY WITHDRAW", func(reply func(programme.Participant, token.Kind, string, int, string), p store.Publication, _, noa programme.Participant) {
-			reply(noa, token.KindCheckIn, p.PairID, 3, "STORY WITHDRAW")
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -68,6 +68,46 @@ func (r *replier) reply(t *testing.T) {
 
 func always(body string) func(int) string { return func(int) string { return body } }
 
+// publishMiasStory prepares Mia's story to publish from the stories page
+// (the form comes anonymised), has Mia and Noa agree by reply, and reads
+// the printable page of published stories.
+func publishMiasStory(t *testing.T, w *world, bctx context.Context) {
+	t.Helper()
+	browsertest.Step(t, bctx, "prepare Mia's story to publish",
+		chromedp.Click(browsertest.Button("Prepare to publish")),
+		chromedp.WaitVisible(chromedp.ID("text")),
+	)
+	draft := browsertest.Get(t, bctx, "read the anonymised text", chromedp.Value(chromedp.ID("text")))
+	if want := "A junior mentor showed me how our younger customers really use the app"; !strings.HasPrefix(draft, want) || strings.Contains(draft, "Noa") {
+		t.Errorf("the text to publish is %q, want it to start %q, without Noa", draft, want)
+	}
+	browsertest.Screenshot(t, bctx, "publish-story")
+	browsertest.Step(t, bctx, "ask Mia and Noa",
+		chromedp.Click(browsertest.Button("Ask both to agree")),
+		chromedp.WaitVisible(chromedp.Search(`//div[contains(@class,"notice")][contains(normalize-space(.),"Mia and their partner are asked by email")]`)),
+	)
+	// Replying attributes every email sent so far, the coordinator's
+	// sign-in link and note among them: give the coordinator a zone too.
+	w.zones[coordinator] = time.UTC
+	w.st.Queue.Drain()
+	w.collect(t)
+	for _, who := range []string{"mia@example.org", "noa@example.org"} {
+		asks := emailsAbout(t, w.st, who, "future participants")
+		if len(asks) != 1 || !strings.Contains(asks[0].Body.Text, draft) {
+			t.Fatalf("%s was asked %d times, want once, quoting the text", who, len(asks))
+		}
+		w.reply(t, who, asks[0], "YES")
+	}
+	browsertest.Step(t, bctx, "open the published stories",
+		chromedp.Click(browsertest.Button("published stories")),
+		chromedp.WaitVisible(chromedp.CSS("blockquote.story")),
+	)
+	browsertest.Screenshot(t, bctx, "published-stories")
+	if got := browsertest.Get(t, bctx, "read the published story", chromedp.Text(chromedp.CSS("article.published"))); !strings.Contains(got, draft) || strings.Contains(got, "Mia") {
+		t.Errorf("the printable page:\n%s", got)
+	}
+}
+
 // TestFollowingAProgrammeInTheBrowser lives ten people through two months of
 // check-ins, then follows the programme as a coordinator would: the
 // dashboard, the attention list and its actions, a personal note, the
@@ -212,6 +252,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	if got := browsertest.Get(t, bctx, "read the story", chromedp.Text(chromedp.ID("main"))); !strings.Contains(got, "how our younger customers really use the app") || !strings.Contains(got, "Mia, senior") {
 		t.Errorf("stories page:\n%s", got)
 	}
+	publishMiasStory(t, w, bctx)
 
 	// On a phone, no page of these makes the reader scroll sideways.
 	browsertest.Step(t, bctx, "hold a phone", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {

@@ -31,6 +31,8 @@ type reply struct {
 	// acted: the reply said something Upward acted on beyond what the
 	// parser names (a goal in the person's own words, a consent).
 	acted bool
+	// publication is the publication a reply to its question answers.
+	publication string
 }
 
 func (r *reply) ack(topic sendqueue.AckTopic) {
@@ -59,6 +61,8 @@ func (r *reply) apply() error {
 		err = r.recognitionReply()
 	case token.KindStoryConsent:
 		err = r.storyConsentReply()
+	case token.KindPublication:
+		err = r.publicationReply()
 	default:
 		err = r.checkIn()
 	}
@@ -283,6 +287,10 @@ var withdrawWords = regexp.MustCompile(`(?i)^\s*(withdraw|delete|remove|retirer|
 func (r *reply) story(text string) error {
 	if withdrawWords.MatchString(text) {
 		if _, err := r.h.store.WithdrawStories(r.ctx, r.prog.ID, r.person.ID, r.now); err != nil {
+			return err
+		}
+		// A story taken back is taken out of publication too, for good.
+		if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, r.person.ID, "", r.now); err != nil {
 			return err
 		}
 		r.ack(sendqueue.AckStoryWithdrawn)

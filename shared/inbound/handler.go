@@ -99,6 +99,12 @@ type Store interface {
 	RecordAppliedConsent(ctx context.Context, programmeID, pairID string, step store.AppliedConsent, at time.Time) (store.Applied, error)
 	ListStories(ctx context.Context, programmeID string) ([]store.Story, error)
 	PartnerAnswer(ctx context.Context, programmeID, authorID, key string, consent bool, at time.Time) error
+	// Publishing a story (publish.go).
+	GetStory(ctx context.Context, programmeID, authorID, key string) (store.Story, error)
+	GetPublication(ctx context.Context, programmeID, id string) (store.Publication, error)
+	AnswerPublication(ctx context.Context, programmeID, id, participantID string, version int, yes bool, at time.Time) (store.Publication, error)
+	WithdrawPublication(ctx context.Context, programmeID, id string, at time.Time) error
+	WithdrawPublicationsOf(ctx context.Context, programmeID, authorID, storyKey string, at time.Time) error
 	SetLanguage(ctx context.Context, programmeID, id string, l lang.Tag, now time.Time) error
 	SpendMailBudget(ctx context.Context, programmeID, participantID, kind, replyKey string, limit int, now time.Time) (bool, error)
 	// NOT WITH and ASSISTANT (preferences.go).
@@ -173,6 +179,12 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	if !ok {
 		return h.quarantine(ctx, m, msg, "", "no valid reply token in the recipient address")
 	}
+	// The question about publishing a story carries the publication in
+	// the token's pair slot: it names no pair.
+	var publication string
+	if ref.Kind == token.KindPublication {
+		publication, ref.PairID = ref.PairID, ""
+	}
 	prog, err := h.store.GetProgramme(ctx, ref.ProgrammeID)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.quarantine(ctx, m, msg, "", "the programme no longer exists")
@@ -237,7 +249,7 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 		a.Topics = storedTopics(prog, opts.Topics, a.Topics)
 	}
 	res.Answer, res.Command = a, a.Command
-	r := reply{h: h, ctx: ctx, now: m.ReceivedAt, prog: prog, person: person, ref: ref, key: key, answer: a, text: text}
+	r := reply{h: h, ctx: ctx, now: m.ReceivedAt, prog: prog, person: person, ref: ref, key: key, answer: a, text: text, publication: publication}
 	if err := r.apply(); err != nil {
 		return Result{}, err
 	}

@@ -248,6 +248,12 @@ func (r *reply) storyConsentReply() error {
 		if err := r.h.store.PartnerAnswer(r.ctx, r.prog.ID, author, st.Key, *a.Met, r.now); err != nil {
 			return err
 		}
+		// Consent taken back ends the story's publication, for good.
+		if !*a.Met {
+			if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, author, st.Key, r.now); err != nil {
+				return err
+			}
+		}
 	}
 	r.acted = true
 	if *a.Met {

@@ -50,6 +50,9 @@ var ackKeys = map[sendqueue.AckTopic]string{
 	sendqueue.AckRecognitionWithdrawn: "ack.recognition_withdrawn", sendqueue.AckRecognitionSent: "ack.recognition_sent",
 	sendqueue.AckStoryPending: "ack.story_pending", sendqueue.AckStoryConsented: "ack.story_consented",
 	sendqueue.AckStoryRefused: "ack.story_refused",
+	// Publishing a story: the answers live with its other messages.
+	sendqueue.AckPublicationAgreed: "publication.agreed", sendqueue.AckPublicationRefused: "publication.refused",
+	sendqueue.AckPublicationChanged: "publication.changed", sendqueue.AckPublicationClosed: "publication.closed",
 }
 
 // composeAck answers a reply's command in a few lines, in the person's

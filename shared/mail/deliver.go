@@ -37,6 +37,7 @@ type Data interface {
 	NoteStore
 	QuarantineStore
 	ImpactStore
+	PublicationStore
 	// Coordinator emails: sign-in links, invitations, the weekly digest.
 	GetLoginLink(ctx context.Context, hash string) (store.LoginLink, error)
 	GetAccount(ctx context.Context, email string) (store.Account, error)
@@ -195,6 +196,8 @@ func (d *Deliverer) compose(ctx context.Context, j sendqueue.Job) (Email, func(c
 		return d.composePreferences(ctx, j)
 	case sendqueue.AssistantCopy:
 		return d.composeAssistantCopy(ctx, j)
+	case sendqueue.PublicationAsk:
+		return d.composePublicationAsk(ctx, j)
 	}
 	return Email{}, nil, fmt.Errorf("no email for a %T job", j)
 }

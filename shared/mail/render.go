@@ -42,7 +42,8 @@ var templateKinds = []sendqueue.Kind{sendqueue.KindWelcome, sendqueue.KindPrepar
 	sendqueue.KindRoundSummary, sendqueue.KindNote, sendqueue.KindSenderNotice, sendqueue.KindDigest,
 	sendqueue.KindGoalAsk, sendqueue.KindGoalShared, sendqueue.KindAppliedShared, sendqueue.KindRecognitionAsk, sendqueue.KindRecognition,
 	sendqueue.KindStoryConsentAsk, sendqueue.KindJournal,
-	sendqueue.KindReorgEnded, sendqueue.KindPreferences, sendqueue.KindAssistant}
+	sendqueue.KindReorgEnded, sendqueue.KindPreferences, sendqueue.KindAssistant,
+	sendqueue.KindPublicationAsk}
 
 func newRenderer() (*renderer, error) {
 	words, err := loadWords()

@@ -170,6 +170,7 @@ var suggests = map[sendqueue.Kind][]string{
 	sendqueue.KindGoalShared:      {"share_goal"},
 	sendqueue.KindRecognitionAsk:  {"yes", "no"},
 	sendqueue.KindStoryConsentAsk: {"yes", "no"},
+	sendqueue.KindPublicationAsk:  {"yes", "no"},
 }
 
 // describe writes what a reply was read as, comparably.
@@ -181,4 +182,65 @@ func describe(command replies.Command, text string, met *bool, rating int, join 
 		return fmt.Sprint(*p)
 	}
 	return fmt.Sprintf("command=%q text=%q met=%s rating=%d join=%s topics=%q thanks=%q", command, text, b(met), rating, b(join), topics, thanks)
+}
+
+// consentAsks are the emails that ask a person to agree: each is answered
+// by a bare YES or NO, mostly above the whole email as a mail client
+// quotes it, and the email's own quote (a story, a goal, a senior's words)
+// must never be read as part of the answer.
+var consentAsks = []sendqueue.Kind{sendqueue.KindRecognitionAsk, sendqueue.KindStoryConsentAsk, sendqueue.KindPublicationAsk}
+
+// Every question asking for consent, in every language, answered as people
+// answer it — the word the email suggests, in its case or not, above the
+// quoted email, below it, or with a sentence — is read by replies as that
+// yes or no and nothing else, through the same parse and trim as inbound.
+func TestConsentAnswersRoundTripWithTheEmailQuoted(t *testing.T) {
+	r, err := newRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Deliverer{r: r, settings: Settings{BaseURL: "https://upward.test"}}
+	asked := map[sendqueue.Kind]int{}
+	for _, l := range translated {
+		w := func(word string) string { return r.words.Word(l, word) }
+		for name, f := range fixtures(d, l) {
+			if !slices.Contains(consentAsks, f.kind) {
+				continue
+			}
+			asked[f.kind]++
+			text, _, err := r.render(f.kind, f.data)
+			if err != nil {
+				t.Fatalf("%s %s: %v", l, name, err)
+			}
+			quoted := "> " + strings.ReplaceAll(strings.TrimSpace(text), "\n", "\r\n> ")
+			for _, agree := range []bool{true, false} {
+				word := w("no")
+				if agree {
+					word = w("yes")
+				}
+				for _, c := range []struct{ how, body string }{
+					{"above the quote", word + "\r\n\r\nOn Tue, 2 Feb 2027 at 10:00, Bridges <p@upward.test> wrote:\r\n" + quoted},
+					{"in lower case", strings.ToLower(word) + "\r\n\r\nOn Tue, 2 Feb 2027 at 10:00, Bridges <p@upward.test> wrote:\r\n" + quoted},
+					{"below the quote", "On Tue, 2 Feb 2027 at 10:00, Bridges <p@upward.test> wrote:\r\n" + quoted + "\r\n\r\n" + word},
+					{"with a sentence", word + ", thank you for asking.\r\n\r\nOn Tue, 2 Feb 2027 at 10:00, Bridges <p@upward.test> wrote:\r\n" + quoted},
+				} {
+					raw := "From: Helen Carter <helen@example.org>\r\nTo: r+x@upward.test\r\nSubject: Re: question\r\nMessage-ID: <m@example.org>\r\n" +
+						"Content-Type: text/plain; charset=utf-8\r\n\r\n" + c.body + "\r\n"
+					msg, err := replies.Parse([]byte(raw), replies.Limits{})
+					if err != nil {
+						t.Fatalf("%s %s %s: %v", l, name, c.how, err)
+					}
+					a := replies.Understand(msg.TrimmedText(), replies.Options{Context: replies.CheckIn})
+					if a.Met == nil || *a.Met != agree || a.Command != "" || len(a.Commands) != 0 {
+						t.Errorf("%s %s, %q %s: read as met=%v command=%q %v; the email promises agree=%v", l, name, word, c.how, a.Met, a.Command, a.Commands, agree)
+					}
+				}
+			}
+		}
+	}
+	for _, k := range consentAsks {
+		if asked[k] == 0 {
+			t.Errorf("no fixture of %s: its answers go untested", k)
+		}
+	}
 }

@@ -151,6 +151,7 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	add("recognition", sendqueue.KindRecognition, rc)
 	add("note", sendqueue.KindNote, noteData{common: c, Person: junior, Coordinator: "coord@example.org", Text: "Hello", Paragraphs: []string{"Hello"}})
 	guardFixtures(c, pw, senior, junior, at, add)
+	publicationFixtures(c, pw, senior, junior, add)
 	return out
 }
 

@@ -18,6 +18,9 @@ type welcomeData struct {
 	IsSenior      bool
 	ExampleTopics string
 	Resources     []programme.Resource
+	// Story is a story an earlier pair agreed to publish, quoted under
+	// its own heading ("" when none is published).
+	Story string
 }
 
 func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Email, func(context.Context, time.Time) error, error) {
@@ -45,6 +48,9 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Em
 	}
 	data.ExampleTopics = exampleTopics(data.Texts.Topics)
 	data.Resources = data.Texts.Resources
+	if data.Story, err = d.publishedStory(ctx); err != nil {
+		return Email{}, nil, err
+	}
 	if data.Subject, err = d.r.say(data, "welcome.subject"); err != nil {
 		return Email{}, nil, err
 	}

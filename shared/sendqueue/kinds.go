@@ -59,6 +59,9 @@ const (
 	KindRecognition Kind = "recognition"
 	// To a partner: may a story about your pairing be shown?
 	KindStoryConsentAsk Kind = "story_consent_ask"
+	// To a story's teller, and the partner of a story from a pairing: may
+	// this anonymised text of it be published to later cohorts?
+	KindPublicationAsk Kind = "publication_ask"
 	// At the end, to each person: their own goal and reflections.
 	KindJournal Kind = "journal"
 	// To a coordinator: a sign-in link, or an invitation to an account.
@@ -98,6 +101,7 @@ var kinds = map[Kind]struct {
 	KindRecognitionAsk:  {decodeAs[PairNote], token.KindRecognition},
 	KindRecognition:     {decodeAs[Recognition], 0},
 	KindStoryConsentAsk: {decodeAs[PairNote], token.KindStoryConsent},
+	KindPublicationAsk:  {decodeAs[PublicationAsk], token.KindPublication},
 	KindJournal:         {decodeAs[PairNote], token.KindAck},
 	KindSignIn:          {decodeAs[SignIn], 0},
 	KindDigest:          {decodeAs[Digest], 0},
@@ -149,6 +153,8 @@ func Recipient(j Job) string {
 	case SenderNotice:
 		return j.ParticipantID
 	case PairNote:
+		return j.ParticipantID
+	case PublicationAsk:
 		return j.ParticipantID
 	}
 	return ""
@@ -270,6 +276,13 @@ const (
 	AckStoryPending   AckTopic = "story_pending"
 	AckStoryConsented AckTopic = "story_consented"
 	AckStoryRefused   AckTopic = "story_refused"
+	// Publishing a story: agreed (published once all asked agree); not
+	// published, or taken out; a YES to a text changed since; a YES to a
+	// publication already withdrawn.
+	AckPublicationAgreed  AckTopic = "publication_agreed"
+	AckPublicationRefused AckTopic = "publication_refused"
+	AckPublicationChanged AckTopic = "publication_changed"
+	AckPublicationClosed  AckTopic = "publication_closed"
 )
 
 var ackTopics = map[AckTopic]bool{
@@ -279,6 +292,7 @@ var ackTopics = map[AckTopic]bool{
 	AckGoalSet: true, AckGoalHow: true, AckGoalShared: true, AckAppliedShared: true, AckAppliedHow: true,
 	AckRecognitionAsked: true, AckRecognitionScheduled: true, AckRecognitionWithdrawn: true, AckRecognitionSent: true,
 	AckStoryPending: true, AckStoryConsented: true, AckStoryRefused: true,
+	AckPublicationAgreed: true, AckPublicationRefused: true, AckPublicationChanged: true, AckPublicationClosed: true,
 }
 
 // Ack answers one reply of a participant: what was done about it.
@@ -536,6 +550,29 @@ func (j PairNote) check() error {
 		return fmt.Errorf("pair note: %q is not a note about a pairing", j.Email)
 	}
 	return required(j.Email, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "pair_id", j.PairID)
+}
+
+// PublicationAsk asks one person (a story's teller, or the partner of a
+// story from a pairing) whether Version of a story's anonymised text may
+// be published. Each version is an email of its own; the text is read
+// when it is sent, and nothing is sent for a version replaced since.
+type PublicationAsk struct {
+	ProgrammeID   string `json:"programme_id"`
+	ParticipantID string `json:"participant_id"`
+	Publication   string `json:"publication"`
+	Version       int    `json:"version"`
+}
+
+func (PublicationAsk) Kind() Kind          { return KindPublicationAsk }
+func (j PublicationAsk) Programme() string { return j.ProgrammeID }
+func (j PublicationAsk) identity() []string {
+	return []string{j.ProgrammeID, j.Publication, j.ParticipantID, itoa(j.Version)}
+}
+func (j PublicationAsk) check() error {
+	if j.Version < 1 {
+		return fmt.Errorf("publication question: version %d", j.Version)
+	}
+	return required(KindPublicationAsk, "programme_id", j.ProgrammeID, "participant_id", j.ParticipantID, "publication", j.Publication)
 }
 
 // Recognition tells a junior's manager, with the senior's and the

@@ -62,6 +62,7 @@ var oneOfEach = []Job{
 	PairNote{Email: KindStoryConsentAsk, ProgrammeID: "p", ParticipantID: "b", PairID: "x", About: "a", Ref: "k"},
 	PairNote{Email: KindJournal, ProgrammeID: "p", ParticipantID: "a", PairID: "x", Reply: "r"},
 	Recognition{ProgrammeID: "p", PairID: "x", JuniorID: "b", SeniorID: "a"},
+	PublicationAsk{ProgrammeID: "p", ParticipantID: "a", Publication: "u", Version: 2},
 	SignIn{Link: "l"},
 	Digest{Account: "c@example.org", Week: "2026-11-02"},
 }
@@ -113,6 +114,7 @@ func TestUnreadableJobsAreRefused(t *testing.T) {
 		"kind mismatch":                        `{"kind":"checkin","job":{"email":"closing","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
 		"not a schedule":                       `{"kind":"checkin","job":{"email":"welcome","programme_id":"p","participant_id":"a","pair_id":"x","cycle":2}}`,
 		"trailing object":                      `{"kind":"intro","job":{"programme_id":"p","pair_id":"x","participant_id":"a"}}{}`,
+		"publication without a version":        `{"kind":"publication_ask","job":{"programme_id":"p","participant_id":"a","publication":"u"}}`,
 	} {
 		if _, err := Decode(body); !errors.Is(err, ErrUnreadable) {
 			t.Errorf("%s: Decode(%s) = %v, want ErrUnreadable", name, body, err)

@@ -137,7 +137,8 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 // junior's name leaves the answers of their seniors, and a note to their
 // manager not yet sent never will be. A story its author told about a
 // pairing with them is no longer shown (its partner can no longer be
-// asked) and no longer names them.
+// asked) and no longer names them; the publications of stories they are
+// in are deleted.
 func (s *Store) eraseFromImpact(ctx context.Context, programmeID, participantID, anon string, now time.Time) error {
 	pk := programmePK(programmeID)
 	var applied []Applied
@@ -191,7 +192,13 @@ func (s *Store) eraseFromImpact(ctx context.Context, programmeID, participantID,
 			return err
 		}
 	}
-	return nil
+	// A publication of a story they told or are in goes altogether: its
+	// text is about them however anonymised, and it leaves the printable
+	// page and every welcome email still to be sent.
+	return s.deleteAll(ctx, pk, "PUB#", func(item map[string]types.AttributeValue) bool {
+		var it publicationItem
+		return attributevalue.UnmarshalMap(item, &it) == nil && (it.AuthorID == participantID || it.PartnerID == participantID)
+	})
 }
 
 // deleteAll deletes the items of a partition whose sort key starts with

@@ -178,6 +178,11 @@ func TestErasureReachesGoalsAppliedAnswersAndStories(t *testing.T) {
 	if err := s.PutStory(ctx, story); err != nil {
 		t.Fatal(err)
 	}
+	pubID := store.PublicationID(sen.ID, "k1")
+	if _, _, err := s.PreparePublication(ctx, store.Publication{ProgrammeID: p.ID, ID: pubID, AuthorID: sen.ID, StoryKey: "k1", PairID: pairID,
+		PartnerID: jun.ID, Text: "A junior mentor changed how I see things"}, t0); err != nil {
+		t.Fatal(err)
+	}
 
 	anon, err := s.Erase(ctx, p.ID, jun.ID, nil, t0.Add(2*time.Hour))
 	if err != nil {
@@ -205,6 +210,9 @@ func TestErasureReachesGoalsAppliedAnswersAndStories(t *testing.T) {
 	stories, err := s.ListStories(ctx, p.ID)
 	if err != nil || len(stories) != 1 || stories[0].Shown() || stories[0].PartnerID != anon {
 		t.Errorf("the story about the erased junior: %+v, %v; want hidden and not naming them", stories, err)
+	}
+	if _, err := s.GetPublication(ctx, p.ID, pubID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the publication of a story about the erased junior: %v, want it deleted", err)
 	}
 
 	if _, err := s.Erase(ctx, p.ID, sen.ID, nil, t0.Add(3*time.Hour)); err != nil {

@@ -41,6 +41,7 @@
 //	not-with      PROG#<id>             NOTWITH#<participant>#<id>  (a private preference, never on a coordinator's page)
 //	assistant     PROG#<id>             ASSISTANT#<senior>  (who manages a senior's diary)
 //	guard state   PROG#<id>             GUARD               (what the reorganisation guard last checked)
+//	publication   PROG#<id>             PUB#<publication id> -                                   PUBLISHED / <published UTC>#<prog>#<id> while published
 //
 // Access patterns:
 //
@@ -142,6 +143,17 @@
 //     once, flags pairs through shared/lifecycle, then records what it
 //     saw. The tick reads GUARD for each programme (2) and checks
 //     those whose last check is older than the chart or the changes.
+//  19. Stories published beyond the coordinators (shared/inbound, the
+//     welcome email, the printable page): a story's publication is
+//     GetItem PROG#id / PUB#<id>, the id derived from the story (so a form
+//     sent twice finds the same one); a programme's are Query sk
+//     begins_with PUB#. Versions and answers move by updates conditioned
+//     on the version read and on no withdrawal. While a publication is
+//     published it sits in gsi2 under PUBLISHED, so the stories published
+//     across every programme are one Query of gsi2, newest first (the
+//     welcome email reads the first); as the index is eventually
+//     consistent, each one it names is read again with GetItem (with its
+//     story) before anyone is shown it.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

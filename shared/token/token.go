@@ -12,7 +12,8 @@
 //	byte 0       version (high 4 bits) and purpose (low 4 bits)
 //	bytes 1-8    programme id
 //	bytes 9-16   participant id
-//	bytes 17-24  pair id (zero when the email is not about a pair)
+//	bytes 17-24  pair id (zero when the email is not about a pair; for
+//	             KindPublication, the publication's id)
 //	byte 25      kind of email answered (welcome, check-in, ...)
 //	byte 26      cycle (which check-in, which resend)
 //	bytes 27-34  HMAC-SHA256 of bytes 0-26, truncated to 64 bits
@@ -64,12 +65,17 @@ const (
 	// KindStoryConsent: the email that asks a partner whether a story about
 	// their pairing may be shown to the coordinators.
 	KindStoryConsent
+	// KindPublication: the email that asks a story's teller (and partner)
+	// whether its anonymised text may be published. Its pair id is the
+	// publication's id and its cycle the text's version, so a YES counts
+	// for exactly the text it quoted.
+	KindPublication
 )
 
 var kindNames = map[Kind]string{
 	KindWelcome: "welcome", KindIntro: "intro", KindCheckIn: "checkin", KindNudge: "nudge",
 	KindMidpoint: "midpoint", KindClosing: "closing", KindAck: "ack", KindRoundEnd: "round_end",
-	KindGoal: "goal", KindRecognition: "recognition", KindStoryConsent: "story_consent",
+	KindGoal: "goal", KindRecognition: "recognition", KindStoryConsent: "story_consent", KindPublication: "publication",
 }
 
 func (k Kind) String() string {

@@ -147,7 +147,7 @@ func TestEveryRouteByRoleAndAssignment(t *testing.T) {
 		other := ids.New()
 		subs := map[string]string{
 			"{id}": f.id, "{pid}": f.participant, "{pair}": f.pair, "{action}": "pause", "{file}": "pairs.csv",
-			"{email}": s.coord, "{name}": "senior", "{token}": "not-a-token",
+			"{email}": s.coord, "{name}": "senior", "{token}": "not-a-token", "{story}": other,
 		}
 		if strings.Contains(p, "/proposals/") {
 			subs["{pid}"] = other
@@ -170,7 +170,7 @@ func TestEveryRouteByRoleAndAssignment(t *testing.T) {
 		"/programmes/{id}/attention", "/programmes/{id}/stories", "/programmes/{id}/report", "/programmes/{id}/participants/{pid}/note",
 		"/programmes/{id}/participants/{pid}/erase", "/programmes/{id}/participants/{pid}/export.json", "/programmes/{id}/export/{file}",
 		"/orgchart", "/accounts", "/accounts/{email}", "/audit", "/programmes/{id}/audit", "/audit.csv", "/programmes/{id}/audit.csv",
-		"/signin", "/guides/{name}", "/programmes/{id}/example.csv", "/orgchart/example.csv"} {
+		"/signin", "/guides/{name}", "/programmes/{id}/example.csv", "/orgchart/example.csv", "/stories/published"} {
 		mustOK[p] = true
 	}
 	routes := s.web.Routes()

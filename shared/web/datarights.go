@@ -47,6 +47,9 @@ type participantExport struct {
 	// never shown to anyone: not here either.
 	NotWith   []exportNotWith  `json:"not_with"`
 	Assistant *exportAssistant `json:"assistant,omitempty"`
+	// Publications are the stories they were asked to let be published
+	// beyond the coordinators, and their answers.
+	Publications []exportPublication `json:"publications"`
 }
 
 type storyConsent struct {
@@ -248,6 +251,10 @@ func (s *Server) exportParticipant(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.exportPrivate(r, p, x, &out); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if out.Publications, err = s.exportPublications(ctx, p.ID, x.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

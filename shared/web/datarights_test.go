@@ -112,6 +112,8 @@ func TestEraseLeavesNoPersonalDataAndFiguresStillAddUp(t *testing.T) {
 	}
 	seedHistory(t, s, id, sen, jun, pairs[0])
 	before, _ := s.store.ListAnswers(ctx, id)
+	// Zebedee's story, published with both their consents.
+	publish(t, s, storyOf(t, s, id), "Quokka ledger: a junior mentor rebuilt our onboarding checklist.", jun.ID, sen.ID)
 
 	// Export first: everything about Zebedee, including their words.
 	resp, err := c.Get(s.URL + "/programmes/" + id + "/participants/" + jun.ID + "/export.json")
@@ -120,13 +122,22 @@ func TestEraseLeavesNoPersonalDataAndFiguresStillAddUp(t *testing.T) {
 	}
 	export := body(t, resp)
 	for _, want := range []string{junEmail, "Zebedee Quill", "reorganisation rumours", "rebuilt our onboarding", `"role": "junior"`,
-		"master board papers", `"junior_consent_at"`} {
+		"master board papers", `"junior_consent_at"`, `"publications"`, "Quokka ledger", `"role": "teller"`, `"agreed_version": 1`} {
 		if !strings.Contains(export, want) {
 			t.Errorf("export lacks %q", want)
 		}
 	}
 	if strings.Contains(export, senEmail) || strings.Contains(export, "Copper lanterns") {
 		t.Error("the export contains the partner's address or words")
+	}
+	// The partner's export has their answer about the publication, not
+	// the teller's words.
+	resp, err = c.Get(s.URL + "/programmes/" + id + "/participants/" + sen.ID + "/export.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if partner := body(t, resp); !strings.Contains(partner, `"role": "partner"`) || !strings.Contains(partner, `"agreed_version": 1`) || strings.Contains(partner, "Quokka") {
+		t.Errorf("the partner's export of the publication:\n%s", partner)
 	}
 	// One naming style, and no time that was never set.
 	if k := regexp.MustCompile(`"[A-Za-z_]*[A-Z][A-Za-z_]*":`).FindString(export); k != "" {
@@ -138,7 +149,7 @@ func TestEraseLeavesNoPersonalDataAndFiguresStillAddUp(t *testing.T) {
 
 	// The senior's own reply ("THANKS Jun, …") is the senior's data and
 	// stays; the forwarded thank-you addressed to Zebedee goes.
-	needles := []string{junEmail, "Zebedee", jun.ID, "reorganisation rumours", "onboarding checklist", `"to_id"`, "master board papers"}
+	needles := []string{junEmail, "Zebedee", jun.ID, "reorganisation rumours", "onboarding checklist", `"to_id"`, "master board papers", "Quokka ledger"}
 	if hits := scanFor(t, s, needles...); len(hits) == 0 {
 		t.Fatal("the seeded data is not in the table: the scan would prove nothing")
 	}
@@ -151,6 +162,9 @@ func TestEraseLeavesNoPersonalDataAndFiguresStillAddUp(t *testing.T) {
 		t.Errorf("personal data left after erasure:\n%s", strings.Join(hits, "\n"))
 	}
 
+	if page := s.get(t, c, "/stories/published", http.StatusOK); strings.Contains(page, "Quokka") {
+		t.Error("the story of an erased person is still on the printable page")
+	}
 	after, _ := s.store.ListAnswers(ctx, id)
 	if len(after) != len(before) {
 		t.Errorf("answers: %d before erasure, %d after; anonymous figures must stay", len(before), len(after))

@@ -10,7 +10,9 @@ import (
 
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
+	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 )
 
@@ -28,6 +30,55 @@ func replyAs(t *testing.T, s *site, f followed, who programme.Participant, kind 
 		t.Fatalf("reply %q: %+v %v", body, res, err)
 	}
 	s.queue.Drain()
+}
+
+// publicationKeepsItsPlace checks, on TestNoCoordinatorPageShowsWhatPeopleWrote's
+// programme, that a story's text reaches newcomers' welcome emails and the
+// printable page only while it is published: not while it waits for an
+// agreement, and no longer once consent is taken back. No private words
+// reach either, and a story the coordinators may not read cannot even be
+// prepared.
+func publicationKeepsItsPlace(t *testing.T, s *site, f followed, partner programme.Participant, private []string) {
+	t.Helper()
+	ctx := context.Background()
+	all, err := s.store.ListStories(ctx, f.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown store.Story
+	for _, st := range all {
+		if st.Shown() {
+			shown = st
+		} else if strings.Contains(st.Text, "Velvet thunder") {
+			s.get(t, f.c, "/programmes/"+f.id+"/stories/"+store.PublicationID(st.ParticipantID, st.Key)+"/publish", http.StatusNotFound)
+		}
+	}
+	planted := "Marmalade compass: a junior mentor rebuilt our onboarding checklist."
+	pub := publish(t, s, shown, planted, shown.ParticipantID) // the partner has not agreed yet
+	seen := func() (welcome, printed bool) {
+		t.Helper()
+		w := welcomeFor(t, s, f.id, lang.EN)
+		page := s.get(t, f.c, "/stories/published", http.StatusOK)
+		for _, p := range private {
+			if strings.Contains(strings.ToLower(w.Body.Text+w.Body.HTML+page), strings.ToLower(p)) {
+				t.Errorf("private text %q reached a welcome email or the printable page", p)
+			}
+		}
+		return strings.Contains(w.Body.Text, "Marmalade compass"), strings.Contains(page, "Marmalade compass")
+	}
+	if w, p := seen(); w || p {
+		t.Errorf("a text waiting for the partner's agreement reached the welcome (%v) or the printable page (%v)", w, p)
+	}
+	if _, err := s.store.AnswerPublication(ctx, f.id, pub.ID, partner.ID, pub.Version, true, s.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if w, p := seen(); !w || !p {
+		t.Fatalf("the published story is not in the welcome (%v) or on the printable page (%v), so its absence would prove nothing", w, p)
+	}
+	replyAs(t, s, f, partner, token.KindStoryConsent, 0, "NO")
+	if w, p := seen(); w || p {
+		t.Errorf("a story whose consent was taken back is still in the welcome (%v) or on the printable page (%v)", w, p)
+	}
 }
 
 // TestNoCoordinatorPageShowsWhatPeopleWrote seeds replies with distinctive
@@ -93,6 +144,7 @@ func TestNoCoordinatorPageShowsWhatPeopleWrote(t *testing.T) {
 	if !strings.Contains(text(pages["/stories"]), "— "+jun.Name+", junior mentor") {
 		t.Errorf("stories page does not say who shared the story:\n%s", text(pages["/stories"]))
 	}
+	publicationKeepsItsPlace(t, s, f, sen, private)
 	if strings.Contains(pages["/report"], jun.Name) || !strings.Contains(pages["/report"], "— a junior mentor") {
 		t.Error("the printable report names a story's teller")
 	}

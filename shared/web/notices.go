@@ -55,6 +55,10 @@ var notices = map[string]string{
 	"reply-already-released": "Nothing changed: that reply of {person}'s was already released.",
 	"address-added":          "The reply's address is now also {person}'s: their replies from it are recorded. Release this reply too if it should count.",
 	"address-already":        "Nothing changed: that address is already {person}'s.",
+	// Publishing a story (publish.go): who is asked.
+	"publication-asked-1":   "{person} is asked by email whether the text may be published, exactly as you wrote it. It is published once they agree.",
+	"publication-asked-2":   "{person} and their partner are asked by email whether the text may be published, exactly as you wrote it. It is published once both agree.",
+	"publication-unchanged": "Nothing changed: that text was already sent to be agreed to, and nobody is asked twice.",
 }
 
 // noticeArgs are what a notice names.

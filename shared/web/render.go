@@ -95,6 +95,9 @@ func parsePages() (*pages, error) {
 	if err := ps.addHealthPages(funcs); err != nil {
 		return nil, err
 	}
+	if err := ps.addPublishPages(funcs); err != nil {
+		return nil, err
+	}
 	return ps, nil
 }
 

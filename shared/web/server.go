@@ -71,6 +71,8 @@ type Store interface {
 	AuditStore
 	// The reorganisation guard's reads and records (guard.go).
 	guard.Store
+	// Stories published beyond the coordinators (publish.go).
+	PublicationStore
 }
 
 var _ Store = (*store.Store)(nil)
@@ -181,6 +183,7 @@ func (s *Server) routes() {
 	s.reviewRoutes()
 	s.healthRoutes()
 	s.accountRoutes()
+	s.publishRoutes()
 }
 
 // ServeHTTP adds the security headers every response carries, and rejects

@@ -8,11 +8,15 @@ import (
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
-// sharedStory is a story a participant shared and has not taken back.
+// sharedStory is a story a participant shared and has not taken back,
+// with its publication beyond the coordinators, if one was prepared.
 type sharedStory struct {
 	store.Story
 	Name string
 	Role programme.Role
+	// PublicationID names the story in its publication's pages.
+	PublicationID string
+	Publication   *store.Publication
 }
 
 // sharedStories are the stories coordinators may read: shared by replying
@@ -29,7 +33,7 @@ func sharedStories(all []store.Story, people []programme.Participant) []sharedSt
 		if !st.Shown() || !known {
 			continue
 		}
-		out = append(out, sharedStory{Story: st, Name: x.Name, Role: x.Role})
+		out = append(out, sharedStory{Story: st, Name: x.Name, Role: x.Role, PublicationID: store.PublicationID(st.ParticipantID, st.Key)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
 	return out
@@ -55,5 +59,19 @@ func (s *Server) stories(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "stories", view{Title: "Success stories · " + p.Name, Data: storiesData{HealthNav{Programme: p, Current: "stories", Edit: s.canEdit(r, p.ID)}, sharedStories(all, people)}})
+	stories := sharedStories(all, people)
+	pubs, err := s.Store.ListPublications(r.Context(), p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for i := range stories {
+		for _, pub := range pubs {
+			if pub.ID == stories[i].PublicationID {
+				stories[i].Publication = &pub
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "stories", view{Title: "Success stories · " + p.Name, Notice: s.notice(r),
+		Data: storiesData{HealthNav{Programme: p, Current: "stories", Edit: s.canEdit(r, p.ID)}, stories}})
 }

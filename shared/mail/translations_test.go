@@ -142,7 +142,7 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 		}
 		jn := n
 		jn.Goal = "Understand how new joiners see our tools"
-		jn.Reflections = []reflection{{At: at, Text: "We met in the canteen."}, {At: at.AddDate(0, 0, 14), Text: "Kenji showed me the app."}}
+		jn.Reflections = []Reflection{{At: at, Text: "We met in the canteen."}, {At: at.AddDate(0, 0, 14), Text: "Kenji showed me the app."}}
 		add("journal "+string(person.Role), sendqueue.KindJournal, jn)
 	}
 	add("journal empty", sendqueue.KindJournal, pairNoteData{common: c, Person: junior, Partner: senior})

@@ -92,9 +92,16 @@ type Reply struct {
 	// answer that says what was read); Language is theirs, where known.
 	Read     string `dynamodbav:"read,omitempty"`
 	Language string `dynamodbav:"language,omitempty"`
+	// Via is how the answer came: "" by reply, ViaLink on the page a link
+	// in the email opened. A page's Text is only the words typed in its
+	// text box; a reply's is the whole message as trimmed.
+	Via string `dynamodbav:"via,omitempty"`
 	// Expires is when the text is deleted (zero: kept).
 	Expires time.Time `dynamodbav:"-"`
 }
+
+// ViaLink marks an answer given on the page of one of the email's links.
+const ViaLink = "link"
 
 type replyItem struct {
 	keys

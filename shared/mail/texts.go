@@ -129,7 +129,7 @@ func ReplyWords(l lang.Tag) (map[string]string, error) {
 		return nil, err
 	}
 	out := map[string]string{}
-	for _, w := range []string{"yes", "no", "join", "decline", "pause", "resume", "stop", "rematch", "help", "story", "withdraw", "thanks", "language"} {
+	for _, w := range []string{"yes", "no", "join", "decline", "pause", "resume", "stop", "rematch", "help", "story", "withdraw", "thanks", "language", "goal"} {
 		out[w] = words.Word(l, w)
 	}
 	return out, nil

@@ -119,6 +119,12 @@ func (d *Deliverer) composePairNote(ctx context.Context, j sendqueue.PairNote) (
 	if data.UnsubscribeURL, err = d.unsubscribeURL(ref); err != nil {
 		return Email{}, nil, err
 	}
+	if data.Click, err = d.clicks(ref, pc.prog); err != nil {
+		return Email{}, nil, err
+	}
+	if data.PageURL, err = d.pageURL(pc.prog, data.Person.ID, pc.pair.ID); err != nil {
+		return Email{}, nil, err
+	}
 	if data.Subject, err = d.r.say(data, string(j.Email)+".subject"); err != nil {
 		return Email{}, nil, err
 	}

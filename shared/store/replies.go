@@ -54,6 +54,16 @@ func (s *Store) PutAnswer(ctx context.Context, a Answer) error {
 	return nil
 }
 
+// GetAnswer reads one person's answer to one cycle of a pair, by their
+// role in it: the page a link opens shows what is already recorded.
+func (s *Store) GetAnswer(ctx context.Context, programmeID, pairID string, cycle int, role programme.Role) (Answer, error) {
+	var it answerItem
+	if err := s.get(ctx, programmePK(programmeID), answerSK(pairID, cycle, role), &it); err != nil {
+		return Answer{}, fmt.Errorf("answer to %s#%d: %w", pairID, cycle, err)
+	}
+	return it.Answer, nil
+}
+
 // ListAnswers returns every answer of a programme (for its figures).
 func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]Answer, error) {
 	var out []Answer

@@ -427,3 +427,75 @@ func TestPersonalPageShowsOnlyTheOwnersWords(t *testing.T) {
 		t.Error("the senior's page shows the junior's words")
 	}
 }
+
+// TestEveryKindOfQuestionIsAnsweredOnItsPage: the welcome, a nudge's ways
+// out and the goal question, each answered by opening its link and
+// pressing the button, do what the reply saying the same does.
+func TestEveryKindOfQuestionIsAnsweredOnItsPage(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	f := followProgramme(t, s, 2)
+	ctx := context.Background()
+	tag := strings.ToLower(f.id[:5])
+	upload(t, s, f.c, f.csrf, f.id, "late.csv", []byte("email,name,role\nnew-"+tag+"@example.org,Nia New,junior\n"), http.StatusSeeOther)
+	var nia programme.Participant
+	people, _ := s.store.ListParticipants(ctx, f.id)
+	for _, x := range people {
+		if x.Name == "Nia New" {
+			nia = x
+		}
+	}
+	welcome := func(c oneclick.Choice) string {
+		link, err := s.links().Answer(token.Ref{ProgrammeID: f.id, ParticipantID: nia.ID, Kind: token.KindWelcome, Cycle: nia.WelcomeRound}, f.prog, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimPrefix(link, s.URL)
+	}
+	for _, tc := range []struct {
+		name string
+		path string
+		// fill completes the form as the person would.
+		fill  func(url.Values)
+		check func(t *testing.T)
+	}{
+		{"the welcome's Join, with a topic", welcome(oneclick.Join), func(v url.Values) { v.Set("topic", "1") }, func(t *testing.T) {
+			x, _ := s.store.GetParticipant(ctx, f.id, nia.ID)
+			if x.Status != programme.OptedIn || len(x.Topics) != 1 || x.Topics[0] != f.prog.Topics[1] {
+				t.Errorf("after Join Nia is %s with topics %v, want opted in with %q", x.Status, x.Topics, f.prog.Topics[1])
+			}
+		}},
+		{"a nudge's Pause", s.answerLink(t, f, 0, f.seniors[0], token.KindNudge, 4, oneclick.Pause), nil, func(t *testing.T) {
+			if p, _ := s.store.GetPair(ctx, f.id, f.pairs[0].ID); p.State != programme.PairPaused {
+				t.Errorf("after Pause the pair is %s", p.State)
+			}
+		}},
+		{"a nudge's Find me someone else", s.answerLink(t, f, 1, f.juniors[1], token.KindNudge, 4, oneclick.Rematch), nil, func(t *testing.T) {
+			if p, _ := s.store.GetPair(ctx, f.id, f.pairs[1].ID); p.State.Live() {
+				t.Errorf("after asking for someone else the pair is still %s", p.State)
+			}
+		}},
+		{"the goal question", s.answerLink(t, f, 0, f.juniors[0], token.KindGoal, 0, oneclick.None), func(v url.Values) { v.Set("words", "Learn how the board decides") }, func(t *testing.T) {
+			if g, err := s.store.GetGoal(ctx, f.id, f.juniors[0].ID, f.pairs[0].ID); err != nil || g.Text != "Learn how the board decides" {
+				t.Errorf("after writing it the goal is %+v (%v)", g, err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s.queue.Drain() // the welcome, and the last case's emails, sent
+			before := snapshot(t, s)
+			action, form := pageForm(t, s.get(t, client(), tc.path, http.StatusOK))
+			if after := snapshot(t, s); after != before {
+				t.Fatal("opening the link changed the table")
+			}
+			if tc.fill != nil {
+				tc.fill(form)
+			}
+			if got := text(s.post2(t, action, form, http.StatusOK)); !strings.Contains(got, "Thank you") {
+				t.Errorf("after the button:\n%s", got)
+			}
+			s.queue.Drain()
+			tc.check(t)
+		})
+	}
+}

@@ -85,6 +85,8 @@ func main() {
 	}
 	srv, err := web.New(web.Deps{
 		Replies: inbound.Releaser{Handler: replies, Raw: inbound.Bucket{Client: s3.NewFromConfig(aws), Name: bucket}},
+		// One-click answers are recorded as replies are, by the same rules.
+		Answers: replies,
 		Store:   db,
 		SignIn:  signIn,
 		Queue:   queue,

@@ -344,7 +344,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	}
 	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
 		Replies: inbound.Releaser{Handler: handler, Raw: inbound.Bucket{Client: s3c, Name: o.Bucket, Prefix: inboxPrefix}},
-		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}}, web.Config{
+		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}, Answers: handler}, web.Config{
 		BaseURL: st.WebURL, Insecure: true, ProposalWait: o.ProposalWait,
 	})
 	if err != nil {

@@ -100,8 +100,10 @@ func (r *reply) apply() error {
 			err = r.assistant(in.Text)
 		case replies.CommandThanks:
 			// Forwarded by checkIn, from the closing and round-end emails
-			// only; an empty one is answered with how to write it.
-			if strings.TrimSpace(a.Thanks) == "" {
+			// only; an empty one is answered with how to write it. To the
+			// welcome, the word is the decline's ("NO THANKS"), which
+			// asks for no thank-you.
+			if strings.TrimSpace(a.Thanks) == "" && r.ref.Kind != token.KindWelcome {
 				r.ack(sendqueue.AckThanksEmpty)
 			}
 		}

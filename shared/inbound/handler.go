@@ -223,16 +223,6 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	}
 
 	key := messageKey(m, msg)
-	done, err := h.store.HasReply(ctx, prog.ID, person.ID, key)
-	if err != nil {
-		return Result{}, err
-	}
-	if done {
-		log.Info("replayed message: already recorded")
-		res.Outcome = Duplicate
-		return res, nil
-	}
-
 	text := msg.TrimmedText()
 	opts := replies.Options{Context: replies.CheckIn}
 	if ref.Kind == token.KindWelcome {
@@ -248,23 +238,68 @@ func (h *Handler) Handle(ctx context.Context, m Message) (Result, error) {
 	if opts.Context == replies.Welcome {
 		a.Topics = storedTopics(prog, opts.Topics, a.Topics)
 	}
+	res, err = h.record(ctx, answered{prog: prog, person: person, ref: ref, key: key, answer: a, text: text, at: m.ReceivedAt, publication: publication}, res)
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Outcome == Duplicate {
+		log.Info("replayed message: already recorded")
+		return res, nil
+	}
+	log.Info("reply recorded", "answers", ref.Kind.String(), "cycle", ref.Cycle, "command", a.Command, "met", a.Met != nil, "rating", a.Rating != nil)
+	return res, nil
+}
+
+// answered is one answer to one email, however it came: a reply, or a
+// click on one of the email's links.
+type answered struct {
+	prog   programme.Programme
+	person programme.Participant
+	ref    token.Ref
+	// key names this answer (a reply's Message-ID, a page's submission):
+	// the same key twice is recorded once.
+	key    string
+	answer replies.Answer
+	// text is what the person wrote, kept privately.
+	text string
+	at   time.Time
+	// via is how it came: "" by reply, ViaLink by a page.
+	via string
+	// publication is the story publication a publication question names
+	// (carried in the token's pair slot).
+	publication string
+}
+
+// record applies an answer and keeps it: the one path of replies and
+// clicks alike, so that answering by either has the same effect. The
+// reply record is written last, so a replay either finds it (and changes
+// nothing) or finishes what a crash left.
+func (h *Handler) record(ctx context.Context, x answered, res Result) (Result, error) {
+	done, err := h.store.HasReply(ctx, x.prog.ID, x.person.ID, x.key)
+	if err != nil {
+		return Result{}, err
+	}
+	if done {
+		res.Outcome = Duplicate
+		return res, nil
+	}
+	a := x.answer
 	res.Answer, res.Command = a, a.Command
-	r := reply{h: h, ctx: ctx, now: m.ReceivedAt, prog: prog, person: person, ref: ref, key: key, answer: a, text: text, publication: publication}
+	r := reply{h: h, ctx: ctx, now: x.at, prog: x.prog, person: x.person, ref: x.ref, key: x.key, answer: a, text: x.text, publication: x.publication}
 	if err := r.apply(); err != nil {
 		return Result{}, err
 	}
 	rec := store.Reply{
-		ProgrammeID: prog.ID, ParticipantID: person.ID, PairID: ref.PairID, Key: key, ReceivedAt: m.ReceivedAt,
-		Context: ref.Kind.String(), Cycle: ref.Cycle, Command: string(a.Command), Met: a.Met, Rating: a.Rating,
-		Text: text, Read: a.Read, Language: a.Language, Expires: m.ReceivedAt.Add(h.retention(prog)),
+		ProgrammeID: x.prog.ID, ParticipantID: x.person.ID, PairID: x.ref.PairID, Key: x.key, ReceivedAt: x.at,
+		Context: x.ref.Kind.String(), Cycle: x.ref.Cycle, Command: string(a.Command), Met: a.Met, Rating: a.Rating,
+		Text: x.text, Read: a.Read, Language: a.Language, Expires: x.at.Add(h.retention(x.prog)), Via: x.via,
 	}
-	if opts.Context == replies.Welcome {
+	if x.ref.Kind == token.KindWelcome {
 		rec.Join, rec.Topics = a.Join, a.Topics
 	}
 	if err := h.store.PutReply(ctx, rec); err != nil && !errors.Is(err, store.ErrConflict) {
 		return Result{}, err
 	}
-	log.Info("reply recorded", "answers", ref.Kind.String(), "cycle", ref.Cycle, "command", a.Command, "met", a.Met != nil, "rating", a.Rating != nil)
 	res.Outcome = Recorded
 	return res, nil
 }

@@ -74,6 +74,9 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 	}
 	now := d.clock.Now()
 	data := ackData{common: d.newCommon(prog, l), What: j.Topic, Person: person, BodyKey: key + ".body", PauseDays: int(programme.PauseByReply / (24 * time.Hour))}
+	if data.PageURL, err = d.pageURL(prog, person.ID, j.PairID); err != nil {
+		return Email{}, nil, err
+	}
 	if data.programmeWords, err = d.programmeWords(prog, l); err != nil {
 		return Email{}, nil, err
 	}
@@ -152,6 +155,12 @@ func (d *Deliverer) composeAck(ctx context.Context, j sendqueue.Ack) (Email, fun
 			return Email{}, nil, err
 		}
 		replyTo = []string{addr}
+		// Or NO by a click: the same link as the question's own.
+		click, err := d.clicks(ref, prog)
+		if err != nil {
+			return Email{}, nil, err
+		}
+		data.Click.No = click.No
 	}
 	if data.Subject, err = d.r.say(data, key+".subject"); err != nil {
 		return Email{}, nil, err
@@ -224,6 +233,9 @@ func (d *Deliverer) composeThanks(ctx context.Context, j sendqueue.Thanks) (Emai
 	}
 	l := to.EmailLanguage(prog)
 	data := ackData{common: d.newCommon(prog, l), Person: to, Partner: &from, Message: t.Text}
+	if data.PageURL, err = d.pageURL(prog, to.ID, t.PairID); err != nil {
+		return Email{}, nil, err
+	}
 	if data.Subject, err = d.r.say(data, "thanks.subject"); err != nil {
 		return Email{}, nil, err
 	}

@@ -211,6 +211,11 @@ type common struct {
 	Subject        string
 	Programme      programme.Programme
 	UnsubscribeURL string
+	// PageURL is the reader's own page (shared/oneclick), in the footer of
+	// every email to one participant.
+	PageURL string
+	// Click are the email's one-click answers, when it asks something.
+	Click clickLinks
 	// ForCoordinator drops the participant's privacy note from the footer.
 	ForCoordinator bool
 	// Lang is the language the email is written in; Texts are the

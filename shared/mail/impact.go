@@ -25,8 +25,8 @@ type ImpactStore interface {
 	OrgChartLines(ctx context.Context) ([]store.OrgLine, store.OrgChart, error)
 }
 
-// reflection is one of a person's own replies, for their journal.
-type reflection struct {
+// Reflection is something a person wrote to Upward in a pairing.
+type Reflection struct {
 	At   time.Time
 	Text string
 }
@@ -41,7 +41,7 @@ type pairNoteData struct {
 	LeadKey, AfterKey string
 	Message           string
 	Goal              string
-	Reflections       []reflection
+	Reflections       []Reflection
 }
 
 // composePairNote renders the emails about a pairing itself: the goal
@@ -119,6 +119,12 @@ func (d *Deliverer) composePairNote(ctx context.Context, j sendqueue.PairNote) (
 	if data.UnsubscribeURL, err = d.unsubscribeURL(ref); err != nil {
 		return Email{}, nil, err
 	}
+	if data.Click, err = d.clicks(ref, pc.prog); err != nil {
+		return Email{}, nil, err
+	}
+	if data.PageURL, err = d.pageURL(pc.prog, data.Person.ID, pc.pair.ID); err != nil {
+		return Email{}, nil, err
+	}
 	if data.Subject, err = d.r.say(data, string(j.Email)+".subject"); err != nil {
 		return Email{}, nil, err
 	}
@@ -149,7 +155,7 @@ func (d *Deliverer) story(ctx context.Context, programmeID, authorID, key string
 
 // journal is a person's own goal and reflections in one pairing: the words
 // of their replies, oldest first.
-func (d *Deliverer) journal(ctx context.Context, programmeID, personID, pairID string) (string, []reflection, error) {
+func (d *Deliverer) journal(ctx context.Context, programmeID, personID, pairID string) (string, []Reflection, error) {
 	goal := ""
 	g, err := d.data.GetGoal(ctx, programmeID, personID, pairID)
 	switch {
@@ -162,20 +168,33 @@ func (d *Deliverer) journal(ctx context.Context, programmeID, personID, pairID s
 	if err != nil {
 		return "", nil, err
 	}
-	var out []reflection
+	return goal, Reflections(rs, pairID), nil
+}
+
+// Reflections are the words a person wrote in one pairing, oldest first,
+// from their replies and from the text boxes of the pages their links
+// open: what their journal and their own page show them, and nobody else.
+// Their goal is not among them (it has its own place), nor the answers
+// and commands a reply held.
+func Reflections(rs []store.Reply, pairID string) []Reflection {
+	var out []Reflection
 	for _, r := range rs {
 		if r.PairID != pairID || r.Context == token.KindGoal.String() {
 			continue
 		}
-		// Their own words: not the answers and commands the reply held.
-		text := strings.TrimSpace(replies.Understand(r.Text, replies.Options{Context: replies.CheckIn}).FreeText)
+		text := strings.TrimSpace(r.Text)
+		if r.Via != store.ViaLink {
+			// A reply is the whole message: its own words are what the
+			// parser did not read as answers.
+			text = strings.TrimSpace(replies.Understand(r.Text, replies.Options{Context: replies.CheckIn}).FreeText)
+		}
 		if text == "" {
 			continue
 		}
-		out = append(out, reflection{At: r.ReceivedAt, Text: text})
+		out = append(out, Reflection{At: r.ReceivedAt, Text: text})
 	}
 	sort.Slice(out, func(i, k int) bool { return out[i].At.Before(out[k].At) })
-	return goal, out, nil
+	return out
 }
 
 type recognitionData struct {

@@ -40,6 +40,9 @@ func (d *Deliverer) composeNote(ctx context.Context, j sendqueue.Note) (Email, f
 	}
 	l := person.EmailLanguage(prog)
 	data := noteData{common: d.newCommon(prog, l), Person: person, Coordinator: n.From, Text: n.Text, Paragraphs: paragraphs(n.Text)}
+	if data.PageURL, err = d.pageURL(prog, person.ID, ""); err != nil {
+		return Email{}, nil, err
+	}
 	if data.Subject, err = d.r.say(data, "note.subject"); err != nil {
 		return Email{}, nil, err
 	}

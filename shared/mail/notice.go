@@ -46,6 +46,9 @@ func (d *Deliverer) composeSenderNotice(ctx context.Context, j sendqueue.SenderN
 	}
 	l := person.EmailLanguage(prog)
 	data := noticeData{common: d.newCommon(prog, l), Person: person, Other: q.From}
+	if data.PageURL, err = d.pageURL(prog, person.ID, ""); err != nil {
+		return Email{}, nil, err
+	}
 	if data.Subject, err = d.r.say(data, "sender_notice.subject"); err != nil {
 		return Email{}, nil, err
 	}

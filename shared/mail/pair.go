@@ -146,6 +146,13 @@ func (d *Deliverer) composeIntro(ctx context.Context, j sendqueue.Intro) (Email,
 		return Email{}, nil, fmt.Errorf("participant %s is not in pair %s: %w", j.ParticipantID, pc.pair.ID, ErrSkipped)
 	}
 	data := introData{common: d.newCommon(pc.prog, l), Pair: pc.pair, Senior: pc.senior, Junior: pc.junior, Reader: reader}
+	if reader != nil {
+		// A copy for one reader links to their own page; one email to
+		// both cannot link to either's.
+		if data.PageURL, err = d.pageURL(pc.prog, reader.ID, pc.pair.ID); err != nil {
+			return Email{}, nil, err
+		}
+	}
 	if data.programmeWords, err = d.programmeWords(pc.prog, l); err != nil {
 		return Email{}, nil, err
 	}
@@ -356,6 +363,12 @@ func (d *Deliverer) composeForPerson(ctx context.Context, j personJob) (Email, f
 		IsSenior: person.Role == programme.Senior, Cycle: j.cycle, Since: since,
 	}
 	data.UnsubscribeURL = unsub
+	if data.Click, err = d.clicks(ref, pc.prog); err != nil {
+		return Email{}, nil, err
+	}
+	if data.PageURL, err = d.pageURL(pc.prog, person.ID, pc.pair.ID); err != nil {
+		return Email{}, nil, err
+	}
 	if data.programmeWords, err = d.programmeWords(pc.prog, l); err != nil {
 		return Email{}, nil, err
 	}

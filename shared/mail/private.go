@@ -69,6 +69,9 @@ func (d *Deliverer) composePreferences(ctx context.Context, j sendqueue.Preferen
 	l := person.EmailLanguage(prog)
 	key := "preferences." + string(j.Topic)
 	data := preferencesData{common: d.newCommon(prog, l), Person: person, BodyKey: key + ".body"}
+	if data.PageURL, err = d.pageURL(prog, person.ID, j.PairID); err != nil {
+		return Email{}, nil, err
+	}
 	switch j.Topic {
 	case sendqueue.NotWithSet, sendqueue.NotWithRemoved, sendqueue.NotWithEmpty:
 		if err := d.listPreferences(ctx, prog, person, j, &data); err != nil {

@@ -61,6 +61,26 @@ func (d *Deliverer) question(ctx context.Context, prog programme.Programme, pers
 	}}, nil
 }
 
+// AskedQuestion is the reflection question a check-in asked (cycle of
+// pairID), in l; false when none was recorded for it.
+func AskedQuestion(person programme.Participant, pairID string, cycle int, l lang.Tag) (string, bool, error) {
+	email := fmt.Sprintf("%s#%d", pairID, cycle)
+	for _, entry := range person.QuestionsAsked {
+		at, n, ok := strings.Cut(entry, "=")
+		i, err := strconv.Atoi(n)
+		if !ok || err != nil || at != email || i < 0 || i >= questionsPerRole {
+			continue
+		}
+		words, err := loadWords()
+		if err != nil {
+			return "", false, err
+		}
+		text, err := words.Text(l, fmt.Sprintf("questions.%s.q%02d", person.Role, i+1), nil)
+		return text, err == nil, err
+	}
+	return "", false, nil
+}
+
 // tip is a short guide, sent with one of the first check-ins.
 type tip struct{ Title, Body string }
 

@@ -28,6 +28,17 @@ func Topics(p programme.Programme, l lang.Tag) ([]string, error) {
 	return textsIn(words, p, l).Topics, nil
 }
 
+// ProgrammeTexts are a programme's own words (purpose, confidentiality,
+// topics, resources) as people reading l see them in its emails;
+// resources' links are left as the programme has them.
+func ProgrammeTexts(p programme.Programme, l lang.Tag) (programme.Texts, error) {
+	words, err := loadWords()
+	if err != nil {
+		return programme.Texts{}, err
+	}
+	return textsIn(words, p, l), nil
+}
+
 // textsIn works out the texts of l, resources' titles included but their
 // links left as the programme has them.
 func textsIn(words *lang.Catalog, p programme.Programme, l lang.Tag) programme.Texts {
@@ -129,7 +140,7 @@ func ReplyWords(l lang.Tag) (map[string]string, error) {
 		return nil, err
 	}
 	out := map[string]string{}
-	for _, w := range []string{"yes", "no", "join", "decline", "pause", "resume", "stop", "rematch", "help", "story", "withdraw", "thanks", "language"} {
+	for _, w := range []string{"yes", "no", "join", "decline", "pause", "resume", "stop", "rematch", "help", "story", "withdraw", "thanks", "language", "goal"} {
 		out[w] = words.Word(l, w)
 	}
 	return out, nil

@@ -1,14 +1,17 @@
 package mail
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/lang"
+	"github.com/upward-mentoring/upward/shared/oneclick"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
+	"github.com/upward-mentoring/upward/shared/token"
 )
 
 // translated are the languages whose catalogs are complete; the test below
@@ -53,6 +56,7 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	prog.ID, prog.Name, prog.StartDate, prog.EndDate = "p", "Bridges", "2027-01-18", "2027-07-16"
 	c := d.newCommon(prog, l)
 	c.UnsubscribeURL = "https://upward.test/u/x"
+	c.PageURL = "https://upward.test/p/x"
 	pw, err := d.programmeWords(prog, l)
 	if err != nil {
 		panic(err)
@@ -71,14 +75,14 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 		}{kind, data}
 	}
 	for _, person := range []programme.Participant{senior, junior} {
-		w := welcomeData{common: c, programmeWords: pw, Person: person, IsSenior: person.Role == programme.Senior, ExampleTopics: exampleTopics(c.Texts.Topics), Resources: c.Texts.Resources}
+		w := welcomeData{common: withClicks(token.KindWelcome, c), programmeWords: pw, Person: person, IsSenior: person.Role == programme.Senior, ExampleTopics: exampleTopics(c.Texts.Topics), Resources: c.Texts.Resources}
 		add("welcome "+string(person.Role), sendqueue.KindWelcome, w)
 		partner := junior
 		if person.Role == programme.Junior {
 			partner = senior
 		}
 		for _, k := range []sendqueue.Kind{sendqueue.KindCheckIn, sendqueue.KindMidpoint, sendqueue.KindNudge, sendqueue.KindClosing, sendqueue.KindRoundEnd, sendqueue.KindPairEnded} {
-			p := personData{common: c, programmeWords: pw, Kind: k, Midpoint: k == sendqueue.KindMidpoint, Person: person, Partner: partner,
+			p := personData{common: withClicks(k.ReplyKind(), c), programmeWords: pw, Kind: k, Midpoint: k == sendqueue.KindMidpoint, Person: person, Partner: partner,
 				IsSenior: person.Role == programme.Senior, Cycle: 1, Since: at, Question: "Q?", NextRound: at.AddDate(0, 0, 14), NextKey: "pair_ended.next_round"}
 			p.Tip, _ = d.tipFor(person.Role, 1, l)
 			if k == sendqueue.KindMidpoint || k == sendqueue.KindClosing {
@@ -120,6 +124,7 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 			a.Message, a.AfterKey = "Understand how new joiners see our tools", key+".after"
 		case sendqueue.AckRecognitionScheduled, sendqueue.AckRecognitionAsked:
 			a.Due, a.IsJunior = at, true
+			a.Click.No = withClicks(token.KindRecognition, c).Click.No
 		}
 		add("ack "+string(topic), sendqueue.KindAck, a)
 	}
@@ -133,16 +138,19 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 			partner = senior
 		}
 		n := pairNoteData{common: c, Person: person, Partner: partner, About: partner, IsSenior: person.Role == programme.Senior}
-		add("goal_ask "+string(person.Role), sendqueue.KindGoalAsk, n)
+		ask := n
+		ask.common = withClicks(token.KindGoal, c)
+		add("goal_ask "+string(person.Role), sendqueue.KindGoalAsk, ask)
 		q := n
 		q.Message = "Learn how our apps feel to someone new.\nAnd how to listen better."
 		for _, k := range []sendqueue.Kind{sendqueue.KindGoalShared, sendqueue.KindAppliedShared, sendqueue.KindRecognitionAsk, sendqueue.KindStoryConsentAsk} {
 			q.LeadKey, q.AfterKey = string(k)+".lead", string(k)+".after"
+			q.common = withClicks(k.ReplyKind(), c)
 			add(string(k)+" "+string(person.Role), k, q)
 		}
 		jn := n
 		jn.Goal = "Understand how new joiners see our tools"
-		jn.Reflections = []reflection{{At: at, Text: "We met in the canteen."}, {At: at.AddDate(0, 0, 14), Text: "Kenji showed me the app."}}
+		jn.Reflections = []Reflection{{At: at, Text: "We met in the canteen."}, {At: at.AddDate(0, 0, 14), Text: "Kenji showed me the app."}}
 		add("journal "+string(person.Role), sendqueue.KindJournal, jn)
 	}
 	add("journal empty", sendqueue.KindJournal, pairNoteData{common: c, Person: junior, Partner: senior})
@@ -153,6 +161,13 @@ func fixtures(d *Deliverer, l lang.Tag) map[string]struct {
 	guardFixtures(c, pw, senior, junior, at, add)
 	publicationFixtures(c, pw, senior, junior, add)
 	return out
+}
+
+// withClicks gives an email's common data the one-click links an email
+// of kind offers, with made-up tokens.
+func withClicks(kind token.Kind, c common) common {
+	c.Click = offered(kind, func(ch oneclick.Choice) string { return fmt.Sprintf("https://upward.test/a/%s-%d", kind, ch) })
+	return c
 }
 
 // fixtureData are the fixtures' own words, which read the same in every

@@ -43,6 +43,12 @@ func (d *Deliverer) composeWelcome(ctx context.Context, j sendqueue.Welcome) (Em
 	l := person.EmailLanguage(prog)
 	data := welcomeData{common: d.newCommon(prog, l), Person: person, IsSenior: person.Role == programme.Senior}
 	data.UnsubscribeURL = unsub
+	if data.Click, err = d.clicks(ref, prog); err != nil {
+		return Email{}, nil, err
+	}
+	if data.PageURL, err = d.pageURL(prog, person.ID, ""); err != nil {
+		return Email{}, nil, err
+	}
 	if data.programmeWords, err = d.programmeWords(prog, l); err != nil {
 		return Email{}, nil, err
 	}
@@ -121,6 +127,9 @@ func (d *Deliverer) composePrepare(ctx context.Context, j sendqueue.Prepare) (Em
 	l := person.EmailLanguage(prog)
 	data := prepareData{common: d.newCommon(prog, l), Person: person, GuideURL: d.guideLink("/guides/senior", l)}
 	data.UnsubscribeURL = unsub
+	if data.PageURL, err = d.pageURL(prog, person.ID, ""); err != nil {
+		return Email{}, nil, err
+	}
 	if data.programmeWords, err = d.programmeWords(prog, l); err != nil {
 		return Email{}, nil, err
 	}

@@ -54,6 +54,16 @@ func (s *Store) PutAnswer(ctx context.Context, a Answer) error {
 	return nil
 }
 
+// GetAnswer reads one person's answer to one cycle of a pair, by their
+// role in it: the page a link opens shows what is already recorded.
+func (s *Store) GetAnswer(ctx context.Context, programmeID, pairID string, cycle int, role programme.Role) (Answer, error) {
+	var it answerItem
+	if err := s.get(ctx, programmePK(programmeID), answerSK(pairID, cycle, role), &it); err != nil {
+		return Answer{}, fmt.Errorf("answer to %s#%d: %w", pairID, cycle, err)
+	}
+	return it.Answer, nil
+}
+
 // ListAnswers returns every answer of a programme (for its figures).
 func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]Answer, error) {
 	var out []Answer
@@ -92,9 +102,16 @@ type Reply struct {
 	// answer that says what was read); Language is theirs, where known.
 	Read     string `dynamodbav:"read,omitempty"`
 	Language string `dynamodbav:"language,omitempty"`
+	// Via is how the answer came: "" by reply, ViaLink on the page a link
+	// in the email opened. A page's Text is only the words typed in its
+	// text box; a reply's is the whole message as trimmed.
+	Via string `dynamodbav:"via,omitempty"`
 	// Expires is when the text is deleted (zero: kept).
 	Expires time.Time `dynamodbav:"-"`
 }
+
+// ViaLink marks an answer given on the page of one of the email's links.
+const ViaLink = "link"
 
 type replyItem struct {
 	keys

@@ -21,6 +21,9 @@
 // 64 bits of MAC make forging a token a matter of 2^63 attempts on average,
 // each of which costs the attacker an email. Several keys may be given: the
 // first signs and all verify, so the secret can be rotated.
+//
+// One-click answers and a person's own page use links of a second format
+// with an answer, an expiry and a longer MAC (link.go).
 package token
 
 import (

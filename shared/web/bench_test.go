@@ -16,6 +16,7 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/signin"
@@ -93,8 +94,12 @@ func benchSite(b *testing.B, s *store.Store, now time.Time) (*httptest.Server, *
 	if err != nil {
 		b.Fatal(err)
 	}
+	answers, err := inbound.New(s, sys.Queue, sys.Signer, sys.Clock, sys.Log, inbound.Settings{MailDomain: "upward.test", Local: true})
+	if err != nil {
+		b.Fatal(err)
+	}
 	w, err := web.New(web.Deps{Store: s, SignIn: gate, Queue: sys.Queue, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
-		Matches: matches, Proposals: review.InProcess{Service: matches}},
+		Matches: matches, Proposals: review.InProcess{Service: matches}, Answers: answers},
 		web.Config{BaseURL: "http://localhost", Insecure: true})
 	if err != nil {
 		b.Fatal(err)

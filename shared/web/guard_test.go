@@ -140,8 +140,7 @@ func uploadOrgNotice(t *testing.T, s *site, c *http.Client, csrf, filename, data
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload %s = %d\n%s", filename, resp.StatusCode, b)
 	}
-	// The notice is a code and numbers in the link: what it says is on the
-	// page the link opens.
+	// The link names the notice by its code; the page it opens says it.
 	return s.noticeAt(t, c, resp)
 }
 

@@ -27,6 +27,11 @@ var loadWords = sync.OnceValues(func() (*lang.Catalog, error) {
 type pageWords struct {
 	Programme string
 	Words     map[string]string
+	// Partner is the other person of the pair (their greeting); Date a
+	// day written in the page's language; N a number (a rating); Name a
+	// name of a language.
+	Partner, Date, Name string
+	N                   int
 }
 
 // say is one message of the participant pages in l.

@@ -52,7 +52,8 @@ type pages struct {
 	t map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide", "review", "orgchart", "accounts", "account", "audit"}
+var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide", "review", "orgchart", "accounts", "account", "audit",
+	"answer", "answered", "personal", "confirm"}
 
 func parsePages() (*pages, error) {
 	funcs := template.FuncMap{
@@ -76,6 +77,8 @@ func parsePages() (*pages, error) {
 		"score": func(f float64) string { return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64) },
 		"add":   func(a, b int) int { return a + b },
 		"fit":   fitWord,
+		// say is a participant page's message in its language.
+		"say": func(l lang.Tag, key string, d pageWords) (string, error) { return saySafe(l, key, d) },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -21,6 +21,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/lifecycle"
+	"github.com/upward-mentoring/upward/shared/oneclick"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
@@ -67,6 +68,8 @@ type Store interface {
 	ReplaceOrgChart(ctx context.Context, lines []store.OrgLine, meta store.OrgChart) (store.OrgChart, error)
 
 	HealthStore
+	// The pages participants open from their emails' links (links.go).
+	LinkStore
 	AccountStore
 	AuditStore
 	// The reorganisation guard's reads and records (guard.go).
@@ -107,6 +110,9 @@ type Deps struct {
 	// Replies releases quarantined replies (optional: without it the
 	// attention list offers only to add the sender's address).
 	Replies ReplyReleaser
+	// Answers records what participants answer on the pages their
+	// emails' links open, exactly as their replies are recorded.
+	Answers AnswerRecorder
 }
 
 // Server is the coordinator site.
@@ -127,7 +133,7 @@ type Server struct {
 
 // New builds the site.
 func New(d Deps, cfg Config) (*Server, error) {
-	if d.Store == nil || d.SignIn == nil || d.Queue == nil || d.Signer == nil || d.Clock == nil || d.Log == nil || d.Matches == nil || d.Proposals == nil {
+	if d.Store == nil || d.SignIn == nil || d.Queue == nil || d.Signer == nil || d.Clock == nil || d.Log == nil || d.Matches == nil || d.Proposals == nil || d.Answers == nil {
 		return nil, errors.New("web: every dependency is required")
 	}
 	if cfg.ProposalWait == 0 {
@@ -162,6 +168,13 @@ func (s *Server) routes() {
 	s.handle("GET /guides/{name}", Public, s.guide)
 	s.handle("GET /u/{token}", Public, s.unsubscribeForm)
 	s.handle("POST /u/{token}", Public, s.unsubscribe)
+	// One-click answers and each person's own page (links.go): a GET shows,
+	// only the page's button changes anything.
+	s.handle("GET "+oneclick.AnswerPath+"{token}", Public, s.answerForm)
+	s.handle("POST "+oneclick.AnswerPath+"{token}", Public, s.answer)
+	s.handle("GET "+oneclick.PagePath+"{token}", Public, s.personal)
+	s.handle("GET "+oneclick.PagePath+"{token}/{action}", Public, s.personalConfirm)
+	s.handle("POST "+oneclick.PagePath+"{token}/{action}", Public, s.personalChange)
 
 	// Coordinators, by role and programme (access.go).
 	s.handle("POST /signout", SignedIn, s.signout)

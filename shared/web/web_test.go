@@ -20,6 +20,7 @@ import (
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/mail"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -90,8 +91,14 @@ func newSite(t *testing.T) *site {
 	// ProposalWait: a proposal's page waits for its in-process run however
 	// slow the machine, so what a test sees never depends on its speed.
 	faults := &breakableQueue{Queue: sys.Queue}
+	// Answers on the participants' pages go through the same handler as
+	// replies, sending its acknowledgements through the breakable queue.
+	answers, err := inbound.New(sys.Store, faults, sys.Signer, sys.Clock, sys.Log, inbound.Settings{MailDomain: "upward.test", Local: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	w, err := web.New(web.Deps{Store: sys.Store, SignIn: gate, Queue: faults, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
-		Matches: matches, Proposals: review.InProcess{Service: matches}},
+		Matches: matches, Proposals: review.InProcess{Service: matches}, Answers: answers},
 		web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
 	if err != nil {
 		t.Fatal(err)

@@ -80,6 +80,14 @@ func (d *Deliverer) composePublicationAsk(ctx context.Context, j sendqueue.Publi
 	if data.UnsubscribeURL, err = d.unsubscribeURL(token.Ref{ProgrammeID: prog.ID, ParticipantID: person.ID, Kind: ref.Kind}); err != nil {
 		return Email{}, nil, err
 	}
+	// Yes and No by link name the same publication and version as the
+	// reply address: a click agrees to the text quoted, nothing newer.
+	if data.Click, err = d.clicks(ref, prog); err != nil {
+		return Email{}, nil, err
+	}
+	if data.PageURL, err = d.pageURL(prog, person.ID, pub.PairID); err != nil {
+		return Email{}, nil, err
+	}
 	subject := "publication.ask.subject_author"
 	if !data.IsAuthor {
 		subject = "publication.ask.subject_partner"

@@ -90,7 +90,7 @@ func Offers(kind token.Kind, c Choice) bool {
 		return c == Yes || c == Pause || c == Rematch
 	case token.KindWelcome:
 		return c == Join || c == Decline
-	case token.KindRecognition, token.KindStoryConsent:
+	case token.KindRecognition, token.KindStoryConsent, token.KindPublication:
 		return c == Yes || c == No
 	case token.KindGoal:
 		return c == None
@@ -123,7 +123,7 @@ func Ask(kind token.Kind, c Choice, hasGoal bool) Questions {
 	switch kind {
 	case token.KindWelcome:
 		return Questions{Join: true, Topics: true}
-	case token.KindRecognition, token.KindStoryConsent:
+	case token.KindRecognition, token.KindStoryConsent, token.KindPublication:
 		return Questions{Consent: true}
 	case token.KindGoal:
 		return Questions{Words: true, WordsRequired: true}

@@ -29,6 +29,9 @@ type answerEmail struct {
 	goal    store.Goal
 	hasGoal bool
 	ask     oneclick.Questions
+	// publication is the story a publication question quotes: its link's
+	// pair slot names it, and its cycle the version quoted.
+	publication store.Publication
 }
 
 // answerEmailOf verifies an answer link and reads what its page shows.
@@ -44,6 +47,23 @@ func (s *Server) answerEmailOf(w http.ResponseWriter, r *http.Request) (answerEm
 		return e, false
 	}
 	ctx := r.Context()
+	if x.link.Kind == token.KindPublication {
+		pub, err := s.Store.GetPublication(ctx, x.prog.ID, x.link.PairID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.serverError(w, r, err)
+			return e, false
+		}
+		// A withdrawn story, or a text edited since this email quoted it,
+		// can no longer be agreed to here, as a reply to it would change
+		// nothing either.
+		if err != nil || pub.Version != x.link.Cycle || !pub.WithdrawnAt.IsZero() {
+			s.linkMessage(w, r, http.StatusGone, x.lang, pageWords{}, "link.publication_gone_heading", "link.publication_gone_body")
+			return e, false
+		}
+		e.publication = pub
+		e.ask = oneclick.Ask(x.link.Kind, e.choice, false)
+		return e, true
+	}
 	if x.link.PairID != "" {
 		p, err := s.Store.GetPair(ctx, x.prog.ID, x.link.PairID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -201,6 +221,9 @@ func (s *Server) showAnswer(w http.ResponseWriter, r *http.Request, e answerEmai
 				p.QuoteLabel, p.Quote = say("answer.quote_story"), st.Text
 			}
 		}
+	case token.KindPublication:
+		p.ConsentHint = say("answer.consent_hint_publication")
+		p.QuoteLabel, p.Quote = say("answer.quote_publication"), e.publication.Text
 	case token.KindGoal:
 		p.WordsLabel = say("answer.words_goal_" + string(e.role))
 	case token.KindNudge:

@@ -13,6 +13,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/lang"
 	"github.com/upward-mentoring/upward/shared/oneclick"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
 )
 
@@ -452,6 +453,28 @@ func TestEveryKindOfQuestionIsAnsweredOnItsPage(t *testing.T) {
 		}
 		return strings.TrimPrefix(link, s.URL)
 	}
+	// A story the senior of pair 0 told on their own, prepared for
+	// publication: only they are asked.
+	story := store.Story{ProgrammeID: f.id, ParticipantID: f.seniors[0].ID, Key: "k1", Text: "Jo showed me the app our customers use.", Consent: true, At: s.clock.Now()}
+	if err := s.store.PutStory(ctx, story); err != nil {
+		t.Fatal(err)
+	}
+	pub, _, err := s.store.PreparePublication(ctx, store.Publication{ProgrammeID: f.id, ID: store.PublicationID(story.ParticipantID, story.Key),
+		AuthorID: story.ParticipantID, StoryKey: story.Key, Text: "A junior mentor showed me the app our customers use."}, s.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	publication := func(version int, c oneclick.Choice) string {
+		link, err := s.links().Answer(token.Ref{ProgrammeID: f.id, ParticipantID: story.ParticipantID, PairID: pub.ID, Kind: token.KindPublication, Cycle: version}, f.prog, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimPrefix(link, s.URL)
+	}
+	// A link quoting a version that is not the current one opens no form.
+	if page := text(s.get(t, client(), publication(pub.Version+1, oneclick.Yes), http.StatusGone)); !strings.Contains(page, "This question is closed") {
+		t.Errorf("a link to another version of the text shows:\n%s", page)
+	}
 	for _, tc := range []struct {
 		name string
 		path string
@@ -473,6 +496,11 @@ func TestEveryKindOfQuestionIsAnsweredOnItsPage(t *testing.T) {
 		{"a nudge's Find me someone else", s.answerLink(t, f, 1, f.juniors[1], token.KindNudge, 4, oneclick.Rematch), nil, func(t *testing.T) {
 			if p, _ := s.store.GetPair(ctx, f.id, f.pairs[1].ID); p.State.Live() {
 				t.Errorf("after asking for someone else the pair is still %s", p.State)
+			}
+		}},
+		{"a publication question's Yes, quoting the text", publication(pub.Version, oneclick.Yes), nil, func(t *testing.T) {
+			if p, err := s.store.GetPublication(ctx, f.id, pub.ID); err != nil || !p.Published() || p.AuthorAgreed != pub.Version {
+				t.Errorf("after Yes the publication is %+v (%v), want published with the teller's agreement", p, err)
 			}
 		}},
 		{"the goal question", s.answerLink(t, f, 0, f.juniors[0], token.KindGoal, 0, oneclick.None), func(v url.Values) { v.Set("words", "Learn how the board decides") }, func(t *testing.T) {

@@ -72,7 +72,10 @@ func (q *breakableQueue) set(broken bool) {
 	q.mu.Unlock()
 }
 
-func newSite(t *testing.T) *site {
+// siteOption changes what the site is built from before it serves.
+type siteOption func(t *testing.T, sys *stacktest.System, d *web.Deps)
+
+func newSite(t *testing.T, opts ...siteOption) *site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
@@ -90,9 +93,12 @@ func newSite(t *testing.T) *site {
 	// ProposalWait: a proposal's page waits for its in-process run however
 	// slow the machine, so what a test sees never depends on its speed.
 	faults := &breakableQueue{Queue: sys.Queue}
-	w, err := web.New(web.Deps{Store: sys.Store, SignIn: gate, Queue: faults, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
-		Matches: matches, Proposals: review.InProcess{Service: matches}},
-		web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
+	deps := web.Deps{Store: sys.Store, SignIn: gate, Queue: faults, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
+		Matches: matches, Proposals: review.InProcess{Service: matches}}
+	for _, o := range opts {
+		o(t, sys, &deps)
+	}
+	w, err := web.New(deps, web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,6 +56,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("oidc")),
 	)
 	browsertest.Screenshot(t, ctx, "sign-in")
+	browsertest.Accessible(t, ctx, "the sign-in page with single sign-on")
 	browsertest.Step(t, ctx, "at the provider",
 		chromedp.Click(chromedp.ID("oidc")),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)),
@@ -70,12 +71,23 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 	browsertest.Step(t, ctx, "create a programme",
 		chromedp.Click(browsertest.Button("New programme")),
 		chromedp.WaitVisible(chromedp.ID("name")),
+	)
+	browsertest.Accessible(t, ctx, "the new programme form")
+	browsertest.Step(t, ctx, "end it before it starts",
 		chromedp.SendKeys(chromedp.ID("name"), "Bridges 2027"),
+		chromedp.SetValue(chromedp.ID("start_date"), "2027-07-09"),
+		chromedp.SetValue(chromedp.ID("end_date"), "2027-01-11"),
+		chromedp.Click(browsertest.Button("Create programme")),
+		chromedp.WaitVisible(chromedp.CSS(`#end_date[aria-invalid="true"]`)),
+	)
+	browsertest.Accessible(t, ctx, "the new programme form with an error")
+	browsertest.Step(t, ctx, "put the dates right",
 		chromedp.SetValue(chromedp.ID("start_date"), "2027-01-11"),
 		chromedp.SetValue(chromedp.ID("end_date"), "2027-07-09"),
 		chromedp.Click(browsertest.Button("Create programme")),
 		chromedp.WaitVisible(chromedp.ID("participants")),
 	)
+	browsertest.Accessible(t, ctx, "a new programme's page")
 	if browsertest.Get(t, ctx, "is there a propose button", chromedp.Evaluate[bool](`document.getElementById("propose") !== null`)) {
 		t.Error("Propose matches is offered with nobody opted in")
 	}
@@ -99,6 +111,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 	if n := browsertest.Get(t, ctx, "count opted in", chromedp.Evaluate[int](`document.querySelectorAll("#participant-list .badge.opted_in").length`)); n != 4 {
 		t.Fatalf("%d opted in after the bulk action, want 4", n)
 	}
+	browsertest.Accessible(t, ctx, "the participants after a bulk action")
 	browsertest.Step(t, ctx, "propose and approve",
 		chromedp.Click(browsertest.Button("Propose matches")),
 		chromedp.WaitVisible(chromedp.ID("pair-list")),
@@ -124,6 +137,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		)
 	}
 	browsertest.Screenshot(t, ctx, "accounts")
+	browsertest.Accessible(t, ctx, "the accounts page")
 	accounts := browsertest.Get(t, ctx, "read the accounts", chromedp.Text(chromedp.ID("accounts")))
 	for _, want := range []string{"carla@example.org", "Coordinator", "sponsor@example.org", "Viewer", "Bridges 2027"} {
 		if !strings.Contains(accounts, want) {
@@ -131,16 +145,25 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		}
 	}
 
+	browsertest.Step(t, ctx, "open Carla's account",
+		chromedp.Click(chromedp.CSS(`tr[data-email="carla@example.org"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/accounts/carla@example.org"]`)),
+	)
+	browsertest.Accessible(t, ctx, "an account's page")
+	browsertest.Step(t, ctx, "open the org chart", chromedp.Navigate(st.WebURL+"/orgchart"), chromedp.WaitVisible(chromedp.CSS(`form[action="/orgchart"]`)))
+	browsertest.Accessible(t, ctx, "the org chart page")
 	browsertest.Step(t, ctx, "read the audit trail",
 		chromedp.Navigate(st.WebURL+"/audit?action=round+approved"),
 		chromedp.WaitVisible(chromedp.ID("audit")),
 	)
+	browsertest.Accessible(t, ctx, "the audit trail, filtered")
 	trail := browsertest.Get(t, ctx, "read the entries", chromedp.Text(chromedp.ID("audit")))
 	if !strings.Contains(trail, "round approved") || !strings.Contains(trail, coordinator) || !strings.Contains(trail, "Bridges 2027") {
 		t.Errorf("the audit trail does not say who approved the round:\n%s", trail)
 	}
 	browsertest.Step(t, ctx, "the whole trail", chromedp.Navigate(st.WebURL+"/audit"), chromedp.WaitVisible(chromedp.ID("audit")))
 	browsertest.Screenshot(t, ctx, "audit")
+	browsertest.Accessible(t, ctx, "the audit trail")
 	trail = browsertest.Get(t, ctx, "read the entries", chromedp.Text(chromedp.ID("audit")))
 	for _, want := range []string{"account invited", "enrolment uploaded", "bulk action", "matches proposed", "programme created"} {
 		if !strings.Contains(trail, want) {
@@ -158,6 +181,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href$="/dashboard"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".figures")),
 	)
+	browsertest.Accessible(t, sponsor, "the dashboard as the sponsor sees it")
 	if browsertest.Get(t, sponsor, "attention link", chromedp.Evaluate[bool](`document.querySelector('a[href$="/attention"]') !== null`)) {
 		t.Error("the sponsor is offered the attention list")
 	}
@@ -165,7 +189,10 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 	if h := browsertest.Get(t, sponsor, "read the heading", chromedp.Text(chromedp.CSS("h1"))); h != "Not available to your account" {
 		t.Errorf("the sponsor opening the programme page sees %q", h)
 	}
+	browsertest.Accessible(t, sponsor, "the page refusing the sponsor")
 
+	browsertest.Step(t, ctx, "open the programme's settings", chromedp.Navigate(st.WebURL+progPath+"/edit"), chromedp.WaitVisible(chromedp.ID("name")))
+	browsertest.Accessible(t, ctx, "a programme's settings")
 	// On a phone (390 px) no page scrolls sideways: tables become cards.
 	browsertest.Step(t, ctx, "a phone's width", chromedp.EmulateViewport(390, 844))
 	for _, page := range []string{"/programmes", progPath, progPath + "/edit", "/programmes/new", "/accounts", "/audit", progPath + "/dashboard"} {
@@ -176,6 +203,8 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		if page == progPath {
 			browsertest.Screenshot(t, ctx, "participants-phone")
 		}
+		// Contrast and names hold at any width: the cards are other markup.
+		browsertest.Accessible(t, ctx, page+" on a phone")
 	}
 	browsertest.Step(t, ctx, "a desktop's width again", chromedp.EmulateViewport(1280, 900))
 

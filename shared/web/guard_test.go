@@ -140,11 +140,8 @@ func uploadOrgNotice(t *testing.T, s *site, c *http.Client, csrf, filename, data
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload %s = %d\n%s", filename, resp.StatusCode, b)
 	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc.Query().Get("notice")
+	// The link carries a code; the words are those the page shows.
+	return s.noticeAt(t, c, resp)
 }
 
 // An enrolment update that changes a manager (the participant form, or a
@@ -156,8 +153,7 @@ func TestAManagerChangedByEnrolmentIsCheckedAtOnce(t *testing.T) {
 	sen, jun := f.seniors[0], f.juniors[0]
 	form := url.Values{"csrf": {f.csrf}, "email": {jun.Email}, "name": {jun.Name}, "role": {"junior"}, "manager_email": {sen.Email}}
 	_, resp := s.post(t, f.c, "/programmes/"+f.id+"/participants", form, http.StatusSeeOther)
-	loc, _ := url.Parse(resp.Header.Get("Location"))
-	if notice := loc.Query().Get("notice"); !strings.Contains(notice, "1 running pair is now inside one reporting line") {
+	if notice := s.noticeAt(t, f.c, resp); !strings.Contains(notice, "1 running pair is now inside one reporting line") {
 		t.Errorf("notice = %q", notice)
 	}
 	got, _ := s.store.GetPair(context.Background(), f.id, f.pairs[0].ID)

@@ -120,6 +120,9 @@ func body(t *testing.T, r *http.Response) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		checkMarkup(t, r.Request.Method+" "+r.Request.URL.Path, string(b))
+	}
 	return string(b)
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/browsertest"
 	"github.com/upward-mentoring/upward/infra/devstack"
+	"github.com/upward-mentoring/upward/shared/ids"
 )
 
 var inviteRE = regexp.MustCompile(`https?://\S+/signin/verify\?token=[A-Za-z0-9_%-]+`)
@@ -191,6 +192,23 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 	}
 	browsertest.Accessible(t, sponsor, "the page refusing the sponsor")
 
+	// The pages a coordinator reaches less often: erasing someone (not
+	// pressed), a guide the emails link to, the per-programme trail, the
+	// local inbox, and a programme that does not exist.
+	for _, page := range []struct {
+		what  string
+		steps []chromedp.Action[chromedp.Void]
+	}{
+		{"the erase confirmation", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + progPath),
+			chromedp.Click(chromedp.CSS(`tr[data-email="lia@example.org"] a[href$="/erase"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/erase"]`))}},
+		{"the programme's audit trail", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + progPath + "/audit"), chromedp.WaitVisible(chromedp.ID("audit"))}},
+		{"a guide for participants", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + "/guides/feedback"), chromedp.WaitVisible(chromedp.CSS("h1"))}},
+		{"the local inbox", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + "/dev/inbox"), chromedp.WaitVisible(chromedp.CSS(`form[action="/dev/inbox"]`))}},
+		{"a programme that does not exist", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + "/programmes/" + ids.New()), chromedp.WaitVisible(chromedp.CSS("h1"))}},
+	} {
+		browsertest.Step(t, ctx, "open "+page.what, page.steps...)
+		browsertest.Accessible(t, ctx, page.what)
+	}
 	browsertest.Step(t, ctx, "open the programme's settings", chromedp.Navigate(st.WebURL+progPath+"/edit"), chromedp.WaitVisible(chromedp.ID("name")))
 	browsertest.Accessible(t, ctx, "a programme's settings")
 	// On a phone (390 px) no page scrolls sideways: tables become cards.

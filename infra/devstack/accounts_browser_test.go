@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +75,15 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("name")),
 	)
 	browsertest.Accessible(t, ctx, "the new programme form")
+	// The essentials first: every other setting waits in a closed section
+	// (rounds among them, which a one-cohort programme never needs). A
+	// closed details hides its content with content-visibility, which
+	// checkVisibility sees and the element's boxes do not.
+	shown := browsertest.Get(t, ctx, "list the fields shown", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("main form input, main form select, main form textarea")].filter(e => e.type !== "hidden" && e.checkVisibility()).map(e => e.name)`))
+	if want := []string{"name", "start_date", "end_date", "purpose", "purpose_statement"}; !slices.Equal(shown, want) {
+		t.Errorf("the new programme form shows %v, want only %v", shown, want)
+	}
 	browsertest.Step(t, ctx, "end it before it starts",
 		chromedp.SendKeys(chromedp.ID("name"), "Bridges 2027"),
 		chromedp.SetValue(chromedp.ID("start_date"), "2027-07-09"),

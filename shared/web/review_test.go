@@ -425,3 +425,48 @@ func TestAnApprovalInProgressShowsItselfThenOffersToFinish(t *testing.T) {
 		t.Errorf("status %s after finishing", got.Status)
 	}
 }
+
+// Pairing by hand answers with a confirmation naming the two people (never
+// their addresses), on the new proposal that holds them.
+func TestPairingByHandConfirmsWithNames(t *testing.T) {
+	t.Parallel()
+	r := newReviewSite(t)
+	path := r.propose(t)
+	_, resp := r.post(t, r.c, path+"/pair", r.form("new_id", ids.New(), "senior", r.addr("sam"), "junior", r.addr("jo")), http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); strings.HasPrefix(loc, path) {
+		t.Errorf("pairing by hand stayed on the old proposal: %s", loc)
+	}
+	want := "Sam Senior and Jo Junior are paired in this new proposal; the rest was solved again around them. Approve it to introduce them."
+	if got := r.noticeAt(t, r.c, resp); got != want {
+		t.Errorf("after pairing by hand the notice is %q, want %q", got, want)
+	}
+}
+
+// The programme page follows the order of the work: participants first,
+// then matching, and the propose button only once somebody has opted in.
+func TestTheProgrammePageListsParticipantsBeforeMatching(t *testing.T) {
+	t.Parallel()
+	r := newReviewSite(t)
+	empty := r.createProgramme(t, r.c, r.csrf, "Nobody yet")
+	for _, tc := range []struct {
+		name, prog  string
+		wantPropose bool
+	}{
+		{"four opted in", r.prog, true},
+		{"nobody enrolled", empty, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := r.get(t, r.c, "/programmes/"+tc.prog, http.StatusOK)
+			people, matching := strings.Index(page, `<h2 id="participants">`), strings.Index(page, `<h2 id="matching">`)
+			if people < 0 || matching < 0 || people > matching {
+				t.Errorf("participants at %d, matching at %d: want both, participants first", people, matching)
+			}
+			if got := strings.Contains(page, `id="propose"`); got != tc.wantPropose {
+				t.Errorf("Propose matches offered = %v, want %v", got, tc.wantPropose)
+			}
+			if waiting := strings.Contains(page, `id="propose-waiting"`); waiting == tc.wantPropose {
+				t.Errorf("the page says matching waits for opt-ins = %v with propose offered = %v", waiting, tc.wantPropose)
+			}
+		})
+	}
+}

@@ -56,12 +56,15 @@ var (
 )
 
 // signInHTTP signs the coordinator in without a browser and returns the
-// client and the session's CSRF token. The link is sent before the answer
-// to POST /signin, so it is read once, never polled for.
+// client and the session's CSRF token. The link is queued before the
+// answer to POST /signin (never sent inside the request, so the answer
+// takes as long whether or not the address has an account): it is read
+// once the queue is drained, never polled for.
 func signInHTTP(t testing.TB, st *devstack.Stack) (*http.Client, string) {
 	t.Helper()
 	c := noRedirects()
 	postForm(t, c, st.WebURL+"/signin", url.Values{"email": {coordinator}}, http.StatusOK)
+	st.Queue.Drain()
 	all, err := localstack.Emails(context.Background(), st.SESURL)
 	if err != nil {
 		t.Fatal(err)

@@ -180,9 +180,12 @@ func (o *Options) defaults() {
 }
 
 // Start brings the whole system up and returns when the site answers.
-func Start(ctx context.Context, o Options) (st *Stack, err error) {
+func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	o.defaults()
-	st = &Stack{Bucket: o.Bucket}
+	// The stack being built, closed here on any error: the result is nil
+	// then, so a named result would leave the deferred Close a nil stack
+	// (and a panic in place of the error that says what failed).
+	st := &Stack{Bucket: o.Bucket}
 	defer func() {
 		if err != nil {
 			st.Close()

@@ -4,12 +4,9 @@ package browsertest
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -108,48 +105,5 @@ func Screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// axeSource is axe-core's script, installed from npm beside the emulators
-// (infra/package.json pins it), read once.
-var axeSource = sync.OnceValues(func() (string, error) {
-	_, here, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(here), "..", "node_modules", "axe-core", "axe.min.js")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("axe-core is needed for the accessibility checks (run `make install`): %w", err)
-	}
-	return string(b), nil
-})
-
-// axeRun asks axe-core for every violation of serious or critical impact,
-// one line each: the rule, what it asks for, and where on the page.
-const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
-  .filter(v => v.impact === "serious" || v.impact === "critical")
-  .map(v => v.impact + " " + v.id + ": " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", ")))`
-
-// Accessible checks the page in the tab with axe-core and fails the test
-// on any serious or critical violation. The script is handed to the page
-// through DevTools, which the site's content-security policy (no script
-// at all) does not govern, so the pages are checked exactly as served.
-func Accessible(t *testing.T, ctx context.Context, what string) {
-	t.Helper()
-	src, err := axeSource()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(sctx, chromedp.Evaluate[bool](`typeof axe !== "undefined" || (function(){`+src+`
-return true})()`)); err != nil {
-		t.Fatalf("%s: load axe-core: %v", what, err)
-	}
-	found, err := chromedp.Run(sctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: run axe-core: %v", what, err)
-	}
-	for _, v := range found {
-		t.Errorf("%s: accessibility: %s", what, v)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/upward-mentoring/upward/infra/browsertest"
 	"github.com/upward-mentoring/upward/infra/devstack"
+	"github.com/upward-mentoring/upward/shared/ids"
 )
 
 var inviteRE = regexp.MustCompile(`https?://\S+/signin/verify\?token=[A-Za-z0-9_%-]+`)
@@ -56,6 +58,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("oidc")),
 	)
 	browsertest.Screenshot(t, ctx, "sign-in")
+	browsertest.Accessible(t, ctx, "the sign-in page with single sign-on")
 	browsertest.Step(t, ctx, "at the provider",
 		chromedp.Click(chromedp.ID("oidc")),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)),
@@ -70,12 +73,32 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 	browsertest.Step(t, ctx, "create a programme",
 		chromedp.Click(browsertest.Button("New programme")),
 		chromedp.WaitVisible(chromedp.ID("name")),
+	)
+	browsertest.Accessible(t, ctx, "the new programme form")
+	// The essentials first: every other setting waits in a closed section
+	// (rounds among them, which a one-cohort programme never needs). A
+	// closed details hides its content with content-visibility, which
+	// checkVisibility sees and the element's boxes do not.
+	shown := browsertest.Get(t, ctx, "list the fields shown", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("main form input, main form select, main form textarea")].filter(e => e.type !== "hidden" && e.checkVisibility()).map(e => e.name)`))
+	if want := []string{"name", "start_date", "end_date", "purpose", "purpose_statement"}; !slices.Equal(shown, want) {
+		t.Errorf("the new programme form shows %v, want only %v", shown, want)
+	}
+	browsertest.Step(t, ctx, "end it before it starts",
 		chromedp.SendKeys(chromedp.ID("name"), "Bridges 2027"),
+		chromedp.SetValue(chromedp.ID("start_date"), "2027-07-09"),
+		chromedp.SetValue(chromedp.ID("end_date"), "2027-01-11"),
+		chromedp.Click(browsertest.Button("Create programme")),
+		chromedp.WaitVisible(chromedp.CSS(`#end_date[aria-invalid="true"]`)),
+	)
+	browsertest.Accessible(t, ctx, "the new programme form with an error")
+	browsertest.Step(t, ctx, "put the dates right",
 		chromedp.SetValue(chromedp.ID("start_date"), "2027-01-11"),
 		chromedp.SetValue(chromedp.ID("end_date"), "2027-07-09"),
 		chromedp.Click(browsertest.Button("Create programme")),
 		chromedp.WaitVisible(chromedp.ID("participants")),
 	)
+	browsertest.Accessible(t, ctx, "a new programme's page")
 	if browsertest.Get(t, ctx, "is there a propose button", chromedp.Evaluate[bool](`document.getElementById("propose") !== null`)) {
 		t.Error("Propose matches is offered with nobody opted in")
 	}
@@ -99,6 +122,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 	if n := browsertest.Get(t, ctx, "count opted in", chromedp.Evaluate[int](`document.querySelectorAll("#participant-list .badge.opted_in").length`)); n != 4 {
 		t.Fatalf("%d opted in after the bulk action, want 4", n)
 	}
+	browsertest.Accessible(t, ctx, "the participants after a bulk action")
 	browsertest.Step(t, ctx, "propose and approve",
 		chromedp.Click(browsertest.Button("Propose matches")),
 		chromedp.WaitVisible(chromedp.ID("pair-list")),
@@ -124,6 +148,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		)
 	}
 	browsertest.Screenshot(t, ctx, "accounts")
+	browsertest.Accessible(t, ctx, "the accounts page")
 	accounts := browsertest.Get(t, ctx, "read the accounts", chromedp.Text(chromedp.ID("accounts")))
 	for _, want := range []string{"carla@example.org", "Coordinator", "sponsor@example.org", "Viewer", "Bridges 2027"} {
 		if !strings.Contains(accounts, want) {
@@ -131,16 +156,25 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		}
 	}
 
+	browsertest.Step(t, ctx, "open Carla's account",
+		chromedp.Click(chromedp.CSS(`tr[data-email="carla@example.org"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/accounts/carla@example.org"]`)),
+	)
+	browsertest.Accessible(t, ctx, "an account's page")
+	browsertest.Step(t, ctx, "open the org chart", chromedp.Navigate(st.WebURL+"/orgchart"), chromedp.WaitVisible(chromedp.CSS(`form[action="/orgchart"]`)))
+	browsertest.Accessible(t, ctx, "the org chart page")
 	browsertest.Step(t, ctx, "read the audit trail",
 		chromedp.Navigate(st.WebURL+"/audit?action=round+approved"),
 		chromedp.WaitVisible(chromedp.ID("audit")),
 	)
+	browsertest.Accessible(t, ctx, "the audit trail, filtered")
 	trail := browsertest.Get(t, ctx, "read the entries", chromedp.Text(chromedp.ID("audit")))
 	if !strings.Contains(trail, "round approved") || !strings.Contains(trail, coordinator) || !strings.Contains(trail, "Bridges 2027") {
 		t.Errorf("the audit trail does not say who approved the round:\n%s", trail)
 	}
 	browsertest.Step(t, ctx, "the whole trail", chromedp.Navigate(st.WebURL+"/audit"), chromedp.WaitVisible(chromedp.ID("audit")))
 	browsertest.Screenshot(t, ctx, "audit")
+	browsertest.Accessible(t, ctx, "the audit trail")
 	trail = browsertest.Get(t, ctx, "read the entries", chromedp.Text(chromedp.ID("audit")))
 	for _, want := range []string{"account invited", "enrolment uploaded", "bulk action", "matches proposed", "programme created"} {
 		if !strings.Contains(trail, want) {
@@ -158,6 +192,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href$="/dashboard"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".figures")),
 	)
+	browsertest.Accessible(t, sponsor, "the dashboard as the sponsor sees it")
 	if browsertest.Get(t, sponsor, "attention link", chromedp.Evaluate[bool](`document.querySelector('a[href$="/attention"]') !== null`)) {
 		t.Error("the sponsor is offered the attention list")
 	}
@@ -165,7 +200,27 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 	if h := browsertest.Get(t, sponsor, "read the heading", chromedp.Text(chromedp.CSS("h1"))); h != "Not available to your account" {
 		t.Errorf("the sponsor opening the programme page sees %q", h)
 	}
+	browsertest.Accessible(t, sponsor, "the page refusing the sponsor")
 
+	// The pages a coordinator reaches less often: erasing someone (not
+	// pressed), a guide the emails link to, the per-programme trail, the
+	// local inbox, and a programme that does not exist.
+	for _, page := range []struct {
+		what  string
+		steps []chromedp.Action[chromedp.Void]
+	}{
+		{"the erase confirmation", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + progPath),
+			chromedp.Click(chromedp.CSS(`tr[data-email="lia@example.org"] a[href$="/erase"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/erase"]`))}},
+		{"the programme's audit trail", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + progPath + "/audit"), chromedp.WaitVisible(chromedp.ID("audit"))}},
+		{"a guide for participants", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + "/guides/feedback"), chromedp.WaitVisible(chromedp.CSS("h1"))}},
+		{"the local inbox", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + "/dev/inbox"), chromedp.WaitVisible(chromedp.CSS(`form[action="/dev/inbox"]`))}},
+		{"a programme that does not exist", []chromedp.Action[chromedp.Void]{chromedp.Navigate(st.WebURL + "/programmes/" + ids.New()), chromedp.WaitVisible(chromedp.CSS("h1"))}},
+	} {
+		browsertest.Step(t, ctx, "open "+page.what, page.steps...)
+		browsertest.Accessible(t, ctx, page.what)
+	}
+	browsertest.Step(t, ctx, "open the programme's settings", chromedp.Navigate(st.WebURL+progPath+"/edit"), chromedp.WaitVisible(chromedp.ID("name")))
+	browsertest.Accessible(t, ctx, "a programme's settings")
 	// On a phone (390 px) no page scrolls sideways: tables become cards.
 	browsertest.Step(t, ctx, "a phone's width", chromedp.EmulateViewport(390, 844))
 	for _, page := range []string{"/programmes", progPath, progPath + "/edit", "/programmes/new", "/accounts", "/audit", progPath + "/dashboard"} {
@@ -176,6 +231,8 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		if page == progPath {
 			browsertest.Screenshot(t, ctx, "participants-phone")
 		}
+		// Contrast and names hold at any width: the cards are other markup.
+		browsertest.Accessible(t, ctx, page+" on a phone")
 	}
 	browsertest.Step(t, ctx, "a desktop's width again", chromedp.EmulateViewport(1280, 900))
 

@@ -61,6 +61,7 @@ func signIn(t *testing.T, ctx context.Context, st *devstack.Stack) {
 		chromedp.WaitVisible(chromedp.ID("email")),
 	)
 	browsertest.Screenshot(t, ctx, "sign-in")
+	browsertest.Accessible(t, ctx, "the sign-in page")
 	browsertest.Step(t, ctx, "ask for the link",
 		chromedp.SendKeys(chromedp.ID("email"), coordinator),
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
@@ -70,6 +71,7 @@ func signIn(t *testing.T, ctx context.Context, st *devstack.Stack) {
 	if !strings.Contains(status, coordinator) {
 		t.Fatalf("after asking for a link the page says %q", status)
 	}
+	browsertest.Accessible(t, ctx, "the sign-in page saying a link is on its way")
 	mails := emailsTo(t, st, coordinator)
 	if len(mails) != 1 {
 		t.Fatalf("sign-in emails = %d, want 1", len(mails))
@@ -78,14 +80,16 @@ func signIn(t *testing.T, ctx context.Context, st *devstack.Stack) {
 	if link == "" {
 		t.Fatalf("no sign-in link in:\n%s", mails[0].Body.Text)
 	}
-	browsertest.Step(t, ctx, "follow the link and confirm",
-		chromedp.Navigate(link),
+	browsertest.Step(t, ctx, "follow the link", chromedp.Navigate(link), chromedp.WaitVisible(browsertest.Button("Sign in")))
+	browsertest.Accessible(t, ctx, "the page confirming a sign-in link")
+	browsertest.Step(t, ctx, "confirm",
 		chromedp.Click(browsertest.Button("Sign in")),
 		chromedp.WaitVisible(browsertest.Button("New programme")),
 	)
 	if h1 := browsertest.Get(t, ctx, "read the heading", chromedp.Text(chromedp.CSS("h1"))); h1 != "Programmes" {
 		t.Fatalf("after signing in the page is %q, want Programmes", h1)
 	}
+	browsertest.Accessible(t, ctx, "the list of programmes")
 }
 func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 	st := startStack(t)
@@ -100,6 +104,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("end_date"), "2027-07-09"),
 	)
 	browsertest.Screenshot(t, ctx, "programme-form")
+	browsertest.Accessible(t, ctx, "the new programme form")
 	browsertest.Step(t, ctx, "save the programme",
 		chromedp.Click(browsertest.Button("Create programme")),
 		chromedp.WaitVisible(chromedp.ID("participants")),
@@ -107,6 +112,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 	if h1 := browsertest.Get(t, ctx, "read the heading", chromedp.Text(chromedp.CSS("h1"))); h1 != "Bridges 2027" {
 		t.Fatalf("programme page heading = %q", h1)
 	}
+	browsertest.Accessible(t, ctx, "the programme page with nobody enrolled")
 
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "hris-export.csv")
@@ -132,6 +138,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 	)
 	problems := browsertest.Get(t, ctx, "read the import errors", chromedp.Text(chromedp.ID("import-errors")))
 	browsertest.Screenshot(t, ctx, "import-errors")
+	browsertest.Accessible(t, ctx, "the programme page listing a CSV's errors")
 	listText := browsertest.Get(t, ctx, "read the page", chromedp.Text(chromedp.ID("main")))
 	for _, want := range []string{"Nothing was imported from hris-export.csv", "3", "email", `email "not-an-email" is not an email address`} {
 		if !strings.Contains(problems, want) {
@@ -152,6 +159,7 @@ func TestCoordinatorEnrolsByCSVInTheBrowser(t *testing.T) {
 	)
 	notice := browsertest.Get(t, ctx, "read the notice", chromedp.Text(chromedp.CSS("div.notice.ok")))
 	browsertest.Screenshot(t, ctx, "participants")
+	browsertest.Accessible(t, ctx, "the programme page listing participants")
 	table := browsertest.Get(t, ctx, "read the list", chromedp.Text(chromedp.ID("participant-list")))
 	kimHTML := browsertest.Get(t, ctx, "read Kim's row", chromedp.InnerHTML(chromedp.CSS(`tr[data-email="kim.lee@example.org"] td`)))
 	if !strings.Contains(notice, "Imported 3 people: 3 new") {

@@ -49,8 +49,8 @@ import (
 
 // Options configure a local stack. Zero ports mean "any free port".
 type Options struct {
-	// DataDir keeps dynalite's data, the dev clock and the HMAC key between
-	// runs; empty keeps everything in memory (tests).
+	// DataDir keeps dynalite's data, the emails sent, the dev clock and
+	// the HMAC key between runs; empty keeps everything in memory (tests).
 	DataDir      string
 	WebAddr      string // e.g. 127.0.0.1:8080
 	DynamoDBPort int
@@ -180,9 +180,12 @@ func (o *Options) defaults() {
 }
 
 // Start brings the whole system up and returns when the site answers.
-func Start(ctx context.Context, o Options) (st *Stack, err error) {
+func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	o.defaults()
-	st = &Stack{Bucket: o.Bucket}
+	// The stack being built, closed here on any error: the result is nil
+	// then, so a named result would leave the deferred Close a nil stack
+	// (and a panic in place of the error that says what failed).
+	st := &Stack{Bucket: o.Bucket}
 	defer func() {
 		if err != nil {
 			st.Close()
@@ -209,7 +212,13 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	}
 	st.SESURL = o.SESURL
 	if st.SESURL == "" {
-		svc, err := localstack.StartSES(ctx, localstack.Options{Port: o.SESPort, Log: o.EmulatorLog})
+		// The viewer's mail outlives a restart, as the table's data does:
+		// earlier welcomes and sign-in links stay where people look.
+		dir := ""
+		if o.DataDir != "" {
+			dir = filepath.Join(o.DataDir, "mail")
+		}
+		svc, err := localstack.StartSES(ctx, localstack.Options{Port: o.SESPort, DataDir: dir, Log: o.EmulatorLog})
 		if err != nil {
 			return nil, err
 		}

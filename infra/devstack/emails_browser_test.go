@@ -89,6 +89,8 @@ func TestEmailsInTwoLanguagesInTheBrowser(t *testing.T) {
 			t.Errorf("%s: heading %q is English", name, heading)
 		}
 		browsertest.Screenshot(t, b, name)
+		// An email is read with a screen reader as often as a page is.
+		browsertest.Accessible(t, b, name)
 	}
 }
 

@@ -157,6 +157,21 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		"ola@example.org": always("YES 4"),
 	}}
 	w.liveUntil(t, time.Date(2027, 3, 2, 0, 0, 0, 0, time.UTC), func(time.Time) { r.reply(t) })
+	// Pia answers her latest check-in once, from her home address: the reply
+	// waits in quarantine for the coordinator to vouch for it.
+	var toPia localstack.Email
+	for _, e := range emailsTo(t, w.st, "pia@example.org") {
+		if kindOf(e.Subject) == "checkin" && len(e.ReplyTo) == 1 {
+			toPia = e
+		}
+	}
+	if toPia.MessageID == "" {
+		t.Fatal("Pia received no check-in")
+	}
+	fromHome := fmt.Sprintf("From: pia.home@example.net\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: <home-%s@example.net>\r\n\r\nYES 4\r\n", toPia.ReplyTo[0], toPia.Subject, toPia.MessageID)
+	if out, err := w.st.Inbox.ReceiveUpload(ctx, []byte(fromHome)); err != nil || !strings.HasPrefix(out, "quarantined") {
+		t.Fatalf("Pia's reply from home: %q %v, want it quarantined", out, err)
+	}
 
 	bctx := browsertest.New(t)
 	signIn(t, bctx, w.st)
@@ -168,6 +183,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("chart-states")),
 	)
 	browsertest.Screenshot(t, bctx, "dashboard")
+	browsertest.Accessible(t, bctx, "the dashboard")
 	figures := browsertest.Get(t, bctx, "read the headline figures", chromedp.Text(chromedp.CSS("ul.figures")))
 	for _, want := range []string{"Pairs", "5", "Meeting rate", "Response rate", "Value to seniors", "Value to junior mentors"} {
 		if !strings.Contains(figures, want) {
@@ -187,6 +203,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("stalled")),
 	)
 	browsertest.Screenshot(t, bctx, "attention")
+	browsertest.Accessible(t, bctx, "the attention list")
 	for id, want := range map[string][]string{
 		"stalled":      {"João", "Ana", "No meeting reported yet"},
 		"unresponsive": {"Pia", "No answer to any of 4 check-ins"},
@@ -200,6 +217,10 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		}
 	}
 
+	quarantine := browsertest.Get(t, bctx, "read the quarantine", chromedp.Text(chromedp.ID("quarantine")))
+	if !strings.Contains(quarantine, "Add pia.home@example.net as Pia's address") || strings.Contains(quarantine, "YES 4") {
+		t.Errorf("the quarantine section should offer to add Pia's home address, never show the reply:\n%s", quarantine)
+	}
 	inPair := func(pairID, label string) chromedp.Search {
 		return chromedp.Search(fmt.Sprintf(`//li[@data-pair="%s"]//*[self::button or self::a][normalize-space()="%s"]`, pairID, label))
 	}
@@ -214,10 +235,14 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 	browsertest.Step(t, bctx, "write Pia a note",
 		chromedp.Click(browsertest.Button("Send Pia a note")),
 		chromedp.WaitVisible(chromedp.ID("text")),
+	)
+	browsertest.Accessible(t, bctx, "the form for a personal note")
+	browsertest.Step(t, bctx, "send Pia the note",
 		chromedp.SendKeys(chromedp.ID("text"), "Hi Pia, is everything all right? Happy to help you and Ola find a time."),
 		chromedp.Click(browsertest.Button("Send the note")),
 		chromedp.WaitVisible(notice("Your note to Pia is on its way")),
 	)
+	browsertest.Accessible(t, bctx, "the attention list with a notice")
 	w.st.Queue.Drain()
 	var note []localstack.Email
 	for _, e := range emailsTo(t, w.st, "pia@example.org") {
@@ -236,6 +261,14 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		chromedp.Click(inPair(samLee.ID, "Mark as re-paired")),
 		chromedp.WaitVisible(notice("Sam and Lee are off the attention list")),
 	)
+	browsertest.Step(t, bctx, "vouch for Pia's home address",
+		chromedp.Click(chromedp.Search(`//section[@id="quarantine"]//button[starts-with(normalize-space(),"Add pia.home@example.net")]`)),
+		chromedp.WaitVisible(notice("The reply's address is now also Pia's")),
+	)
+	browsertest.Accessible(t, bctx, "the attention list after vouching for an address")
+	if got, _ := w.st.Store.GetParticipant(ctx, w.prog.ID, w.people["pia@example.org"].ID); !got.Owns("pia.home@example.net") {
+		t.Errorf("after the coordinator vouched for it, Pia's addresses are %q and %v", got.Email, got.OtherEmails)
+	}
 	for p, want := range map[string]programme.PairState{joaoAna.ID: programme.PairPaused, samLee.ID: programme.PairRematched, olaPia.ID: programme.PairRematched} {
 		if got, _ := w.st.Store.GetPair(ctx, w.prog.ID, p); got.State != want {
 			t.Errorf("pair %s is %s, want %s", p, got.State, want)
@@ -249,6 +282,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		chromedp.Click(browsertest.Button("Success stories")),
 		chromedp.WaitVisible(chromedp.CSS("h1")),
 	)
+	browsertest.Accessible(t, bctx, "the success stories")
 	if got := browsertest.Get(t, bctx, "read the story", chromedp.Text(chromedp.ID("main"))); !strings.Contains(got, "how our younger customers really use the app") || !strings.Contains(got, "Mia, senior") {
 		t.Errorf("stories page:\n%s", got)
 	}
@@ -265,6 +299,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		if wide {
 			t.Errorf("%s is wider than a phone's screen", page)
 		}
+		browsertest.Accessible(t, bctx, page+" on a phone")
 	}
 	browsertest.Step(t, bctx, "back to the desk", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, struct{}{})
@@ -275,6 +310,7 @@ func TestFollowingAProgrammeInTheBrowser(t *testing.T) {
 		chromedp.Click(browsertest.Button("Closing report")),
 		chromedp.WaitVisible(chromedp.CSS("article.report")),
 	)
+	browsertest.Accessible(t, bctx, "the closing report")
 	// Printed, the report drops the navigation and keeps its figures.
 	browsertest.Step(t, bctx, "print", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})

@@ -80,6 +80,7 @@ func TestCoordinatorReviewsForbidsResolvesAndApprovesInTheBrowser(t *testing.T) 
 		chromedp.Click(browsertest.Button("Propose matches")),
 		chromedp.WaitVisible(chromedp.ID("pair-list")),
 	)
+	browsertest.Accessible(t, ctx, "a proposal")
 	first := proposedPairs(t, ctx)
 	if len(first) != 3 {
 		t.Fatalf("first proposal has %d pairs, want 3: %v", len(first), first)
@@ -110,6 +111,7 @@ func TestCoordinatorReviewsForbidsResolvesAndApprovesInTheBrowser(t *testing.T) 
 	if !strings.Contains(notice, "struck out") {
 		t.Errorf("after forbidding, the notice says %q", notice)
 	}
+	browsertest.Accessible(t, ctx, "a proposal with a pair struck out")
 	before := browsertest.Get(t, ctx, "read the address", chromedp.Location())
 
 	browsertest.Step(t, ctx, "re-solve keeping locks",
@@ -127,6 +129,7 @@ func TestCoordinatorReviewsForbidsResolvesAndApprovesInTheBrowser(t *testing.T) 
 	if len(second) != 3 || slices.Contains(second, "rita@example.org/kim@example.org") {
 		t.Errorf("re-solved pairs %v: want 3, none inside a reporting line", second)
 	}
+	browsertest.Accessible(t, ctx, "a proposal re-solved around a never-pair")
 	never := browsertest.Get(t, ctx, "read the never-pair list", chromedp.Text(chromedp.ID("never-list")))
 	if !strings.Contains(never, "Allow again") {
 		t.Errorf("the struck-out pair is not listed with a way back:\n%s", never)
@@ -140,6 +143,7 @@ func TestCoordinatorReviewsForbidsResolvesAndApprovesInTheBrowser(t *testing.T) 
 	if !strings.Contains(notice, "Round 1 approved: 3 pairs started") {
 		t.Errorf("after approving, the notice says %q", notice)
 	}
+	browsertest.Accessible(t, ctx, "the programme page with its pairs")
 	table := browsertest.Get(t, ctx, "read the approved pairs", chromedp.Text(chromedp.ID("approved-pairs")))
 	for _, want := range []string{"Active", "Rita Reis", "2027-01-11"} {
 		if !strings.Contains(table, want) {

@@ -46,7 +46,9 @@ type Service struct {
 type Options struct {
 	// Port to listen on; 0 picks a free one.
 	Port int
-	// DataDir keeps dynalite's data between runs; empty keeps it in memory.
+	// DataDir keeps the emulator's data between runs (dynalite's tables,
+	// the emails aws-ses-v2-local accepted, gofakes3's objects); empty
+	// keeps it in memory.
 	DataDir string
 	// Log receives the emulator's output; nil discards it (the last lines are
 	// still kept for error messages).
@@ -113,16 +115,35 @@ func StartDynamoDB(ctx context.Context, o Options) (*Service, error) {
 }
 
 // StartSES starts aws-ses-v2-local, whose viewer is at URL and whose JSON
-// store of every email sent is at URL+"/store".
+// store of every email sent is at URL+"/store". With o.DataDir, the emails
+// are also kept in SESFile there and loaded back at the next start (see
+// node/ses.js); without it they live as long as the process.
 func StartSES(ctx context.Context, o Options) (*Service, error) {
 	script, err := nodeScript("aws-ses-v2-local/dist/cli.js")
 	if err != nil {
 		return nil, err
 	}
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	file := ""
+	if o.DataDir != "" {
+		if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("localstack: the SES emulator's folder: %w", err)
+		}
+		file = filepath.Join(o.DataDir, SESFile)
+	}
+	launcher := filepath.Join(root, "infra", "localstack", "node", "ses.js")
+	modules := filepath.Dir(filepath.Dir(filepath.Dir(script)))
 	return start(ctx, "aws-ses-v2-local", "", o, func(port int) []string {
-		return []string{script, "--host", "127.0.0.1", "--port", strconv.Itoa(port)}
+		return []string{launcher, modules, file, "--host", "127.0.0.1", "--port", strconv.Itoa(port)}
 	})
 }
+
+// SESFile holds the emails aws-ses-v2-local accepted, one JSON object (as
+// its store has it) a line, in the folder StartSES is given.
+const SESFile = "emails.jsonl"
 
 // start runs program (Node.js when "") with args on a free port, or on
 // o.Port.

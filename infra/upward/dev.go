@@ -66,7 +66,7 @@ func init() {
 Upward is running locally.
 
   Coordinator site   %s   (sign in as %s)
-  Email viewer       %s   (every email sent, including sign-in links)
+  Email viewer       %s   (every email sent, including sign-in links%s)
   DynamoDB           %s   (dynalite, data in %s)
   SQS                %s   (fauxqs: send queue %s, in memory)
   S3                 %s   (gofakes3: replies in bucket %s, data in %s)
@@ -75,7 +75,7 @@ Upward is running locally.
   Dev clock          %s   (move it forward from the bar on every page)%s
 
 Press Ctrl-C to stop.
-`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), localhost(st.DynamoDBURL), o.DataDir,
+`, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), mailKept(o), localhost(st.DynamoDBURL), o.DataDir,
 					localhost(st.SQSURL), st.Queue.URL, localhost(st.S3URL), st.Bucket, filepath.Join(o.DataDir, "s3"),
 					localhost(st.SecretsURL), filepath.Join(o.DataDir, "hmac.key"),
 					localhost(st.SMTPAddr), st.Now().Format(time.RFC1123), oidcLine(st.OIDCURL))
@@ -85,6 +85,15 @@ Press Ctrl-C to stop.
 			}
 		},
 	})
+}
+
+// mailKept says where the viewer's mail outlives a restart: in the data
+// folder, unless the SES endpoint is someone else's.
+func mailKept(o devstack.Options) string {
+	if o.SESURL != "" || o.DataDir == "" {
+		return ""
+	}
+	return ", kept in " + filepath.Join(o.DataDir, "mail")
 }
 
 func oidcLine(issuer string) string {

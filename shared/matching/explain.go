@@ -47,12 +47,14 @@ func (m *Matcher) unmatched(partner, lockedOf map[*person]*person, g grid) []Unm
 	var out []Unmatched
 	for _, s := range m.seniors {
 		if partner[s] == nil {
-			out = append(out, Unmatched{Email: s.email, Role: programme.Senior, Reason: m.seniorReason(s, holders, weakest, free, g)})
+			reason, kind := m.seniorReason(s, holders, weakest, free, g)
+			out = append(out, Unmatched{Email: s.email, Role: programme.Senior, Reason: reason, Kind: kind})
 		}
 	}
 	for _, j := range m.juniors {
 		if len(holders[j]) == 0 {
-			out = append(out, Unmatched{Email: j.email, Role: programme.Junior, Reason: m.juniorReason(j, partner, lockedOf, own, g)})
+			reason, kind := m.juniorReason(j, partner, lockedOf, own, g)
+			out = append(out, Unmatched{Email: j.email, Role: programme.Junior, Reason: reason, Kind: kind})
 		}
 	}
 	return out
@@ -85,9 +87,9 @@ type fitCount struct {
 	only                     *person // the one compatible person, when n == 1
 }
 
-func (m *Matcher) seniorReason(s *person, holders map[*person][]*person, weakest []float64, free []bool, g grid) string {
+func (m *Matcher) seniorReason(s *person, holders map[*person][]*person, weakest []float64, free []bool, g grid) (string, Why) {
 	if len(m.juniors) == 0 {
-		return "No juniors are taking part."
+		return "No juniors are taking part.", WhyNobody
 	}
 	var fit fitCount
 	var all, room breakdown
@@ -115,18 +117,18 @@ func (m *Matcher) seniorReason(s *person, holders map[*person][]*person, weakest
 	}
 	v := view{me: "senior", other: "junior", tz: s.TimeZone, langs: s.langNames(), limit: hours(m.tzLimit)}
 	if fit.n == 0 {
-		return v.noneCompatible(all, len(m.juniors))
+		return v.noneCompatible(all, len(m.juniors)), all.why()
 	}
 	text := v.taken(fit)
 	if room.total == 0 {
-		return "Junior capacity used up: " + lowerFirst(text) + "."
+		return "Junior capacity used up: " + lowerFirst(text) + ".", fit.why(WhyFull)
 	}
-	return text + "; " + v.remaining(room) + "."
+	return text + "; " + v.remaining(room) + ".", fit.why(room.why())
 }
 
-func (m *Matcher) juniorReason(j *person, partner, lockedOf map[*person]*person, own []float64, g grid) string {
+func (m *Matcher) juniorReason(j *person, partner, lockedOf map[*person]*person, own []float64, g grid) (string, Why) {
 	if len(m.seniors) == 0 {
-		return "No seniors are taking part."
+		return "No seniors are taking part.", WhyNobody
 	}
 	var fit fitCount
 	var all, free breakdown
@@ -153,13 +155,44 @@ func (m *Matcher) juniorReason(j *person, partner, lockedOf map[*person]*person,
 	}
 	v := view{me: "junior", other: "senior", tz: j.TimeZone, langs: j.langNames(), limit: hours(m.tzLimit)}
 	if fit.n == 0 {
-		return v.noneCompatible(all, len(m.seniors))
+		return v.noneCompatible(all, len(m.seniors)), all.why()
 	}
 	text := v.taken(fit)
 	if free.total == 0 {
-		return "Every senior already has a junior: " + lowerFirst(text) + "."
+		return "Every senior already has a junior: " + lowerFirst(text) + ".", fit.why(WhyFull)
 	}
-	return text + "; " + v.remaining(free) + "."
+	return text + "; " + v.remaining(free) + ".", fit.why(free.why())
+}
+
+// why is what stands in the way of someone whose compatible partners are
+// all taken: the locks when they hold every one of them (unlocking is what
+// would help), else what rules out the rest (otherwise).
+func (f fitCount) why(otherwise Why) Why {
+	if f.locked == f.n {
+		return WhyLocked
+	}
+	return otherwise
+}
+
+// why names the one rule behind every case, or several.
+func (b breakdown) why() Why {
+	switch b.only() {
+	case ruleReporting:
+		return WhyReportingLine
+	case ruleNever:
+		return WhyNeverPair
+	case ruleForbidden:
+		return WhyStruckOut
+	case ruleEarlier:
+		return WhyEarlierPartner
+	case ruleLanguage:
+		return WhyLanguage
+	case ruleTimeZone:
+		return WhyTimeZone
+	case rulePrivate:
+		return WhyPrivate
+	}
+	return WhySeveralRules
 }
 
 // breakdown counts the people ruled out, by the first rule each breaks.

@@ -246,7 +246,38 @@ type Unmatched struct {
 	Email  string         `json:"email"`
 	Role   programme.Role `json:"role"`
 	Reason string         `json:"reason"`
+	// Kind is what stands in the way, for a page to say what the
+	// coordinator can do about it (empty in results kept from before it).
+	Kind Why `json:"kind,omitempty"`
 }
+
+// Why is the kind of reason someone was left without a pair.
+type Why string
+
+const (
+	// WhyNobody: nobody of the other role is taking part.
+	WhyNobody Why = "nobody"
+	// WhyFull: every compatible person of the other role is taken and
+	// nobody else has room; more of this role than the other can take.
+	WhyFull Why = "full"
+	// WhyLocked: every compatible person of the other role is in a locked
+	// pair.
+	WhyLocked Why = "locked"
+	// The other role's people who are free are all ruled out by one hard
+	// rule (or, with WhySeveralRules, by more than one).
+	WhyReportingLine  Why = "reporting-line"
+	WhyNeverPair      Why = "never-pair"
+	WhyStruckOut      Why = "struck-out"
+	WhyEarlierPartner Why = "earlier-partner"
+	WhyLanguage       Why = "language"
+	WhyTimeZone       Why = "time-zone"
+	WhyPrivate        Why = "private"
+	WhySeveralRules   Why = "several-rules"
+)
+
+// Whys lists every kind, for pages that say something about each.
+var Whys = []Why{WhyNobody, WhyFull, WhyLocked, WhyReportingLine, WhyNeverPair, WhyStruckOut, WhyEarlierPartner,
+	WhyLanguage, WhyTimeZone, WhyPrivate, WhySeveralRules}
 
 // Match proposes pairs: every locked pair, then as many more as the hard
 // rules allow, with the highest total score among those. The answer is

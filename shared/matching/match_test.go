@@ -81,13 +81,18 @@ func pairsOf(res *Result) []Pairing {
 
 func reasonOf(t *testing.T, res *Result, email string) string {
 	t.Helper()
+	return unmatchedOf(t, res, email).Reason
+}
+
+func unmatchedOf(t *testing.T, res *Result, email string) Unmatched {
+	t.Helper()
 	for _, u := range res.Unmatched {
 		if u.Email == email {
-			return u.Reason
+			return u
 		}
 	}
 	t.Fatalf("%s is not unmatched; pairs %v", email, pairsOf(res))
-	return ""
+	return Unmatched{}
 }
 
 // The rule tests share one shape: senior s@ would choose j@ (they share a
@@ -436,34 +441,35 @@ func TestUnmatchedReasons(t *testing.T) {
 		in    Input
 		email string
 		want  string
+		kind  Why // what stands in the way: the page's next step follows from it
 	}{
 		{
 			name: "no shared language",
 			in: Input{Programme: programme.Programme{RequireSharedLanguage: true}, People: []programme.Participant{
 				sen("s@x.org", langs("portuguese")), jun("a@x.org", langs("english")), jun("b@x.org", langs("french", "english")),
 			}},
-			email: "s@x.org", want: "No junior shares Portuguese.",
+			email: "s@x.org", want: "No junior shares Portuguese.", kind: WhyLanguage,
 		},
 		{
 			name: "everyone in the reporting line",
 			in: Input{People: []programme.Participant{
 				sen("s@x.org"), jun("a@x.org", manager("s@x.org")), jun("b@x.org", manager("a@x.org")),
 			}},
-			email: "s@x.org", want: "Every junior is in this senior's reporting line.",
+			email: "s@x.org", want: "Every junior is in this senior's reporting line.", kind: WhyReportingLine,
 		},
 		{
 			name: "mixed rules",
 			in: Input{History: []Pairing{{"s@x.org", "b@x.org"}}, People: []programme.Participant{
 				sen("s@x.org"), jun("a@x.org", manager("s@x.org")), jun("b@x.org"),
 			}},
-			email: "s@x.org", want: "No junior is compatible: 1 in this senior's reporting line, 1 earlier partner.",
+			email: "s@x.org", want: "No junior is compatible: 1 in this senior's reporting line, 1 earlier partner.", kind: WhySeveralRules,
 		},
 		{
 			name: "junior capacity used up",
 			in: Input{People: []programme.Participant{
 				sen("a@x.org", topics("AI tools")), sen("b@x.org"), jun("j@x.org", topics("AI tools")),
 			}},
-			email: "b@x.org", want: "Junior capacity used up: the only compatible junior, j <j@x.org>, was matched to a senior with a better fit.",
+			email: "b@x.org", want: "Junior capacity used up: the only compatible junior, j <j@x.org>, was matched to a senior with a better fit.", kind: WhyFull,
 		},
 		{
 			name: "every remaining junior is in this senior's reporting line",
@@ -474,7 +480,7 @@ func TestUnmatchedReasons(t *testing.T) {
 				jun("j@x.org", topics("AI tools")), jun("k@x.org", manager("b@x.org")), jun("l@x.org", manager("k@x.org")),
 			}},
 			email: "b@x.org",
-			want:  "The only compatible junior, j <j@x.org>, was matched to a senior with a better fit; every remaining junior is in this senior's reporting line.",
+			want:  "The only compatible junior, j <j@x.org>, was matched to a senior with a better fit; every remaining junior is in this senior's reporting line.", kind: WhyReportingLine,
 		},
 		{
 			name: "more juniors than seniors",
@@ -482,41 +488,105 @@ func TestUnmatchedReasons(t *testing.T) {
 				sen("a@x.org", topics("AI tools")), sen("b@x.org", topics("Social media")),
 				jun("j@x.org", topics("AI tools")), jun("k@x.org", topics("Social media")), jun("l@x.org"),
 			}},
-			email: "l@x.org", want: "Every senior already has a junior: all 2 compatible seniors were matched to juniors with a better fit.",
+			email: "l@x.org", want: "Every senior already has a junior: all 2 compatible seniors were matched to juniors with a better fit.", kind: WhyFull,
 		},
 		{
 			name: "equally good fit",
 			in: Input{People: []programme.Participant{
 				sen("a@x.org"), jun("j@x.org"), jun("k@x.org"),
 			}},
-			email: "k@x.org", want: "Every senior already has a junior: the only compatible senior, a <a@x.org>, was matched to a junior with an equally good fit.",
+			email: "k@x.org", want: "Every senior already has a junior: the only compatible senior, a <a@x.org>, was matched to a junior with an equally good fit.", kind: WhyFull,
 		},
 		{
 			name: "taken by a locked pair",
 			in: Input{Locked: []Pairing{{"a@x.org", "j@x.org"}}, People: []programme.Participant{
 				sen("a@x.org"), sen("b@x.org", topics("AI tools")), jun("j@x.org", topics("AI tools")),
 			}},
-			email: "b@x.org", want: "Junior capacity used up: the only compatible junior, j <j@x.org>, is in a locked pair.",
+			email: "b@x.org", want: "Junior capacity used up: the only compatible junior, j <j@x.org>, is in a locked pair.", kind: WhyLocked,
 		},
 		{
 			name:  "no juniors at all",
 			in:    Input{People: []programme.Participant{sen("s@x.org")}},
-			email: "s@x.org", want: "No juniors are taking part.",
+			email: "s@x.org", want: "No juniors are taking part.", kind: WhyNobody,
 		},
 		{
 			name: "a junior whose only senior is their manager",
 			in: Input{People: []programme.Participant{
 				sen("s@x.org"), jun("a@x.org", manager("s@x.org")),
 			}},
-			email: "a@x.org", want: "The only senior is in this junior's reporting line.",
+			email: "a@x.org", want: "The only senior is in this junior's reporting line.", kind: WhyReportingLine,
 		},
 		{
 			name: "time zones",
 			in: Input{Programme: programme.Programme{MaxTimezoneDiffHours: 2}, People: []programme.Participant{
 				sen("s@x.org", tz("Asia/Tokyo")), jun("a@x.org", tz("Europe/Lisbon")), jun("b@x.org", tz("America/Chicago")),
 			}},
-			email: "s@x.org", want: "Every junior is more than 2 hours from Asia/Tokyo.",
+			email: "s@x.org", want: "Every junior is more than 2 hours from Asia/Tokyo.", kind: WhyTimeZone,
 		},
+		{
+			name:  "no seniors at all",
+			in:    Input{People: []programme.Participant{jun("j@x.org")}},
+			email: "j@x.org", want: "No seniors are taking part.", kind: WhyNobody,
+		},
+		{
+			name: "on a never-pair list",
+			in: Input{NeverPair: []Pairing{{"s@x.org", "a@x.org"}}, People: []programme.Participant{
+				sen("s@x.org"), jun("a@x.org"),
+			}},
+			email: "a@x.org", want: "The only senior is on a never-pair list with this junior.", kind: WhyNeverPair,
+		},
+		{
+			name: "struck out by the coordinator",
+			in: Input{Forbidden: []Pairing{{"s@x.org", "a@x.org"}, {"s@x.org", "b@x.org"}}, People: []programme.Participant{
+				sen("s@x.org"), jun("a@x.org"), jun("b@x.org"),
+			}},
+			email: "s@x.org", want: "Every junior was struck out for this senior by the coordinator.", kind: WhyStruckOut,
+		},
+		{
+			name: "an earlier partner",
+			in: Input{History: []Pairing{{"s@x.org", "a@x.org"}}, People: []programme.Participant{
+				sen("s@x.org"), jun("a@x.org"),
+			}},
+			email: "s@x.org", want: "The only junior has been paired with this senior before.", kind: WhyEarlierPartner,
+		},
+		{
+			name: "a private preference",
+			in: Input{NotWith: []NotWith{{Person: "a@x.org", Email: "s@x.org"}}, People: []programme.Participant{
+				sen("s@x.org"), jun("a@x.org"),
+			}},
+			email: "s@x.org", want: "The only junior is ruled out by a private preference.", kind: WhyPrivate,
+		},
+		{
+			// Unlocking is what would help, though another junior with room
+			// is ruled out as well.
+			name: "compatible juniors locked, the rest ruled out",
+			in: Input{Locked: []Pairing{{"a@x.org", "j@x.org"}}, People: []programme.Participant{
+				sen("a@x.org"), sen("b@x.org"), jun("j@x.org"), jun("k@x.org", manager("b@x.org")),
+			}},
+			email: "b@x.org", want: "The only compatible junior, j <j@x.org>, is in a locked pair; the only remaining junior is in this senior's reporting line.", kind: WhyLocked,
+		},
+		{
+			name: "taken by better fits, the rest ruled out by different rules",
+			// k@ is in both seniors' reporting lines; l@ is b@'s earlier
+			// partner and on a never-pair list with a@: only j@ is
+			// possible for either, and a@ fits j@ better.
+			in: Input{History: []Pairing{{"b@x.org", "l@x.org"}}, NeverPair: []Pairing{{"a@x.org", "l@x.org"}}, People: []programme.Participant{
+				sen("a@x.org", topics("AI tools")), sen("b@x.org", manager("a@x.org")),
+				jun("j@x.org", topics("AI tools")), jun("k@x.org", manager("b@x.org")), jun("l@x.org"),
+			}},
+			email: "b@x.org", want: "The only compatible junior, j <j@x.org>, was matched to a senior with a better fit; of the 2 remaining juniors, 1 in this senior's reporting line, 1 earlier partner.", kind: WhySeveralRules,
+		},
+	}
+	// Every kind of reason has a case here, so the review page's next step
+	// for each kind is about a situation the matcher really produces.
+	covered := map[Why]bool{}
+	for _, tt := range tests {
+		covered[tt.kind] = true
+	}
+	for _, w := range Whys {
+		if !covered[w] {
+			t.Errorf("no case produces the kind %q", w)
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -524,8 +594,12 @@ func TestUnmatchedReasons(t *testing.T) {
 				tt.in.Programme.Weights = programme.DefaultWeights
 			}
 			_, res := mustMatch(t, tt.in)
-			if got := reasonOf(t, res, tt.email); got != tt.want {
-				t.Errorf("reason\n got %q\nwant %q", got, tt.want)
+			u := unmatchedOf(t, res, tt.email)
+			if u.Reason != tt.want {
+				t.Errorf("reason\n got %q\nwant %q", u.Reason, tt.want)
+			}
+			if u.Kind != tt.kind {
+				t.Errorf("kind %q, want %q", u.Kind, tt.kind)
 			}
 		})
 	}

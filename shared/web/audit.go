@@ -47,12 +47,14 @@ const (
 	ActAccountChanged   = "account changed"
 	ActAccountRemoved   = "account removed"
 	ActAuditExport      = "audit trail exported"
+	ActReplyReleased    = "quarantined reply released"
+	ActAddressAdded     = "sender address added"
 )
 
 // AuditActions lists the actions for the trail's filter.
 var AuditActions = []string{ActApprove, ActPairByHand, ActForbid, ActAllow, ActLock, ActUnlock, ActPropose, ActResolve,
 	ActProgrammeCreated, ActSettingsChanged, ActEnrolUpload, ActEnrolOne, ActStatusSet, ActWelcomeResent, ActBulk,
-	ActOrgChart, ActPairAction, ActNoteSent, ActExport, ActErase, ActAccountInvited, ActAccountChanged, ActAccountRemoved, ActAuditExport,
+	ActOrgChart, ActPairAction, ActNoteSent, ActReplyReleased, ActAddressAdded, ActExport, ActErase, ActAccountInvited, ActAccountChanged, ActAccountRemoved, ActAuditExport,
 	ActStoryPrepared}
 
 // audit records what the signed-in person just did. subject names what it

@@ -65,6 +65,10 @@ type translationFields struct {
 	Texts programme.Texts
 }
 
+// formSections are the form's folded sections, by the names sectionOf
+// gives.
+var formSections = map[string]bool{"structure": true, "topics": true, "matching": true, "rounds": true, "languages": true}
+
 // sectionOf is the form's section that holds a field.
 func sectionOf(field string) string {
 	switch {
@@ -172,7 +176,13 @@ func (s *Server) editProgramme(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "programme_form", view{Title: "Edit " + p.Name, Data: formData(p)})
+	d := formData(p)
+	// A link may open one section, such as the review page's "Matching
+	// settings".
+	if sec := r.URL.Query().Get("open"); formSections[sec] {
+		d.Open[sec] = true
+	}
+	s.render(w, r, http.StatusOK, "programme_form", view{Title: "Edit " + p.Name, Data: d})
 }
 
 func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) {

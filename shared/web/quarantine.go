@@ -68,6 +68,9 @@ func (s *Server) releaseReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("quarantined reply released", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email, "outcome", outcome)
+	// The trail says whose reply it became and what the handler made of
+	// it, never what it said nor where it came from.
+	s.audit(r, ActReplyReleased, p.ID, s.personRef(p.ID, x.ID), "outcome: "+outcome)
 	s.backToAttention(w, r, p.ID, "reply-released", x.ID)
 }
 
@@ -103,6 +106,9 @@ func (s *Server) addSenderAddress(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, _ := s.session(r)
 	s.Log.Info("participant address added from a quarantined reply", "programme", p.ID, "participant", x.ID, "coordinator", sess.Email)
+	// The address itself is personal data the trail does not keep: the
+	// participant's own record holds it, and an erasure removes it there.
+	s.audit(r, ActAddressAdded, p.ID, s.personRef(p.ID, x.ID), "a quarantined reply's sender became one of their addresses")
 	s.backToAttention(w, r, p.ID, "address-added", x.ID)
 }
 

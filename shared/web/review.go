@@ -234,6 +234,8 @@ type reviewData struct {
 	Percent   int
 	Pairs     []pairRow
 	Unmatched []unmatchedRow
+	// Steps say what the coordinator can do for the unmatched, by kind.
+	Steps     []nextStep
 	PairPager pager
 	UnPager   pager
 	Warnings  []string
@@ -386,6 +388,7 @@ func (s *Server) fillReview(r *http.Request, d *reviewData, res *matching.Result
 		d.PairedSeniors = append(d.PairedSeniors, who(x.Senior))
 		d.PairedJuniors = append(d.PairedJuniors, who(x.Junior))
 	}
+	d.Steps = nextSteps(d.Programme, res.Unmatched, len(d.Never) > 0)
 	d.Warnings = res.Warnings
 	return nil
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -98,6 +99,38 @@ func TestProposalPageShowsPairsWithNamesScoresAndReasons(t *testing.T) {
 	}
 	if strings.Contains(page, "total score (best one pair can score") {
 		t.Error("the summary still leads with the total score")
+	}
+}
+
+// Two seniors more than the juniors can mentor: the page says so in one
+// line with what to do, and its link opens the setting it names.
+func TestUnmatchedPeopleComeWithWhatToDo(t *testing.T) {
+	t.Parallel()
+	r := newReviewSite(t)
+	ctx := context.Background()
+	upload(t, r.site, r.c, r.csrf, r.prog, "more.csv", []byte("email,name,role\n"+r.addr("sol")+",Sol Senior,senior\n"+r.addr("sky")+",Sky Senior,senior\n"), http.StatusSeeOther)
+	people, _ := r.store.ListParticipants(ctx, r.prog)
+	for _, p := range people {
+		if p.Status != programme.OptedIn {
+			if _, err := r.store.SetStatus(ctx, r.prog, p.ID, programme.OptedIn, "test", t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	page := r.get(t, r.c, r.propose(t), http.StatusOK)
+	steps := regexp.MustCompile(`(?s)<div class="card" id="next-steps">.*?</div>`).FindString(page)
+	want := `<li data-kind="full" data-role="senior"><strong>2 seniors left over: every junior already mentors as many seniors as they may.</strong> ` +
+		`Invite more juniors, let each junior mentor more seniors (Seniors per junior is 1 now), or leave them for the next round (they stay opted in). ` +
+		`<a href="/programmes/` + r.prog + `/edit?open=matching#section-matching">Matching settings</a></li>`
+	if !strings.Contains(html.UnescapeString(steps), want) || strings.Count(steps, "<li") != 1 {
+		t.Fatalf("what to do for the unmatched:\n%s\nwant the one item\n%s", steps, want)
+	}
+	form := r.get(t, r.c, "/programmes/"+r.prog+"/edit?open=matching", http.StatusOK)
+	if !strings.Contains(form, `<details class="section" id="section-matching" open>`) {
+		t.Error("the link does not open the matching settings")
+	}
+	if strings.Contains(r.get(t, r.c, "/programmes/"+r.prog+"/edit", http.StatusOK), `id="section-matching" open`) {
+		t.Error("the matching settings are open without being asked for")
 	}
 }
 
@@ -390,5 +423,50 @@ func TestAnApprovalInProgressShowsItselfThenOffersToFinish(t *testing.T) {
 	}
 	if got, _ := r.store.GetProposal(ctx, r.prog, pid); got.Status != store.ProposalApproved {
 		t.Errorf("status %s after finishing", got.Status)
+	}
+}
+
+// Pairing by hand answers with a confirmation naming the two people (never
+// their addresses), on the new proposal that holds them.
+func TestPairingByHandConfirmsWithNames(t *testing.T) {
+	t.Parallel()
+	r := newReviewSite(t)
+	path := r.propose(t)
+	_, resp := r.post(t, r.c, path+"/pair", r.form("new_id", ids.New(), "senior", r.addr("sam"), "junior", r.addr("jo")), http.StatusSeeOther)
+	if loc := resp.Header.Get("Location"); strings.HasPrefix(loc, path) {
+		t.Errorf("pairing by hand stayed on the old proposal: %s", loc)
+	}
+	want := "Sam Senior and Jo Junior are paired in this new proposal; the rest was solved again around them. Approve it to introduce them."
+	if got := r.noticeAt(t, r.c, resp); got != want {
+		t.Errorf("after pairing by hand the notice is %q, want %q", got, want)
+	}
+}
+
+// The programme page follows the order of the work: participants first,
+// then matching, and the propose button only once somebody has opted in.
+func TestTheProgrammePageListsParticipantsBeforeMatching(t *testing.T) {
+	t.Parallel()
+	r := newReviewSite(t)
+	empty := r.createProgramme(t, r.c, r.csrf, "Nobody yet")
+	for _, tc := range []struct {
+		name, prog  string
+		wantPropose bool
+	}{
+		{"four opted in", r.prog, true},
+		{"nobody enrolled", empty, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := r.get(t, r.c, "/programmes/"+tc.prog, http.StatusOK)
+			people, matching := strings.Index(page, `<h2 id="participants">`), strings.Index(page, `<h2 id="matching">`)
+			if people < 0 || matching < 0 || people > matching {
+				t.Errorf("participants at %d, matching at %d: want both, participants first", people, matching)
+			}
+			if got := strings.Contains(page, `id="propose"`); got != tc.wantPropose {
+				t.Errorf("Propose matches offered = %v, want %v", got, tc.wantPropose)
+			}
+			if waiting := strings.Contains(page, `id="propose-waiting"`); waiting == tc.wantPropose {
+				t.Errorf("the page says matching waits for opt-ins = %v with propose offered = %v", waiting, tc.wantPropose)
+			}
+		})
 	}
 }

@@ -73,7 +73,10 @@ func (q *breakableQueue) set(broken bool) {
 	q.mu.Unlock()
 }
 
-func newSite(t *testing.T) *site {
+// siteOption changes what the site is built from before it serves.
+type siteOption func(t *testing.T, sys *stacktest.System, d *web.Deps)
+
+func newSite(t *testing.T, opts ...siteOption) *site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
@@ -97,9 +100,12 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := web.New(web.Deps{Store: sys.Store, SignIn: gate, Queue: faults, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
-		Matches: matches, Proposals: review.InProcess{Service: matches}, Answers: answers},
-		web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
+	deps := web.Deps{Store: sys.Store, SignIn: gate, Queue: faults, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
+		Matches: matches, Proposals: review.InProcess{Service: matches}, Answers: answers}
+	for _, o := range opts {
+		o(t, sys, &deps)
+	}
+	w, err := web.New(deps, web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +126,9 @@ func body(t *testing.T, r *http.Response) string {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+		checkMarkup(t, r.Request.Method+" "+r.Request.URL.Path, string(b))
 	}
 	return string(b)
 }
@@ -592,5 +601,86 @@ func TestTheSiteHasNoLocalOnlyPages(t *testing.T) {
 	}
 	if s.clock.Now() != t0 {
 		t.Errorf("the clock moved to %s", s.clock.Now())
+	}
+}
+
+// The participant list's bulk actions: ticked people are marked opted in
+// or sent their welcome again, those it does not apply to are counted and
+// left alone, and a form that says too little changes nothing.
+func TestBulkActionsOnTheParticipantList(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c, csrf := s.signIn(t)
+	ctx := context.Background()
+	id := s.createProgramme(t, c, csrf, "Bulk")
+	tag := ids.New()[:6]
+	addr := func(name string) string { return name + "-" + tag + "@example.org" }
+	csv := "email,name,role\n" + addr("ana") + ",Ana,junior\n" + addr("bo") + ",Bo,senior\n" + addr("cy") + ",Cy,junior\n"
+	upload(t, s, c, csrf, id, "three.csv", []byte(csv), http.StatusSeeOther)
+	people, _ := s.store.ListParticipants(ctx, id)
+	byName := map[string]programme.Participant{}
+	for _, x := range people {
+		byName[x.Name] = x
+	}
+	if _, err := s.store.SetStatus(ctx, id, byName["Cy"].ID, programme.OptedIn, "test", t0); err != nil {
+		t.Fatal(err)
+	}
+	s.queue.Drain()
+	bulk := func(action string, who ...string) url.Values {
+		v := url.Values{"csrf": {csrf}, "action": {action}}
+		for _, n := range who {
+			if x, ok := byName[n]; ok {
+				v.Add("participant", x.ID)
+			} else {
+				v.Add("participant", ids.New())
+			}
+		}
+		return v
+	}
+	path := "/programmes/" + id + "/participants/bulk"
+
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"no action chosen", bulk("", "Ana"), "Choose what to do with the people ticked."},
+		{"an action nobody offers", bulk("stopped", "Ana"), "Choose what to do with the people ticked."},
+		{"nobody ticked", bulk("welcome"), "Tick at least one person in the list first."},
+		{"someone no longer enrolled", bulk("opted_in", "Ana", "Gone"), "Someone ticked is no longer enrolled"},
+	} {
+		page, _ := s.post(t, c, path, tc.form, http.StatusUnprocessableEntity)
+		if !strings.Contains(page, tc.want) {
+			t.Errorf("%s: the page lacks %q", tc.name, tc.want)
+		}
+	}
+	s.queue.Drain()
+	for _, n := range []string{"Ana", "Bo", "Cy"} {
+		if got := len(stacktest.Emails(t, byName[n].Email)); got != 1 {
+			t.Errorf("after refused bulk forms %s has %d emails, want their one welcome", n, got)
+		}
+	}
+
+	// Welcome again to all three: Cy has opted in already and is left out.
+	_, resp := s.post(t, c, path, bulk("welcome", "Ana", "Bo", "Cy"), http.StatusSeeOther)
+	if got, want := s.noticeAt(t, c, resp), "Welcome email sent again: 2. Left out: 1 (opted in already, or no longer receiving email)."; got != want {
+		t.Errorf("notice = %q, want %q", got, want)
+	}
+	s.queue.Drain()
+	for n, want := range map[string]int{"Ana": 2, "Bo": 2, "Cy": 1} {
+		if got := len(stacktest.Emails(t, byName[n].Email)); got != want {
+			t.Errorf("%s has %d emails, want %d", n, got, want)
+		}
+	}
+
+	// Opted in: Ana and Bo change, Cy already had.
+	_, resp = s.post(t, c, path, bulk("opted_in", "Ana", "Bo", "Cy"), http.StatusSeeOther)
+	if got, want := s.noticeAt(t, c, resp), "Marked as opted in: 2. Left as they were: 1 (already opted in or further, or no longer receiving email)."; got != want {
+		t.Errorf("notice = %q, want %q", got, want)
+	}
+	for _, n := range []string{"Ana", "Bo", "Cy"} {
+		if x, _ := s.store.GetParticipant(ctx, id, byName[n].ID); x.Status != programme.OptedIn {
+			t.Errorf("%s is %s, want opted in", n, x.Status)
+		}
 	}
 }

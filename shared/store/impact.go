@@ -97,6 +97,7 @@ func (s *Store) SetGoalProgress(ctx context.Context, programmeID, participantID,
 // how far they came, never its words.
 type GoalFigure struct {
 	ParticipantID string
+	PairID        string
 	Role          programme.Role
 	Progress      int
 }
@@ -104,14 +105,14 @@ type GoalFigure struct {
 // GoalFigures lists the programme's goals without their words (the query
 // does not read the text).
 func (s *Store) GoalFigures(ctx context.Context, programmeID string) ([]GoalFigure, error) {
-	proj := expression.NamesList(expression.Name("participant_id"), expression.Name("role"), expression.Name("progress"))
+	proj := expression.NamesList(expression.Name("participant_id"), expression.Name("pair_id"), expression.Name("role"), expression.Name("progress"))
 	var out []GoalFigure
 	err := s.queryPrefixProjected(ctx, programmePK(programmeID), "GOAL#", proj, func(item map[string]types.AttributeValue) error {
 		var g Goal
 		if err := attributevalue.UnmarshalMap(item, &g); err != nil {
 			return fmt.Errorf("decode goal: %w", err)
 		}
-		out = append(out, GoalFigure{ParticipantID: g.ParticipantID, Role: g.Role, Progress: g.Progress})
+		out = append(out, GoalFigure{ParticipantID: g.ParticipantID, PairID: g.PairID, Role: g.Role, Progress: g.Progress})
 		return nil
 	})
 	if err != nil {
@@ -164,6 +165,7 @@ type Applied struct {
 // AppliedFigure is a senior's closing answer as the programme's figures
 // see it: whether it was given, shared and passed on, never its words.
 type AppliedFigure struct {
+	PairID             string
 	SeniorID, JuniorID string
 	Shared, Recognised bool
 }
@@ -171,14 +173,14 @@ type AppliedFigure struct {
 // AppliedFigures lists the programme's applied answers without their
 // words (the query does not read the text).
 func (s *Store) AppliedFigures(ctx context.Context, programmeID string) ([]AppliedFigure, error) {
-	proj := expression.NamesList(expression.Name("senior_id"), expression.Name("junior_id"), expression.Name("shared_at"), expression.Name("recognition_sent"))
+	proj := expression.NamesList(expression.Name("pair_id"), expression.Name("senior_id"), expression.Name("junior_id"), expression.Name("shared_at"), expression.Name("recognition_sent"))
 	var out []AppliedFigure
 	err := s.queryPrefixProjected(ctx, programmePK(programmeID), "APPLIED#", proj, func(item map[string]types.AttributeValue) error {
 		var a Applied
 		if err := attributevalue.UnmarshalMap(item, &a); err != nil {
 			return fmt.Errorf("decode applied learning: %w", err)
 		}
-		out = append(out, AppliedFigure{SeniorID: a.SeniorID, JuniorID: a.JuniorID, Shared: !a.SharedAt.IsZero(), Recognised: !a.RecognitionSent.IsZero()})
+		out = append(out, AppliedFigure{PairID: a.PairID, SeniorID: a.SeniorID, JuniorID: a.JuniorID, Shared: !a.SharedAt.IsZero(), Recognised: !a.RecognitionSent.IsZero()})
 		return nil
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 // Goal is what one person wants from one pairing, in their own words. It is
@@ -57,12 +58,22 @@ func (s *Store) SetGoal(ctx context.Context, g Goal) (Goal, error) {
 	var it goalItem
 	err := s.update(ctx, programmePK(g.ProgrammeID), goalSK(g.ParticipantID, g.PairID), upd, &cond, ErrConflict, &it)
 	if errors.Is(err, ErrConflict) {
-		return s.GetGoal(ctx, g.ProgrammeID, g.ParticipantID, g.PairID)
+		it.Goal, err = s.GetGoal(ctx, g.ProgrammeID, g.ParticipantID, g.PairID)
 	}
 	if err != nil {
 		return Goal{}, fmt.Errorf("set goal: %w", err)
 	}
+	if err := s.tallyGoal(ctx, it.Goal); err != nil {
+		return Goal{}, fmt.Errorf("set goal: %w", err)
+	}
 	return it.Goal, nil
+}
+
+// tallyGoal counts a goal as stored (never its words).
+func (s *Store) tallyGoal(ctx context.Context, g Goal) error {
+	return s.TallyPerson(ctx, g.ProgrammeID, g.ParticipantID, false, func(p *totals.Person) {
+		p.SetGoal(g.PairID, totals.Goal{Role: g.Role, Progress: g.Progress})
+	})
 }
 
 // GetGoal reads a person's goal for a pairing.
@@ -87,7 +98,11 @@ func (s *Store) MarkGoalShared(ctx context.Context, programmeID, participantID, 
 // SetGoalProgress records how far someone has come towards their goal.
 func (s *Store) SetGoalProgress(ctx context.Context, programmeID, participantID, pairID string, progress int, at time.Time) error {
 	upd := expression.Set(expression.Name("progress"), expression.Value(progress)).Set(expression.Name("progress_at"), expression.Value(at))
-	if err := s.update(ctx, programmePK(programmeID), goalSK(participantID, pairID), upd, exists(), ErrNotFound, nil); err != nil {
+	var it goalItem
+	if err := s.update(ctx, programmePK(programmeID), goalSK(participantID, pairID), upd, exists(), ErrNotFound, &it); err != nil {
+		return fmt.Errorf("goal progress: %w", err)
+	}
+	if err := s.tallyGoal(ctx, it.Goal); err != nil {
 		return fmt.Errorf("goal progress: %w", err)
 	}
 	return nil
@@ -214,10 +229,22 @@ func (s *Store) PutApplied(ctx context.Context, a Applied) error {
 		Set(expression.Name("senior_id"), expression.Value(a.SeniorID)).
 		Set(expression.Name("junior_id"), expression.Value(a.JuniorID)).
 		Set(expression.Name("type"), expression.Value("applied"))
-	if err := s.update(ctx, programmePK(a.ProgrammeID), appliedSK(a.PairID), upd, nil, nil, nil); err != nil {
+	var it appliedItem
+	if err := s.update(ctx, programmePK(a.ProgrammeID), appliedSK(a.PairID), upd, nil, nil, &it); err != nil {
+		return fmt.Errorf("record applied learning: %w", err)
+	}
+	if err := s.tallyApplied(ctx, it.Applied); err != nil {
 		return fmt.Errorf("record applied learning: %w", err)
 	}
 	return nil
+}
+
+// tallyApplied counts a senior's applied learning as stored: said, shared
+// with the junior, heard of by the junior's manager.
+func (s *Store) tallyApplied(ctx context.Context, a Applied) error {
+	return s.TallyPerson(ctx, a.ProgrammeID, a.SeniorID, false, func(p *totals.Person) {
+		p.SetApplied(a.PairID, totals.Applied{Shared: !a.SharedAt.IsZero(), Recognised: !a.RecognitionSent.IsZero()})
+	})
 }
 
 // GetApplied reads what a pairing's senior applied.
@@ -278,27 +305,27 @@ func (s *Store) RecordAppliedConsent(ctx context.Context, programmeID, pairID st
 	switch step {
 	case ShareWithJunior:
 		if !a.SharedAt.IsZero() {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.SharedAt = at
 	case SeniorConsents:
 		if a.SeniorConsentAt.After(a.SeniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.SeniorConsentAt = at
 	case JuniorConsents:
 		if a.JuniorConsentAt.After(a.JuniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.JuniorConsentAt = at
 	case SeniorWithdraws:
 		if !a.SeniorConsentAt.After(a.SeniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.SeniorWithdrewAt = at
 	case JuniorWithdraws:
 		if !a.JuniorConsentAt.After(a.JuniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.JuniorWithdrewAt = at
 	default:
@@ -315,7 +342,11 @@ func (s *Store) RecordAppliedConsent(ctx context.Context, programmeID, pairID st
 		a.RecognitionDue = time.Time{}
 		upd = upd.Remove(expression.Name(AttrGSI2PK)).Remove(expression.Name(AttrGSI2SK))
 	}
-	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, nil); err != nil {
+	var it appliedItem
+	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, &it); err != nil {
+		return a, fmt.Errorf("applied learning consent: %w", err)
+	}
+	if err := s.tallyApplied(ctx, it.Applied); err != nil {
 		return a, fmt.Errorf("applied learning consent: %w", err)
 	}
 	return a, nil
@@ -365,7 +396,11 @@ func (s *Store) NextRecognitionDue(ctx context.Context) (time.Time, bool, error)
 func (s *Store) MarkRecognitionSent(ctx context.Context, programmeID, pairID string, at time.Time) error {
 	upd := expression.Set(expression.Name(string(appliedRecognized)), expression.Value(at)).
 		Remove(expression.Name(AttrGSI2PK)).Remove(expression.Name(AttrGSI2SK))
-	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, nil); err != nil {
+	var it appliedItem
+	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, &it); err != nil {
+		return fmt.Errorf("recognition sent: %w", err)
+	}
+	if err := s.tallyApplied(ctx, it.Applied); err != nil {
 		return fmt.Errorf("recognition sent: %w", err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 const (
@@ -37,12 +39,40 @@ func pairSK(id string) string { return "PAIR#" + id }
 
 // CreatePair stores an approved pair. Approving the same pair twice is a
 // no-op that returns ErrConflict, so callers can treat it as done.
+//
+// The pair is counted in the running totals, also when it existed already:
+// an approval that died after storing it counts it when run again.
 func (s *Store) CreatePair(ctx context.Context, p programme.Pair) error {
 	it := pairItem{keys: keys{PK: programmePK(p.ProgrammeID), SK: pairSK(p.ID), Type: typePair}, Pair: p}
-	if err := s.put(ctx, it, notExists(), ErrConflict); err != nil {
+	created := s.put(ctx, it, notExists(), ErrConflict)
+	if created != nil && !errors.Is(created, ErrConflict) {
+		return fmt.Errorf("create pair %s: %w", p.ID, created)
+	}
+	if err := s.tallyNewPair(ctx, p); err != nil {
 		return fmt.Errorf("create pair %s: %w", p.ID, err)
 	}
+	if created != nil {
+		return fmt.Errorf("create pair %s: %w", p.ID, created)
+	}
 	return nil
+}
+
+// tallyNewPair counts a pair and its two people's part in it.
+func (s *Store) tallyNewPair(ctx context.Context, p programme.Pair) error {
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Add(3)
+	go func() { defer wg.Done(); errs[0] = s.TallyPair(ctx, p.ProgrammeID, p.ID, true, nil) }()
+	go func() {
+		defer wg.Done()
+		errs[1] = s.TallyPerson(ctx, p.ProgrammeID, p.SeniorID, false, func(x *totals.Person) { x.AddPair(p.ID, programme.Senior) })
+	}()
+	go func() {
+		defer wg.Done()
+		errs[2] = s.TallyPerson(ctx, p.ProgrammeID, p.JuniorID, false, func(x *totals.Person) { x.AddPair(p.ID, programme.Junior) })
+	}()
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // GetPair reads one pair.
@@ -134,11 +164,19 @@ func (s *Store) ChangePair(ctx context.Context, before, after programme.Pair, no
 		}
 	}
 	if changed == 0 {
+		// Perhaps a change made before a crash: its totals are brought
+		// up to date (nothing is written when they are).
+		if err := s.TallyPair(ctx, before.ProgrammeID, before.ID, true, nil); err != nil {
+			return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
+		}
 		return before, nil
 	}
 	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.Name("state").Equal(expression.Value(before.State)))
 	var it pairItem
 	if err := s.update(ctx, programmePK(before.ProgrammeID), pairSK(before.ID), upd, &cond, ErrConflict, &it); err != nil {
+		return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
+	}
+	if err := s.TallyPair(ctx, before.ProgrammeID, before.ID, true, nil); err != nil {
 		return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
 	}
 	return it.Pair, nil
@@ -420,6 +458,10 @@ func (s *Store) RecordContact(ctx context.Context, programmeID, pairID string, c
 	err := s.update(ctx, pk, sk, clearStall, &cond, ErrConflict, nil)
 	if err != nil && !errors.Is(err, ErrConflict) {
 		return fmt.Errorf("clear stall on %s: %w", pairID, err)
+	}
+	// A meeting can end a stall: the pair may count as active again.
+	if err := s.TallyPair(ctx, programmeID, pairID, true, nil); err != nil {
+		return fmt.Errorf("record contact on %s: %w", pairID, err)
 	}
 	return nil
 }

@@ -175,6 +175,11 @@ func (s *Store) enrolOne(ctx context.Context, p programme.Participant, claimedID
 	var it participantItem
 	err := s.update(ctx, pk, participantSK(p.ID), upd, exists(), ErrNotFound, &it)
 	if err == nil {
+		// A role may have changed (and a crash may have left a new
+		// participant uncounted).
+		if err := s.TallyPerson(ctx, p.ProgrammeID, p.ID, true, nil); err != nil {
+			return p, false, fmt.Errorf("%s: %w", p.Email, err)
+		}
 		return it.Participant, false, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
@@ -188,10 +193,16 @@ func (s *Store) enrolOne(ctx context.Context, p programme.Participant, claimedID
 	if errors.Is(err, ErrConflict) {
 		// Created concurrently by a retry of this same enrolment.
 		got, gerr := s.GetParticipant(ctx, p.ProgrammeID, p.ID)
+		if gerr == nil {
+			gerr = s.TallyPerson(ctx, p.ProgrammeID, p.ID, true, nil)
+		}
 		return got, false, gerr
 	}
 	if err != nil {
 		return p, false, fmt.Errorf("%s: create: %w", p.Email, err)
+	}
+	if err := s.TallyPerson(ctx, p.ProgrammeID, p.ID, true, nil); err != nil {
+		return p, false, fmt.Errorf("%s: %w", p.Email, err)
 	}
 	return p, true, nil
 }
@@ -235,6 +246,9 @@ func (s *Store) SetStatus(ctx context.Context, programmeID, id string, status pr
 		Set(expression.Name("updated_at"), expression.Value(now))
 	var it participantItem
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, &it); err != nil {
+		return programme.Participant{}, fmt.Errorf("set status of %s: %w", id, err)
+	}
+	if err := s.TallyPerson(ctx, programmeID, id, true, nil); err != nil {
 		return programme.Participant{}, fmt.Errorf("set status of %s: %w", id, err)
 	}
 	return it.Participant, nil
@@ -344,6 +358,9 @@ func (s *Store) MarkMailProblem(ctx context.Context, programmeID, id string, sta
 		Set(expression.Name("mail_problem_at"), expression.Value(now)).
 		Set(expression.Name("updated_at"), expression.Value(now))
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("mark mail problem for %s: %w", id, err)
+	}
+	if err := s.TallyPerson(ctx, programmeID, id, true, nil); err != nil {
 		return fmt.Errorf("mark mail problem for %s: %w", id, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 const (
@@ -45,10 +46,20 @@ func answerSK(pairID string, cycle int, role programme.Role) string {
 }
 
 // PutAnswer records an answer (idempotent: the same reply twice writes the
-// same item).
+// same item) and counts it in the programme's running totals, once
+// however often it is recorded. Every way an answer arrives (a reply, a
+// one-click link) records it here, so this is where it is counted.
 func (s *Store) PutAnswer(ctx context.Context, a Answer) error {
 	it := answerItem{keys: keys{PK: programmePK(a.ProgrammeID), SK: answerSK(a.PairID, a.Cycle, a.Role), Type: typeAnswer}, Answer: a}
 	if err := s.put(ctx, it, nil, nil); err != nil {
+		return fmt.Errorf("record answer: %w", err)
+	}
+	ans := totals.Answer{Kind: a.Kind, Met: a.Met, Rating: a.Rating}
+	mine := ans
+	mine.Role = a.Role
+	err := s.tallyBoth(ctx, a.ProgrammeID, a.PairID, func(p *totals.Pair) { p.ReplaceAnswer(a.Role, a.Cycle, ans) },
+		a.ParticipantID, func(p *totals.Person) { p.AddPair(a.PairID, a.Role); p.ReplaceAnswer(a.PairID, a.Cycle, mine) })
+	if err != nil {
 		return fmt.Errorf("record answer: %w", err)
 	}
 	return nil

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/upward-mentoring/upward/infra/stacktest"
@@ -151,5 +154,196 @@ func TestFiguresFromTotalsAreFiguresFromRecords(t *testing.T) {
 	// The junior in two pairs is one person behind each figure.
 	if n := got.N[totals.Paired]; n != 9 {
 		t.Errorf("paired = %d, want 9 people in 5 pairs", n)
+	}
+}
+
+// crashing is the table as seen by a process that dies at its n-th write:
+// before the write reaches DynamoDB, or after (the write happened, the
+// answer never came back). DynamoDB cannot be made to do this, so it is a
+// fault-injecting wrapper around the emulator's client.
+type crashing struct {
+	store.DynamoDB
+	at     int64 // the write that fails (1-based); 0: none
+	after  bool
+	writes atomic.Int64
+}
+
+var errCrash = errors.New("injected crash")
+
+func (c *crashing) write(do func() error) error {
+	n := c.writes.Add(1)
+	if n != c.at {
+		return do()
+	}
+	if c.after {
+		_ = do() // whatever it did, the process died before hearing of it
+	}
+	return errCrash
+}
+
+func (c *crashing) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	var out *dynamodb.PutItemOutput
+	err := c.write(func() (err error) { out, err = c.DynamoDB.PutItem(ctx, in, o...); return err })
+	return out, err
+}
+
+func (c *crashing) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	var out *dynamodb.UpdateItemOutput
+	err := c.write(func() (err error) { out, err = c.DynamoDB.UpdateItem(ctx, in, o...); return err })
+	return out, err
+}
+
+func (c *crashing) DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, o ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	var out *dynamodb.DeleteItemOutput
+	err := c.write(func() (err error) { out, err = c.DynamoDB.DeleteItem(ctx, in, o...); return err })
+	return out, err
+}
+
+// onePair is a programme of one pair asked check-in 1, and the senior's
+// answer to it, not yet recorded.
+func onePair(t *testing.T, s *store.Store, id string) (totalsProgramme, store.Answer) {
+	t.Helper()
+	ctx := context.Background()
+	tp := totalsProgramme{now: time.Date(2027, 1, 20, 12, 0, 0, 0, time.UTC)}
+	tp.prog = programme.New(time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC))
+	tp.prog.ID, tp.prog.Name, tp.prog.CheckInCadence = id, "One pair", programme.Biweekly
+	tp.prog.StartDate, tp.prog.EndDate = "2027-01-04", "2027-06-25"
+	if err := s.CreateProgramme(ctx, tp.prog); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Enrol(ctx, id, []programme.Participant{{Email: "s@example.org", Name: "S", Role: programme.Senior}, {Email: "j@example.org", Name: "J", Role: programme.Junior}}, tp.now)
+	if err != nil || len(res.Created) != 2 {
+		t.Fatalf("enrol: %+v, %v", res, err)
+	}
+	tp.people = res.Created
+	sen, jun := tp.people[0], tp.people[1]
+	if sen.Role != programme.Senior {
+		sen, jun = jun, sen
+	}
+	p := programme.Pair{ID: "00000000000000p1", ProgrammeID: id, SeniorID: sen.ID, JuniorID: jun.ID, State: programme.PairActive, StartDate: "2027-01-04"}
+	tp.pairs = []programme.Pair{p}
+	plan := schedule.NewPlan(tp.prog, p)
+	plan.Offset = schedule.Spread(p.ID)
+	at := plan.Delivery(1, time.UTC)
+	tp.asks = []store.Asked{
+		{ProgrammeID: id, PairID: p.ID, ParticipantID: sen.ID, Role: programme.Senior, Cycle: 1, At: at},
+		{ProgrammeID: id, PairID: p.ID, ParticipantID: jun.ID, Role: programme.Junior, Cycle: 1, At: at},
+	}
+	tp.record(t, s)
+	met, rating := true, 4
+	return tp, store.Answer{ProgrammeID: id, PairID: p.ID, ParticipantID: sen.ID, Role: programme.Senior, Cycle: 1, Kind: "checkin", Met: &met, Rating: &rating, At: at.Add(time.Hour)}
+}
+
+// TestAnAnswerCountsOnceWhereverTheHandlerDies records one answer with the
+// process dying at each of its writes in turn, before or after the write,
+// then records it again as the redelivered event would: the totals count
+// it exactly once every time.
+func TestAnAnswerCountsOnceWhereverTheHandlerDies(t *testing.T) {
+	t.Parallel()
+	clean, db := stacktest.Store(t)
+	ctx := context.Background()
+
+	// How many writes a clean recording makes.
+	tp, answer := onePair(t, clean, "000000000000c000")
+	counting := &crashing{DynamoDB: db}
+	if err := store.New(counting, clean.Table()).PutAnswer(ctx, answer); err != nil {
+		t.Fatal(err)
+	}
+	n := counting.writes.Load()
+	if n < 5 {
+		t.Fatalf("a recording made %d writes", n)
+	}
+	tp.answers = []store.Answer{answer}
+	if got, _ := clean.ReadTotals(ctx, tp.prog.ID); len(totals.Diff(got, health.Recount(tp.input()))) > 0 {
+		t.Fatalf("a clean recording: %v", totals.Diff(got, health.Recount(tp.input())))
+	}
+
+	for at := int64(1); at <= n; at++ {
+		for _, after := range []bool{false, true} {
+			t.Run(fmt.Sprintf("write %d, after it %v", at, after), func(t *testing.T) {
+				t.Parallel()
+				tp, answer := onePair(t, clean, fmt.Sprintf("000000000000c%d%02d", map[bool]int{false: 0, true: 1}[after], at))
+				tp.answers = []store.Answer{answer}
+				want := health.Recount(tp.input())
+				dying := &crashing{DynamoDB: db, at: at, after: after}
+				if err := store.New(dying, clean.Table()).PutAnswer(ctx, answer); !errors.Is(err, errCrash) {
+					t.Fatalf("the recording did not die: %v", err)
+				}
+				// Meanwhile other events move the same counter shards on
+				// (someone paired in another programme's words: one more
+				// person paired each).
+				for i, id := range []string{answer.PairID, answer.ParticipantID} {
+					other := sameShard(tp.prog.ID, id, i)
+					err := clean.TallyPerson(ctx, tp.prog.ID, other, false, func(p *totals.Person) { p.AddPair("00000000000000zz", programme.Junior) })
+					if err != nil {
+						t.Fatal(err)
+					}
+					want.Add(totals.Vector{N: totals.Counts{totals.Paired: 1}})
+				}
+				// The redelivered event, twice for good measure.
+				for i := 0; i < 2; i++ {
+					if err := clean.PutAnswer(ctx, answer); err != nil {
+						t.Fatalf("replay: %v", err)
+					}
+				}
+				got, err := clean.ReadTotals(ctx, tp.prog.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := totals.Diff(got, want); len(d) > 0 {
+					t.Errorf("counted wrong: %v", d)
+				}
+			})
+		}
+	}
+}
+
+// sameShard is a participant id whose summary shares id's counter shard
+// (the nth such id, so that two calls can give two people).
+func sameShard(programmeID, id string, nth int) string {
+	for i := nth << 32; ; i++ {
+		other := fmt.Sprintf("%016x", i)
+		if other != id && store.ShardOfSummary(programmeID, other) == store.ShardOfSummary(programmeID, id) {
+			return other
+		}
+	}
+}
+
+// TestConcurrentRecordingsCountOnce: the same answers recorded by several
+// handlers at once (a reply and its redelivery, racing), with other
+// answers on the same counter shards, count once each.
+func TestConcurrentRecordingsCountOnce(t *testing.T) {
+	t.Parallel()
+	s, _ := stacktest.Store(t)
+	tp := newTotalsProgramme(t, s)
+	answers := tp.answers
+	tp.answers = nil
+	tp.record(t, s)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*len(answers))
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range answers {
+				// Each worker goes through them from a different place.
+				if err := s.PutAnswer(context.Background(), answers[(i+w*len(answers)/4)%len(answers)]); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	tp.answers = answers
+	got, err := s.ReadTotals(context.Background(), tp.prog.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := totals.Diff(got, health.Recount(tp.input())); len(d) > 0 {
+		t.Errorf("counted wrong: %v", d)
 	}
 }

@@ -57,22 +57,30 @@ func (s *Store) CreatePair(ctx context.Context, p programme.Pair) error {
 	return nil
 }
 
-// tallyNewPair counts a pair and its two people's part in it.
+// tallyNewPair counts a pair and its two people's part in it; the pair
+// learns from its people whether email reaches them.
 func (s *Store) tallyNewPair(ctx context.Context, p programme.Pair) error {
 	var wg sync.WaitGroup
-	errs := make([]error, 3)
-	wg.Add(3)
-	go func() { defer wg.Done(); errs[0] = s.TallyPair(ctx, p.ProgrammeID, p.ID, true, nil) }()
-	go func() {
-		defer wg.Done()
-		errs[1] = s.TallyPerson(ctx, p.ProgrammeID, p.SeniorID, false, func(x *totals.Person) { x.AddPair(p.ID, programme.Senior) })
-	}()
-	go func() {
-		defer wg.Done()
-		errs[2] = s.TallyPerson(ctx, p.ProgrammeID, p.JuniorID, false, func(x *totals.Person) { x.AddPair(p.ID, programme.Junior) })
-	}()
+	errs := make([]error, 2)
+	people := make([]totals.Person, 2)
+	for i, side := range []struct {
+		id   string
+		role programme.Role
+	}{{p.SeniorID, programme.Senior}, {p.JuniorID, programme.Junior}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.TallyPerson(ctx, p.ProgrammeID, side.id, false, func(x *totals.Person) { x.AddPair(p.ID, side.role); people[i] = *x })
+		}()
+	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return s.TallyPair(ctx, p.ProgrammeID, p.ID, true, func(x *totals.Pair) {
+		x.SetReachable(programme.Senior, reachable(people[0]))
+		x.SetReachable(programme.Junior, reachable(people[1]))
+	})
 }
 
 // GetPair reads one pair.

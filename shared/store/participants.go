@@ -315,6 +315,9 @@ func (s *Store) MarkUnclear(ctx context.Context, programmeID, id string, at time
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
 		return fmt.Errorf("mark unclear reply of %s: %w", id, err)
 	}
+	if err := s.TallyPerson(ctx, programmeID, id, true, nil); err != nil {
+		return fmt.Errorf("mark unclear reply of %s: %w", id, err)
+	}
 	return nil
 }
 

@@ -82,6 +82,24 @@ func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]Answer, 
 	return out, nil
 }
 
+// ListPairAnswers returns one pair's answers (for its line on the
+// attention list).
+func (s *Store) ListPairAnswers(ctx context.Context, programmeID, pairID string) ([]Answer, error) {
+	var out []Answer
+	err := s.queryPrefix(ctx, programmePK(programmeID), "ANS#"+pairID+"#", func(item map[string]types.AttributeValue) error {
+		var it answerItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode answer: %w", err)
+		}
+		out = append(out, it.Answer)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("answers of pair %s: %w", pairID, err)
+	}
+	return out, nil
+}
+
 // Reply is one email a participant sent, as understood. Its text is
 // private: no coordinator page shows it. It expires with the programme's
 // retention (the TTL attribute).
@@ -204,6 +222,11 @@ type quarantineItem struct {
 // Quarantine keeps a message for review, once per message.
 func (s *Store) Quarantine(ctx context.Context, q Quarantined, keepFor time.Duration) error {
 	it := quarantineItem{keys: keys{PK: "QUARANTINE", SK: q.ID(), Type: typeQuarantine}, Quarantined: q}
+	if q.ProgrammeID != "" && q.ReleasedAt.IsZero() {
+		// On the programme's attention list until released.
+		it.GSI1PK = attentionIndex(q.ProgrammeID)
+		it.GSI1SK = totals.AttentionKey(totals.AttnQuarantine, true, q.ReceivedAt, "Q"+q.ID())
+	}
 	if keepFor > 0 {
 		it.ExpiresAt = q.ReceivedAt.Add(keepFor).Unix()
 	}
@@ -226,7 +249,8 @@ func (s *Store) GetQuarantined(ctx context.Context, id string) (Quarantined, err
 // MarkReleased records that a coordinator released a quarantined message,
 // once: a second release gets ErrConflict.
 func (s *Store) MarkReleased(ctx context.Context, id, by string, at time.Time) error {
-	upd := expression.Set(expression.Name("released_at"), expression.Value(at)).Set(expression.Name("released_by"), expression.Value(by))
+	upd := expression.Set(expression.Name("released_at"), expression.Value(at)).Set(expression.Name("released_by"), expression.Value(by)).
+		Remove(expression.Name(AttrGSI1PK)).Remove(expression.Name(AttrGSI1SK)) // off the attention list
 	// released_by, not released_at: a zero time is stored, not left out.
 	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.AttributeNotExists(expression.Name("released_by")))
 	if err := s.update(ctx, "QUARANTINE", id, upd, &cond, ErrConflict, nil); err != nil {

@@ -41,6 +41,10 @@
 //	not-with      PROG#<id>             NOTWITH#<participant>#<id>  (a private preference, never on a coordinator's page)
 //	assistant     PROG#<id>             ASSISTANT#<senior>  (who manages a senior's diary)
 //	guard state   PROG#<id>             GUARD               (what the reorganisation guard last checked)
+//	pair summary  TSUM#<id>#<pair>      PAIR                ATTN#<id> / <kind>#<urgent>#<since>#<pair>  (gsi1 only while it needs attention)
+//	person summary TSUM#<id>#<participant> PERSON           ATTN#<id> / <kind>#<urgent>#<since>#<participant>
+//	counter shard TOTALS#<id>#<nn>      META                (running totals, nn < 32; see tally.go)
+//	(quarantined  QUARANTINE            ...                 ATTN#<id> / 6#0#<received>#Q<sk>  while unreleased)
 //
 // Access patterns:
 //
@@ -142,6 +146,13 @@
 //     once, flags pairs through shared/lifecycle, then records what it
 //     saw. The tick reads GUARD for each programme (2) and checks
 //     those whose last check is older than the chart or the changes.
+//  19. Running totals (tally.go): the dashboard reads a programme's 32
+//     counter shards with one BatchGetItem; each event writes its pair's
+//     or person's summary and one shard, single-item conditional writes.
+//  20. The attention list, a page at a time: Query gsi1 where gsi1pk =
+//     ATTN#id, gsi1sk after (or, backwards, before) the page's cursor,
+//     Limit page size + 1; the sort key orders by kind, urgency and age.
+//     Only the records of a page's entries are read after it.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

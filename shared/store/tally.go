@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,6 +94,21 @@ type summaryItem struct {
 	MovedTo string `dynamodbav:"moved_to,omitempty"`
 }
 
+// attentionIndex is the gsi1 partition of a programme's summaries that need
+// the coordinator's attention, sorted by urgency (see totals.AttentionKey).
+func attentionIndex(programmeID string) string { return "ATTN#" + programmeID }
+
+// attentionKey is the summary's place in the attention index ("": none).
+func (it summaryItem) attentionKey(id string) string {
+	switch {
+	case it.Pair != nil:
+		return it.Pair.AttentionKey(id)
+	case it.Person != nil:
+		return it.Person.AttentionKey(id)
+	}
+	return ""
+}
+
 func (it summaryItem) contribution() totals.Vector {
 	switch {
 	case it.Pair != nil:
@@ -161,9 +177,12 @@ func (s *Store) TallyPair(ctx context.Context, programmeID, pairID string, refre
 }
 
 // TallyPerson changes a person's summary and counts the difference once.
-// With refresh, the stored participant is read after the summary.
+// With refresh, the stored participant (and whether their address is
+// suppressed) is read after the summary, and whether email reaches them is
+// passed on to their pairs' summaries.
 func (s *Store) TallyPerson(ctx context.Context, programmeID, participantID string, refresh bool, change func(*totals.Person)) error {
 	pk := summaryPK(programmeID, participantID)
+	var after totals.Person
 	err := s.tally(ctx, programmeID, pk, skPerson, func(it *summaryItem) error {
 		fresh := it.Person == nil
 		if fresh {
@@ -174,6 +193,11 @@ func (s *Store) TallyPerson(ctx context.Context, programmeID, participantID stri
 			switch {
 			case err == nil:
 				it.Person.SetParticipant(p)
+				sup, err := s.suppression(ctx, p.Email)
+				if err != nil {
+					return err
+				}
+				it.Person.SetSuppressed(sup != nil, sup.at())
 			case errors.Is(err, ErrNotFound):
 				it.Person.Enrolled = false
 			default:
@@ -183,12 +207,34 @@ func (s *Store) TallyPerson(ctx context.Context, programmeID, participantID stri
 		if change != nil {
 			change(it.Person)
 		}
+		after = *it.Person
 		return nil
 	})
+	if err == nil && refresh {
+		err = s.passOnReach(ctx, programmeID, after)
+	}
 	if err != nil {
 		return fmt.Errorf("totals of participant %s: %w", participantID, err)
 	}
 	return nil
+}
+
+// reachable is whether email reaches someone, as the attention list judges
+// it: someone unknown (erased) is not told as unreachable.
+func reachable(p totals.Person) bool {
+	return !p.Facts.Suppressed && p.Status.Mailable()
+}
+
+// passOnReach tells a person's pairs whether email still reaches them.
+func (s *Store) passOnReach(ctx context.Context, programmeID string, p totals.Person) error {
+	var errs []error
+	for pairID, role := range p.Pairs {
+		ok := reachable(p)
+		if err := s.TallyPair(ctx, programmeID, pairID, false, func(x *totals.Pair) { x.SetReachable(role, ok) }); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // tallyBoth changes a pair's and a person's summaries side by side.
@@ -228,6 +274,9 @@ func (s *Store) tally(ctx context.Context, programmeID, pk, sk string, change fu
 			return err
 		}
 		it.keys = keys{PK: pk, SK: sk, Type: typeSummary}
+		if k := it.attentionKey(strings.TrimPrefix(pk, summaryPK(programmeID, ""))); k != "" {
+			it.GSI1PK, it.GSI1SK = attentionIndex(programmeID), k
+		}
 		it.ProgrammeID = programmeID
 		after, err := attributevalue.MarshalMap(it)
 		if err != nil {
@@ -421,5 +470,44 @@ func (s *Store) eraseTotals(ctx context.Context, programmeID, participantID, ano
 	if err := s.deleteIf(ctx, pk, skPerson, cond); err != nil && !errors.Is(err, ErrConflict) {
 		return err
 	}
-	return nil
+	return s.forgetLast(ctx, programmeID, pk)
+}
+
+// forgetLast takes a deleted summary's key (it holds a participant's id)
+// off its counter shard's last ops. Its op was marked before the summary
+// could be deleted, so nobody needs the entry any more.
+func (s *Store) forgetLast(ctx context.Context, programmeID, pk string) error {
+	shardPK := totalsPK(programmeID, shardOf(pk))
+	for attempt := 0; attempt < tallyAttempts; attempt++ {
+		var c totalsItem
+		err := s.get(ctx, shardPK, "META", &c)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		kept := c.Last[:0:0]
+		for _, l := range c.Last {
+			if l.PK != pk {
+				kept = append(kept, l)
+			}
+		}
+		if len(kept) == len(c.Last) {
+			return nil
+		}
+		// The seq stays: only the shard's own writer moves it on, and a
+		// write conditioned on it fails if the shard moved meanwhile.
+		c.Last = kept
+		cond := expression.Name("seq").Equal(expression.Value(c.Seq))
+		err = s.put(ctx, c, &cond, ErrConflict)
+		if errors.Is(err, ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("forget %s on %s: %w", pk, shardPK, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("counter shard %s: %w after %d attempts", shardPK, ErrConflict, tallyAttempts)
 }

@@ -266,8 +266,11 @@ func TestAnAnswerCountsOnceWhereverTheHandlerDies(t *testing.T) {
 				tp.answers = []store.Answer{answer}
 				want := health.Recount(tp.input())
 				dying := &crashing{DynamoDB: db, at: at, after: after}
-				if err := store.New(dying, clean.Table()).PutAnswer(ctx, answer); !errors.Is(err, errCrash) {
-					t.Fatalf("the recording did not die: %v", err)
+				// Its summaries lie on other shards than the counted
+				// recording's, which can take a write or two fewer: then
+				// it finishes, and must still count once when replayed.
+				if err := store.New(dying, clean.Table()).PutAnswer(ctx, answer); err != nil && !errors.Is(err, errCrash) {
+					t.Fatalf("the recording failed otherwise: %v", err)
 				}
 				// Meanwhile other events move the same counter shards on
 				// (someone paired in another programme's words: one more

@@ -164,7 +164,9 @@ func Rating(family string, role programme.Role, r int) string {
 }
 
 // People is "<family>.<role>.people": distinct people behind a value.
-func People(family string, role programme.Role) string { return family + "." + string(role) + ".people" }
+func People(family string, role programme.Role) string {
+	return family + "." + string(role) + ".people"
+}
 
 // Cycle prefixes a counter with its check-in cycle.
 func Cycle(k int, name string) string { return "c" + strconv.Itoa(k) + "." + name }
@@ -268,11 +270,15 @@ type Pair struct {
 	// SeniorLatest is the latest cycle delivered to the senior: the stall
 	// rule is judged there, as the tick judges it when it nudges.
 	SeniorLatest int `dynamodbav:"senior_latest,omitempty"`
+	// Facts place the pair on the attention list.
+	Facts PairFacts `dynamodbav:"facts"`
 }
 
-// SetPair copies what the totals need from the stored pair.
+// SetPair copies what the totals need from the stored pair (whom email no
+// longer reaches is kept: it is the people's, set by SetReachable).
 func (s *Pair) SetPair(p programme.Pair) {
 	s.Exists, s.State, s.LastMetCycle, s.ResumedCycle = true, p.State, p.LastMetCycle, p.ResumedCycle
+	s.Facts = pairFacts(p, s.Facts.Unreachable)
 }
 
 // SetAsk records that role was asked cycle k at t.
@@ -389,6 +395,7 @@ func (s Pair) Contribution() Vector {
 		v.N[Rating(Value, role, r)]++
 		v.N[Cycle(k, Rating(Value, role, r))]++
 	}
+	attentionCount(v, s.concerns())
 	for k, p := range pcs {
 		v.N[MeetDen]++
 		if p.met {
@@ -421,6 +428,8 @@ type Person struct {
 	// said). Applied: a senior's closing answers, by pair.
 	Goals   map[string]Goal    `dynamodbav:"goals,omitempty"`
 	Applied map[string]Applied `dynamodbav:"applied,omitempty"`
+	// Facts place them on the attention list.
+	Facts PersonFacts `dynamodbav:"facts"`
 }
 
 // Goal is a goal without its words: who set it, as which role, and how far
@@ -446,9 +455,12 @@ func splitPersonKey(k string) (string, int) {
 	return k[:i], n
 }
 
-// SetParticipant copies what the totals need from the stored participant.
+// SetParticipant copies what the totals need from the stored participant
+// (whether their address is suppressed is set by SetSuppressed).
 func (s *Person) SetParticipant(p programme.Participant) {
 	s.Enrolled, s.Role, s.Status = true, p.Role, p.Status
+	s.Facts.MailProblem, s.Facts.MailProblemAt = p.MailProblem != "", p.MailProblemAt
+	s.Facts.UpdatedAt, s.Facts.UnclearAt = p.UpdatedAt, p.UnclearAt
 }
 
 // AddPair records that they are in a pair, as role.
@@ -575,6 +587,7 @@ func (s Person) Contribution() Vector {
 			one(GoalsPeople)
 		}
 	}
+	attentionCount(v, s.concerns())
 	// A senior counts once however many pairings they answered for.
 	if paired == programme.Senior && len(s.Applied) > 0 {
 		one(AppliedSaid)

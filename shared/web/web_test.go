@@ -74,6 +74,13 @@ func (q *breakableQueue) set(broken bool) {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, web.Config{})
+}
+
+// newSiteWith is a site with settings of a test's own (the base address,
+// Insecure and ProposalWait are set here).
+func newSiteWith(t *testing.T, cfg web.Config) *site {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	sys := stacktest.NewSystem(t, stacktest.Options{Start: t0, Mail: mail.Settings{BaseURL: base}})
@@ -92,7 +99,7 @@ func newSite(t *testing.T) *site {
 	faults := &breakableQueue{Queue: sys.Queue}
 	w, err := web.New(web.Deps{Store: sys.Store, SignIn: gate, Queue: faults, Signer: sys.Signer, Clock: sys.Clock, Log: sys.Log,
 		Matches: matches, Proposals: review.InProcess{Service: matches}},
-		web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
+		web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour, AttentionPageSize: cfg.AttentionPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}

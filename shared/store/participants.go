@@ -216,6 +216,34 @@ func (s *Store) GetParticipant(ctx context.Context, programmeID, id string) (pro
 	return it.Participant, nil
 }
 
+// GetParticipants reads many participants of one programme at once
+// (missing ones, such as the erased, are left out of the result).
+func (s *Store) GetParticipants(ctx context.Context, programmeID string, ids []string) (map[string]programme.Participant, error) {
+	ks := make([]map[string]types.AttributeValue, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			ks = append(ks, key(programmePK(programmeID), participantSK(id)))
+		}
+	}
+	out := make(map[string]programme.Participant, len(ks))
+	for start := 0; start < len(ks); start += 100 {
+		err := s.batchGet(ctx, ks[start:min(start+100, len(ks))], func(item map[string]types.AttributeValue) error {
+			var it participantItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return fmt.Errorf("decode participant: %w", err)
+			}
+			out[it.ID] = it.Participant
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("participants of %s: %w", programmeID, err)
+		}
+	}
+	return out, nil
+}
+
 // ListParticipants returns a programme's participants sorted by name.
 func (s *Store) ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error) {
 	var out []programme.Participant

@@ -20,7 +20,7 @@ import (
 const AttentionPageSize = 50
 
 // attentionLoads bounds the reads of one page that run at once.
-const attentionLoads = 8
+const attentionLoads = 16
 
 // attentionEntries is what the index named for one page, as sets.
 type attentionEntries struct {
@@ -76,30 +76,37 @@ func (s *Server) loadAttention(ctx context.Context, p programme.Programme, page 
 			}
 		}()
 	}
-	// Pairs and kept replies first: they name more people to read.
+	// Pairs (one batch read), their answers (a query each) and kept
+	// replies first: they name the people to read.
 	people := map[string]bool{}
 	var byEmail []string
+	var pairIDs []string
 	for id := range e.pairs {
+		pairIDs = append(pairIDs, id)
 		run(func() error {
-			pair, err := s.Store.GetPair(ctx, p.ID, id)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil // gone since the index was read
-			}
-			if err != nil {
-				return err
-			}
 			answers, err := s.Store.ListPairAnswers(ctx, p.ID, id)
 			if err != nil {
 				return err
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			in.Pairs = append(in.Pairs, pair)
 			in.Answers = append(in.Answers, answers...)
-			people[pair.SeniorID], people[pair.JuniorID] = true, true
 			return nil
 		})
 	}
+	run(func() error {
+		pairs, err := s.Store.GetPairs(ctx, p.ID, pairIDs)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, pair := range pairs { // a pair gone since the index was read is left out
+			in.Pairs = append(in.Pairs, pair)
+			people[pair.SeniorID], people[pair.JuniorID] = true, true
+		}
+		return nil
+	})
 	for id := range e.kept {
 		run(func() error {
 			q, err := s.Store.GetQuarantined(ctx, id)
@@ -130,18 +137,17 @@ func (s *Server) loadAttention(ctx context.Context, p programme.Programme, page 
 		defer mu.Unlock()
 		participants = append(participants, x)
 	}
+	var personIDs []string
 	for id := range people {
-		run(func() error {
-			x, err := s.Store.GetParticipant(ctx, p.ID, id)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil // erased: told as such
-			}
-			if err == nil {
-				add(x)
-			}
-			return err
-		})
+		personIDs = append(personIDs, id)
 	}
+	run(func() error {
+		found, err := s.Store.GetParticipants(ctx, p.ID, personIDs)
+		for _, x := range found { // the erased are told as such
+			add(x)
+		}
+		return err
+	})
 	for _, addr := range byEmail {
 		run(func() error {
 			x, err := s.Store.FindParticipantByEmail(ctx, p.ID, addr)

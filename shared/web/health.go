@@ -40,6 +40,8 @@ type HealthStore interface {
 	// records of those alone.
 	Attention(ctx context.Context, programmeID, after, before string, limit int) (store.AttentionPage, error)
 	ListPairAnswers(ctx context.Context, programmeID, pairID string) ([]store.Answer, error)
+	GetPairs(ctx context.Context, programmeID string, ids []string) (map[string]programme.Pair, error)
+	GetParticipants(ctx context.Context, programmeID string, ids []string) (map[string]programme.Participant, error)
 	FindParticipantByEmail(ctx context.Context, programmeID, email string) (programme.Participant, error)
 	AddOtherEmail(ctx context.Context, programmeID, id, addr string, now time.Time) error
 	// Pairs change only through their lifecycle.

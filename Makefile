@@ -50,7 +50,7 @@ fuzz:
 
 ## bench      the benchmarks whose figures are in README.md
 bench: install
-	$(GO) test -run='^$$' -bench=. -benchmem -timeout 30m ./...
+	$(GO) test -run='^$$' -bench=. -benchmem -timeout 90m ./...
 
 ## cfn-lint   template.yaml through cfn-lint, which applies the real SAM transform first:
 ##            any error, warning or informational finding fails

@@ -1,9 +1,6 @@
 package health
 
-import (
-	"github.com/upward-mentoring/upward/shared/programme"
-	"github.com/upward-mentoring/upward/shared/store"
-)
+import ()
 
 // Impact is what the goals and the closing loop add up to, in counts and
 // rates only: never anyone's words.
@@ -24,50 +21,3 @@ const (
 	noProgress = "Nobody has said how far they came yet."
 	noApplied  = "No senior has said what they applied yet."
 )
-
-func (m *model) impact(goals []store.GoalFigure, applied []store.AppliedFigure) Impact {
-	paired := map[string]programme.Role{}
-	for _, s := range m.in.Pairs {
-		paired[s.SeniorID] = programme.Senior
-		paired[s.JuniorID] = programme.Junior
-	}
-	seniors := 0
-	for _, r := range paired {
-		if r == programme.Senior {
-			seniors++
-		}
-	}
-	withGoal := map[string]bool{}
-	progress := map[programme.Role]*valueTally{}
-	for _, g := range goals {
-		if _, ok := paired[g.ParticipantID]; !ok {
-			continue // erased, or a pair since removed
-		}
-		withGoal[g.ParticipantID] = true
-		if g.Progress >= 1 && g.Progress <= 5 {
-			tallyOf(progress, g.Role).add(g.ParticipantID, g.Progress)
-		}
-	}
-	var im Impact
-	im.GoalsSet = newRate(len(withGoal), len(paired), len(paired), noGoals)
-	im.Progress = byRoleOr(progress, noProgress)
-	said, shared, recognised := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, a := range applied {
-		if paired[a.SeniorID] != programme.Senior {
-			continue
-		}
-		said[a.SeniorID] = true
-		if a.Shared {
-			shared[a.SeniorID] = true
-		}
-		if a.Recognised {
-			recognised[a.SeniorID] = true
-		}
-	}
-	im.Applied = newRate(len(said), seniors, seniors, noGoals)
-	// The shares of those who answered are about the answerers: withheld
-	// until five of them did.
-	im.SharedApplied = newRate(len(shared), len(said), len(said), noApplied)
-	im.Recognised = newRate(len(recognised), len(said), len(said), noApplied)
-	return im
-}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 // PairHealth is one pair's record for the exports: whether its people were
@@ -92,7 +93,7 @@ func Pairs(in Input) []PairHealth {
 		}
 	}
 	for _, a := range in.Answers {
-		if a.Met == nil || a.Kind == roundEndKind {
+		if a.Met == nil || totals.RoundEnd(a.Kind) {
 			continue // a round's end survey has no check-in cycle of its own
 		}
 		c := at(a.PairID, a.Cycle)

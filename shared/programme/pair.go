@@ -119,3 +119,15 @@ func PairID(programmeID string, round int, seniorID, juniorID string) string {
 	h := sha256.Sum256([]byte(fmt.Sprintf("%s|%d|%s|%s", programmeID, round, seniorID, juniorID)))
 	return hex.EncodeToString(h[:8])
 }
+
+// StallAt says whether the pair is stalled at cycle k and for how many
+// cycles: no meeting reported across the two check-ins before k (which
+// includes not replying at all). n is 0 on the first stalled cycle. The tick
+// nudges by it (schedule.Stall) and the dashboard counts stalled pairs by it.
+func (p Pair) StallAt(k int) (stalled bool, n int) {
+	base := max(p.LastMetCycle, p.ResumedCycle)
+	if k < base+3 {
+		return false, 0
+	}
+	return true, k - (base + 3)
+}

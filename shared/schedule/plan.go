@@ -151,13 +151,9 @@ func (p Plan) LatestDue(loc *time.Location, now time.Time) int {
 // Stall says whether a pair is stalled at cycle k and for how many cycles:
 // no meeting reported across the two check-ins before k (which includes not
 // replying at all). n is 0 on the first stalled cycle.
-func Stall(pair programme.Pair, k int) (stalled bool, n int) {
-	base := max(pair.LastMetCycle, pair.ResumedCycle)
-	if k < base+3 {
-		return false, 0
-	}
-	return true, k - (base + 3)
-}
+// The rule itself is programme.Pair.StallAt, so that the running totals
+// (shared/totals) count stalled pairs by it too.
+func Stall(pair programme.Pair, k int) (stalled bool, n int) { return pair.StallAt(k) }
 
 // KindFor is what person role receives at cycle k: the plan's kind, except
 // that a stalled pair's senior gets a nudge first (senior commitment is the

@@ -26,6 +26,9 @@ type Store interface {
 	AdvanceDue(ctx context.Context, old, next store.DueItem) error
 	RemoveDue(ctx context.Context, old store.DueItem) error
 	GetDue(ctx context.Context, programmeID, pairID string, role programme.Role) (store.DueItem, error)
+	// RecordAsked counts a delivered check-in in the programme's running
+	// totals (the response rate's denominator), once however often.
+	RecordAsked(ctx context.Context, a store.Asked) error
 	PlanStore
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
@@ -404,6 +407,9 @@ type decision struct {
 	// from then on are sent.
 	resumedAt time.Time
 	held      bool
+	// asked is the planned delivery of the email queued, counted as asked
+	// before the item moves on (zero: nothing queued).
+	askedAt time.Time
 	// moved: the day's quota is planned full; the item goes to the
 	// person's next morning, same cycle.
 	moved bool
@@ -439,6 +445,18 @@ func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time, shard i
 		err := inProgramme(func() error {
 			_, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Stall, By: lifecycle.Schedule, At: now, Reason: dec.flag})
 			return err
+		})
+		if err != nil {
+			return false, false, err
+		}
+	}
+	if dec.job != nil {
+		// Counted before the item moves on: a crash in between counts it
+		// again when the item is handled again, which changes nothing.
+		k := dec.job.(sendqueue.Scheduled).Cycle
+		err := store.RetryThrottled(ctx, func() error {
+			return t.Store.RecordAsked(ctx, store.Asked{ProgrammeID: d.ProgrammeID, PairID: d.PairID, ParticipantID: d.ParticipantID,
+				Role: d.Role, Cycle: k, At: dec.askedAt, Closing: dec.job.(sendqueue.Scheduled).Email == sendqueue.KindClosing})
 		})
 		if err != nil {
 			return false, false, err
@@ -532,6 +550,7 @@ func (t *Ticker) decide(ctx context.Context, d store.DueItem, now time.Time, c *
 		return dec, nil
 	}
 	dec.job = sendqueue.Scheduled{Email: kind, ProgrammeID: d.ProgrammeID, ParticipantID: d.ParticipantID, PairID: d.PairID, Cycle: k}
+	dec.askedAt = plan.Delivery(k, loc)
 	if stalled, n := Stall(pair, k); stalled && n >= 1 && kind != sendqueue.KindClosing {
 		dec.flag = "No meeting reported for three check-ins"
 		if pair.LastReplyCycle < k-2 {

@@ -126,6 +126,9 @@ func (s *Store) Erase(ctx context.Context, programmeID, participantID string, qu
 			return "", fmt.Errorf("erase: %w", err)
 		}
 	}
+	if err := s.eraseTotals(ctx, programmeID, participantID, anon); err != nil {
+		return "", fmt.Errorf("erase: %w", err)
+	}
 	if err := s.delete(ctx, pk, participantSK(participantID)); err != nil {
 		return "", fmt.Errorf("erase: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 // Goal is what one person wants from one pairing, in their own words. It is
@@ -55,12 +56,22 @@ func (s *Store) SetGoal(ctx context.Context, g Goal) (Goal, error) {
 	var it goalItem
 	err := s.update(ctx, programmePK(g.ProgrammeID), goalSK(g.ParticipantID, g.PairID), upd, &cond, ErrConflict, &it)
 	if errors.Is(err, ErrConflict) {
-		return s.GetGoal(ctx, g.ProgrammeID, g.ParticipantID, g.PairID)
+		it.Goal, err = s.GetGoal(ctx, g.ProgrammeID, g.ParticipantID, g.PairID)
 	}
 	if err != nil {
 		return Goal{}, fmt.Errorf("set goal: %w", err)
 	}
+	if err := s.tallyGoal(ctx, it.Goal); err != nil {
+		return Goal{}, fmt.Errorf("set goal: %w", err)
+	}
 	return it.Goal, nil
+}
+
+// tallyGoal counts a goal as stored (never its words).
+func (s *Store) tallyGoal(ctx context.Context, g Goal) error {
+	return s.TallyPerson(ctx, g.ProgrammeID, g.ParticipantID, false, func(p *totals.Person) {
+		p.SetGoal(g.PairID, totals.Goal{Role: g.Role, Progress: g.Progress})
+	})
 }
 
 // GetGoal reads a person's goal for a pairing.
@@ -85,7 +96,11 @@ func (s *Store) MarkGoalShared(ctx context.Context, programmeID, participantID, 
 // SetGoalProgress records how far someone has come towards their goal.
 func (s *Store) SetGoalProgress(ctx context.Context, programmeID, participantID, pairID string, progress int, at time.Time) error {
 	upd := expression.Set(expression.Name("progress"), expression.Value(progress)).Set(expression.Name("progress_at"), expression.Value(at))
-	if err := s.update(ctx, programmePK(programmeID), goalSK(participantID, pairID), upd, exists(), ErrNotFound, nil); err != nil {
+	var it goalItem
+	if err := s.update(ctx, programmePK(programmeID), goalSK(participantID, pairID), upd, exists(), ErrNotFound, &it); err != nil {
+		return fmt.Errorf("goal progress: %w", err)
+	}
+	if err := s.tallyGoal(ctx, it.Goal); err != nil {
 		return fmt.Errorf("goal progress: %w", err)
 	}
 	return nil
@@ -95,6 +110,7 @@ func (s *Store) SetGoalProgress(ctx context.Context, programmeID, participantID,
 // how far they came, never its words.
 type GoalFigure struct {
 	ParticipantID string
+	PairID        string
 	Role          programme.Role
 	Progress      int
 }
@@ -102,14 +118,14 @@ type GoalFigure struct {
 // GoalFigures lists the programme's goals without their words (the query
 // does not read the text).
 func (s *Store) GoalFigures(ctx context.Context, programmeID string) ([]GoalFigure, error) {
-	proj := expression.NamesList(expression.Name("participant_id"), expression.Name("role"), expression.Name("progress"))
+	proj := expression.NamesList(expression.Name("participant_id"), expression.Name("pair_id"), expression.Name("role"), expression.Name("progress"))
 	var out []GoalFigure
 	err := s.queryPrefixProjected(ctx, programmePK(programmeID), "GOAL#", proj, func(item map[string]types.AttributeValue) error {
 		var g Goal
 		if err := attributevalue.UnmarshalMap(item, &g); err != nil {
 			return fmt.Errorf("decode goal: %w", err)
 		}
-		out = append(out, GoalFigure{ParticipantID: g.ParticipantID, Role: g.Role, Progress: g.Progress})
+		out = append(out, GoalFigure{ParticipantID: g.ParticipantID, PairID: g.PairID, Role: g.Role, Progress: g.Progress})
 		return nil
 	})
 	if err != nil {
@@ -162,6 +178,7 @@ type Applied struct {
 // AppliedFigure is a senior's closing answer as the programme's figures
 // see it: whether it was given, shared and passed on, never its words.
 type AppliedFigure struct {
+	PairID             string
 	SeniorID, JuniorID string
 	Shared, Recognised bool
 }
@@ -169,14 +186,14 @@ type AppliedFigure struct {
 // AppliedFigures lists the programme's applied answers without their
 // words (the query does not read the text).
 func (s *Store) AppliedFigures(ctx context.Context, programmeID string) ([]AppliedFigure, error) {
-	proj := expression.NamesList(expression.Name("senior_id"), expression.Name("junior_id"), expression.Name("shared_at"), expression.Name("recognition_sent"))
+	proj := expression.NamesList(expression.Name("pair_id"), expression.Name("senior_id"), expression.Name("junior_id"), expression.Name("shared_at"), expression.Name("recognition_sent"))
 	var out []AppliedFigure
 	err := s.queryPrefixProjected(ctx, programmePK(programmeID), "APPLIED#", proj, func(item map[string]types.AttributeValue) error {
 		var a Applied
 		if err := attributevalue.UnmarshalMap(item, &a); err != nil {
 			return fmt.Errorf("decode applied learning: %w", err)
 		}
-		out = append(out, AppliedFigure{SeniorID: a.SeniorID, JuniorID: a.JuniorID, Shared: !a.SharedAt.IsZero(), Recognised: !a.RecognitionSent.IsZero()})
+		out = append(out, AppliedFigure{PairID: a.PairID, SeniorID: a.SeniorID, JuniorID: a.JuniorID, Shared: !a.SharedAt.IsZero(), Recognised: !a.RecognitionSent.IsZero()})
 		return nil
 	})
 	if err != nil {
@@ -210,10 +227,22 @@ func (s *Store) PutApplied(ctx context.Context, a Applied) error {
 		Set(expression.Name("senior_id"), expression.Value(a.SeniorID)).
 		Set(expression.Name("junior_id"), expression.Value(a.JuniorID)).
 		Set(expression.Name("type"), expression.Value("applied"))
-	if err := s.update(ctx, programmePK(a.ProgrammeID), appliedSK(a.PairID), upd, nil, nil, nil); err != nil {
+	var it appliedItem
+	if err := s.update(ctx, programmePK(a.ProgrammeID), appliedSK(a.PairID), upd, nil, nil, &it); err != nil {
+		return fmt.Errorf("record applied learning: %w", err)
+	}
+	if err := s.tallyApplied(ctx, it.Applied); err != nil {
 		return fmt.Errorf("record applied learning: %w", err)
 	}
 	return nil
+}
+
+// tallyApplied counts a senior's applied learning as stored: said, shared
+// with the junior, heard of by the junior's manager.
+func (s *Store) tallyApplied(ctx context.Context, a Applied) error {
+	return s.TallyPerson(ctx, a.ProgrammeID, a.SeniorID, false, func(p *totals.Person) {
+		p.SetApplied(a.PairID, totals.Applied{Shared: !a.SharedAt.IsZero(), Recognised: !a.RecognitionSent.IsZero()})
+	})
 }
 
 // GetApplied reads what a pairing's senior applied.
@@ -274,27 +303,27 @@ func (s *Store) RecordAppliedConsent(ctx context.Context, programmeID, pairID st
 	switch step {
 	case ShareWithJunior:
 		if !a.SharedAt.IsZero() {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.SharedAt = at
 	case SeniorConsents:
 		if a.SeniorConsentAt.After(a.SeniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.SeniorConsentAt = at
 	case JuniorConsents:
 		if a.JuniorConsentAt.After(a.JuniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.JuniorConsentAt = at
 	case SeniorWithdraws:
 		if !a.SeniorConsentAt.After(a.SeniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.SeniorWithdrewAt = at
 	case JuniorWithdraws:
 		if !a.JuniorConsentAt.After(a.JuniorWithdrewAt) {
-			return a, nil
+			return a, s.tallyApplied(ctx, a)
 		}
 		a.JuniorWithdrewAt = at
 	default:
@@ -311,7 +340,11 @@ func (s *Store) RecordAppliedConsent(ctx context.Context, programmeID, pairID st
 		a.RecognitionDue = time.Time{}
 		upd = upd.Remove(expression.Name(AttrGSI2PK)).Remove(expression.Name(AttrGSI2SK))
 	}
-	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, nil); err != nil {
+	var it appliedItem
+	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, &it); err != nil {
+		return a, fmt.Errorf("applied learning consent: %w", err)
+	}
+	if err := s.tallyApplied(ctx, it.Applied); err != nil {
 		return a, fmt.Errorf("applied learning consent: %w", err)
 	}
 	return a, nil
@@ -352,7 +385,11 @@ func (s *Store) NextRecognitionDue(ctx context.Context) (time.Time, bool, error)
 func (s *Store) MarkRecognitionSent(ctx context.Context, programmeID, pairID string, at time.Time) error {
 	upd := expression.Set(expression.Name(string(appliedRecognized)), expression.Value(at)).
 		Remove(expression.Name(AttrGSI2PK)).Remove(expression.Name(AttrGSI2SK))
-	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, nil); err != nil {
+	var it appliedItem
+	if err := s.update(ctx, programmePK(programmeID), appliedSK(pairID), upd, exists(), ErrNotFound, &it); err != nil {
+		return fmt.Errorf("recognition sent: %w", err)
+	}
+	if err := s.tallyApplied(ctx, it.Applied); err != nil {
 		return fmt.Errorf("recognition sent: %w", err)
 	}
 	return nil

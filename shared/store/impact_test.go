@@ -48,8 +48,8 @@ func TestGoalsAreVersionedAndFiguresHaveNoWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]store.GoalFigure{
-		"s1": {ParticipantID: "s1", Role: programme.Senior, Progress: 4},
-		"j1": {ParticipantID: "j1", Role: programme.Junior},
+		"s1": {ParticipantID: "s1", PairID: pairID, Role: programme.Senior, Progress: 4},
+		"j1": {ParticipantID: "j1", PairID: pairID, Role: programme.Junior},
 	}
 	if len(figs) != len(want) {
 		t.Fatalf("figures %+v, want %+v", figs, want)
@@ -132,7 +132,7 @@ func TestRecognitionNeedsBothConsentsAndCanBeWithdrawn(t *testing.T) {
 		t.Errorf("due after it was sent: %v", got)
 	}
 	figs, err := s.AppliedFigures(ctx, progID)
-	if err != nil || len(figs) != 1 || figs[0] != (store.AppliedFigure{SeniorID: "s1", JuniorID: "j1", Recognised: true}) {
+	if err != nil || len(figs) != 1 || figs[0] != (store.AppliedFigure{PairID: pairID, SeniorID: "s1", JuniorID: "j1", Recognised: true}) {
 		t.Errorf("applied figures %+v, %v", figs, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 const (
@@ -37,12 +39,48 @@ func pairSK(id string) string { return "PAIR#" + id }
 
 // CreatePair stores an approved pair. Approving the same pair twice is a
 // no-op that returns ErrConflict, so callers can treat it as done.
+//
+// The pair is counted in the running totals, also when it existed already:
+// an approval that died after storing it counts it when run again.
 func (s *Store) CreatePair(ctx context.Context, p programme.Pair) error {
 	it := pairItem{keys: keys{PK: programmePK(p.ProgrammeID), SK: pairSK(p.ID), Type: typePair}, Pair: p}
-	if err := s.put(ctx, it, notExists(), ErrConflict); err != nil {
+	created := s.put(ctx, it, notExists(), ErrConflict)
+	if created != nil && !errors.Is(created, ErrConflict) {
+		return fmt.Errorf("create pair %s: %w", p.ID, created)
+	}
+	if err := s.tallyNewPair(ctx, p); err != nil {
 		return fmt.Errorf("create pair %s: %w", p.ID, err)
 	}
+	if created != nil {
+		return fmt.Errorf("create pair %s: %w", p.ID, created)
+	}
 	return nil
+}
+
+// tallyNewPair counts a pair and its two people's part in it; the pair
+// learns from its people whether email reaches them.
+func (s *Store) tallyNewPair(ctx context.Context, p programme.Pair) error {
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	people := make([]totals.Person, 2)
+	for i, side := range []struct {
+		id   string
+		role programme.Role
+	}{{p.SeniorID, programme.Senior}, {p.JuniorID, programme.Junior}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.TallyPerson(ctx, p.ProgrammeID, side.id, false, func(x *totals.Person) { x.AddPair(p.ID, side.role); people[i] = *x })
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return s.TallyPair(ctx, p.ProgrammeID, p.ID, true, func(x *totals.Pair) {
+		x.SetReachable(programme.Senior, reachable(people[0]))
+		x.SetReachable(programme.Junior, reachable(people[1]))
+	})
 }
 
 // GetPair reads one pair.
@@ -134,11 +172,19 @@ func (s *Store) ChangePair(ctx context.Context, before, after programme.Pair, no
 		}
 	}
 	if changed == 0 {
+		// Perhaps a change made before a crash: its totals are brought
+		// up to date (nothing is written when they are).
+		if err := s.TallyPair(ctx, before.ProgrammeID, before.ID, true, nil); err != nil {
+			return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
+		}
 		return before, nil
 	}
 	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.Name("state").Equal(expression.Value(before.State)))
 	var it pairItem
 	if err := s.update(ctx, programmePK(before.ProgrammeID), pairSK(before.ID), upd, &cond, ErrConflict, &it); err != nil {
+		return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
+	}
+	if err := s.TallyPair(ctx, before.ProgrammeID, before.ID, true, nil); err != nil {
 		return programme.Pair{}, fmt.Errorf("change pair %s: %w", before.ID, err)
 	}
 	return it.Pair, nil
@@ -433,6 +479,10 @@ func (s *Store) RecordContact(ctx context.Context, programmeID, pairID string, c
 	err := s.update(ctx, pk, sk, clearStall, &cond, ErrConflict, nil)
 	if err != nil && !errors.Is(err, ErrConflict) {
 		return fmt.Errorf("clear stall on %s: %w", pairID, err)
+	}
+	// A meeting can end a stall: the pair may count as active again.
+	if err := s.TallyPair(ctx, programmeID, pairID, true, nil); err != nil {
+		return fmt.Errorf("record contact on %s: %w", pairID, err)
 	}
 	return nil
 }

@@ -175,6 +175,11 @@ func (s *Store) enrolOne(ctx context.Context, p programme.Participant, claimedID
 	var it participantItem
 	err := s.update(ctx, pk, participantSK(p.ID), upd, exists(), ErrNotFound, &it)
 	if err == nil {
+		// A role may have changed (and a crash may have left a new
+		// participant uncounted).
+		if err := s.TallyPerson(ctx, p.ProgrammeID, p.ID, true, nil); err != nil {
+			return p, false, fmt.Errorf("%s: %w", p.Email, err)
+		}
 		return it.Participant, false, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
@@ -188,10 +193,16 @@ func (s *Store) enrolOne(ctx context.Context, p programme.Participant, claimedID
 	if errors.Is(err, ErrConflict) {
 		// Created concurrently by a retry of this same enrolment.
 		got, gerr := s.GetParticipant(ctx, p.ProgrammeID, p.ID)
+		if gerr == nil {
+			gerr = s.TallyPerson(ctx, p.ProgrammeID, p.ID, true, nil)
+		}
 		return got, false, gerr
 	}
 	if err != nil {
 		return p, false, fmt.Errorf("%s: create: %w", p.Email, err)
+	}
+	if err := s.TallyPerson(ctx, p.ProgrammeID, p.ID, true, nil); err != nil {
+		return p, false, fmt.Errorf("%s: %w", p.Email, err)
 	}
 	return p, true, nil
 }
@@ -203,6 +214,34 @@ func (s *Store) GetParticipant(ctx context.Context, programmeID, id string) (pro
 		return programme.Participant{}, fmt.Errorf("participant %s: %w", id, err)
 	}
 	return it.Participant, nil
+}
+
+// GetParticipants reads many participants of one programme at once
+// (missing ones, such as the erased, are left out of the result).
+func (s *Store) GetParticipants(ctx context.Context, programmeID string, ids []string) (map[string]programme.Participant, error) {
+	ks := make([]map[string]types.AttributeValue, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			ks = append(ks, key(programmePK(programmeID), participantSK(id)))
+		}
+	}
+	out := make(map[string]programme.Participant, len(ks))
+	for start := 0; start < len(ks); start += 100 {
+		err := s.batchGet(ctx, ks[start:min(start+100, len(ks))], func(item map[string]types.AttributeValue) error {
+			var it participantItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return fmt.Errorf("decode participant: %w", err)
+			}
+			out[it.ID] = it.Participant
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("participants of %s: %w", programmeID, err)
+		}
+	}
+	return out, nil
 }
 
 // ListParticipants returns a programme's participants sorted by name.
@@ -235,6 +274,9 @@ func (s *Store) SetStatus(ctx context.Context, programmeID, id string, status pr
 		Set(expression.Name("updated_at"), expression.Value(now))
 	var it participantItem
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, &it); err != nil {
+		return programme.Participant{}, fmt.Errorf("set status of %s: %w", id, err)
+	}
+	if err := s.TallyPerson(ctx, programmeID, id, true, nil); err != nil {
 		return programme.Participant{}, fmt.Errorf("set status of %s: %w", id, err)
 	}
 	return it.Participant, nil
@@ -301,6 +343,9 @@ func (s *Store) MarkUnclear(ctx context.Context, programmeID, id string, at time
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
 		return fmt.Errorf("mark unclear reply of %s: %w", id, err)
 	}
+	if err := s.TallyPerson(ctx, programmeID, id, true, nil); err != nil {
+		return fmt.Errorf("mark unclear reply of %s: %w", id, err)
+	}
 	return nil
 }
 
@@ -344,6 +389,9 @@ func (s *Store) MarkMailProblem(ctx context.Context, programmeID, id string, sta
 		Set(expression.Name("mail_problem_at"), expression.Value(now)).
 		Set(expression.Name("updated_at"), expression.Value(now))
 	if err := s.update(ctx, programmePK(programmeID), participantSK(id), upd, exists(), ErrNotFound, nil); err != nil {
+		return fmt.Errorf("mark mail problem for %s: %w", id, err)
+	}
+	if err := s.TallyPerson(ctx, programmeID, id, true, nil); err != nil {
 		return fmt.Errorf("mark mail problem for %s: %w", id, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 const (
@@ -45,10 +46,20 @@ func answerSK(pairID string, cycle int, role programme.Role) string {
 }
 
 // PutAnswer records an answer (idempotent: the same reply twice writes the
-// same item).
+// same item) and counts it in the programme's running totals, once
+// however often it is recorded. Every way an answer arrives (a reply, a
+// one-click link) records it here, so this is where it is counted.
 func (s *Store) PutAnswer(ctx context.Context, a Answer) error {
 	it := answerItem{keys: keys{PK: programmePK(a.ProgrammeID), SK: answerSK(a.PairID, a.Cycle, a.Role), Type: typeAnswer}, Answer: a}
 	if err := s.put(ctx, it, nil, nil); err != nil {
+		return fmt.Errorf("record answer: %w", err)
+	}
+	ans := totals.Answer{Kind: a.Kind, Met: a.Met, Rating: a.Rating}
+	mine := ans
+	mine.Role = a.Role
+	err := s.tallyBoth(ctx, a.ProgrammeID, a.PairID, func(p *totals.Pair) { p.ReplaceAnswer(a.Role, a.Cycle, ans) },
+		a.ParticipantID, func(p *totals.Person) { p.AddPair(a.PairID, a.Role); p.ReplaceAnswer(a.PairID, a.Cycle, mine) })
+	if err != nil {
 		return fmt.Errorf("record answer: %w", err)
 	}
 	return nil
@@ -77,6 +88,24 @@ func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]Answer, 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("answers of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
+// ListPairAnswers returns one pair's answers (for its line on the
+// attention list).
+func (s *Store) ListPairAnswers(ctx context.Context, programmeID, pairID string) ([]Answer, error) {
+	var out []Answer
+	err := s.queryPrefix(ctx, programmePK(programmeID), "ANS#"+pairID+"#", func(item map[string]types.AttributeValue) error {
+		var it answerItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode answer: %w", err)
+		}
+		out = append(out, it.Answer)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("answers of pair %s: %w", pairID, err)
 	}
 	return out, nil
 }
@@ -210,6 +239,11 @@ type quarantineItem struct {
 // Quarantine keeps a message for review, once per message.
 func (s *Store) Quarantine(ctx context.Context, q Quarantined, keepFor time.Duration) error {
 	it := quarantineItem{keys: keys{PK: "QUARANTINE", SK: q.ID(), Type: typeQuarantine}, Quarantined: q}
+	if q.ProgrammeID != "" && q.ReleasedAt.IsZero() {
+		// On the programme's attention list until released.
+		it.GSI1PK = attentionIndex(q.ProgrammeID)
+		it.GSI1SK = totals.AttentionKey(totals.AttnQuarantine, true, q.ReceivedAt, "Q"+q.ID())
+	}
 	if keepFor > 0 {
 		it.ExpiresAt = q.ReceivedAt.Add(keepFor).Unix()
 	}
@@ -232,7 +266,8 @@ func (s *Store) GetQuarantined(ctx context.Context, id string) (Quarantined, err
 // MarkReleased records that a coordinator released a quarantined message,
 // once: a second release gets ErrConflict.
 func (s *Store) MarkReleased(ctx context.Context, id, by string, at time.Time) error {
-	upd := expression.Set(expression.Name("released_at"), expression.Value(at)).Set(expression.Name("released_by"), expression.Value(by))
+	upd := expression.Set(expression.Name("released_at"), expression.Value(at)).Set(expression.Name("released_by"), expression.Value(by)).
+		Remove(expression.Name(AttrGSI1PK)).Remove(expression.Name(AttrGSI1SK)) // off the attention list
 	// released_by, not released_at: a zero time is stored, not left out.
 	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.AttributeNotExists(expression.Name("released_by")))
 	if err := s.update(ctx, "QUARANTINE", id, upd, &cond, ErrConflict, nil); err != nil {

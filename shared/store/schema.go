@@ -42,6 +42,10 @@
 //	assistant     PROG#<id>             ASSISTANT#<senior>  (who manages a senior's diary)
 //	guard state   PROG#<id>             GUARD               (what the reorganisation guard last checked)
 //	publication   PROG#<id>             PUB#<publication id> -                                   PUBLISHED / <published UTC>#<prog>#<id> while published
+//	pair summary  TSUM#<id>#<pair>      PAIR                ATTN#<id> / <kind>#<urgent>#<since>#<pair>  (gsi1 only while it needs attention)
+//	person summary TSUM#<id>#<participant> PERSON           ATTN#<id> / <kind>#<urgent>#<since>#<participant>
+//	counter shard TOTALS#<id>#<nn>      META                (running totals, nn < 32; see tally.go)
+//	(quarantined  QUARANTINE            ...                 ATTN#<id> / 6#0#<received>#Q<sk>  while unreleased)
 //
 // Access patterns:
 //
@@ -154,6 +158,13 @@
 //     welcome email reads the first); as the index is eventually
 //     consistent, each one it names is read again with GetItem (with its
 //     story) before anyone is shown it.
+//  20. Running totals (tally.go): the dashboard reads a programme's 32
+//     counter shards with one BatchGetItem; each event writes its pair's
+//     or person's summary and one shard, single-item conditional writes.
+//  21. The attention list, a page at a time: Query gsi1 where gsi1pk =
+//     ATTN#id, gsi1sk after (or, backwards, before) the page's cursor,
+//     Limit page size + 1; the sort key orders by kind, urgency and age.
+//     Only the records of a page's entries are read after it.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

@@ -32,6 +32,25 @@ func (s *Store) Suppress(ctx context.Context, sup Suppression) error {
 	if err != nil && !errors.Is(err, ErrConflict) {
 		return fmt.Errorf("suppress: %w", err)
 	}
+	// Whoever has this address in any programme now needs attention there
+	// (a handful of programmes: one read each).
+	progs, err := s.ListProgrammes(ctx)
+	if err != nil {
+		return fmt.Errorf("suppress: %w", err)
+	}
+	for _, p := range progs {
+		var c emailClaim
+		err := s.get(ctx, programmePK(p.ID), emailSK(sup.Email), &c)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err == nil {
+			err = s.TallyPerson(ctx, p.ID, c.ParticipantID, true, nil)
+		}
+		if err != nil {
+			return fmt.Errorf("suppress: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -46,4 +65,27 @@ func (s *Store) IsSuppressed(ctx context.Context, email string) (bool, error) {
 		return false, fmt.Errorf("suppression of %s: %w", email, err)
 	}
 	return true, nil
+}
+
+// suppression reads an address's entry (nil when it is not suppressed).
+func (s *Store) suppression(ctx context.Context, email string) (*Suppression, error) {
+	if email == "" {
+		return nil, nil
+	}
+	var it suppressionItem
+	err := s.get(ctx, suppressPK(email), "META", &it)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("suppression of %s: %w", email, err)
+	}
+	return &it.Suppression, nil
+}
+
+func (s *Suppression) at() time.Time {
+	if s == nil {
+		return time.Time{}
+	}
+	return s.At
 }

@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/upward-mentoring/upward/shared/health"
 	"github.com/upward-mentoring/upward/shared/ids"
@@ -60,32 +58,57 @@ type attentionData struct {
 	HealthNav
 	Sections []concernSection
 	Total    int
+	// Next and Prev are the neighbouring pages' addresses ("": none).
+	Next, Prev string
 }
 
+// attention shows one page of the attention list, most urgent first: the
+// page's pairs, people and kept replies come from the attention index in
+// its order (shared/store), and only their records are read.
 func (s *Server) attention(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.loadProgramme(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	in, err := s.loadInput(ctx, p)
+	q := r.URL.Query()
+	after, before := q.Get("after"), q.Get("before")
+	if len(after) > maxCursor || len(before) > maxCursor {
+		s.notFound(w, r, "Page")
+		return
+	}
+	size := s.cfg.AttentionPageSize
+	if size <= 0 {
+		size = AttentionPageSize
+	}
+	page, err := s.Store.Attention(ctx, p.ID, after, before, size)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	ex, err := s.loadExtras(ctx, in)
+	in, ex, entries, err := s.loadAttention(ctx, p, page)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	d := attentionPage(p, in, ex)
+	v, err := s.Store.ReadTotals(ctx, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := attentionPage(p, in, ex, entries.keep)
+	d.Total = max(d.Total, attentionTotal(v))
+	d.Next, d.Prev = pageLink(p.ID, "after", page.Next), pageLink(p.ID, "before", page.Prev)
 	s.render(w, r, http.StatusOK, "attention", view{Title: "Attention list · " + p.Name, Notice: s.notice(r), Data: d})
 }
+
+// maxCursor bounds a page cursor: an index key is a few dozen characters.
+const maxCursor = 200
 
 // attentionPage lays out the concerns with the names of the people they are
 // about and what the coordinator can do: a note to whoever email still
 // reaches, and the actions the pair's state allows.
-func attentionPage(p programme.Programme, in health.Input, ex health.Extras) attentionData {
+func attentionPage(p programme.Programme, in health.Input, ex health.Extras, keep func(health.Concern) bool) attentionData {
 	people := map[string]programme.Participant{}
 	for _, x := range in.Participants {
 		people[x.ID] = x
@@ -115,6 +138,9 @@ func attentionPage(p programme.Programme, in health.Input, ex health.Extras) att
 		bySection[d.Sections[i].Kind] = &d.Sections[i]
 	}
 	for _, c := range health.Concerns(in, ex) {
+		if !keep(c) {
+			continue
+		}
 		v := concernView{Concern: c, Pair: pairs[c.PairID]}
 		if c.ParticipantID != "" {
 			v.Person = name(c.ParticipantID)
@@ -174,28 +200,6 @@ func pairButtons(p programme.Pair, kind health.ConcernKind) []actionButton {
 		out = append(out, actionButton{Action: "handled", Label: label})
 	}
 	return out
-}
-
-// loadExtras reads what only the attention list needs: the quarantine, and
-// the suppression entries of the people Upward still mails.
-func (s *Server) loadExtras(ctx context.Context, in health.Input) (health.Extras, error) {
-	var emails []string
-	for _, x := range in.Participants {
-		if x.Status.Mailable() && x.MailProblem == "" {
-			emails = append(emails, x.Email)
-		}
-	}
-	var ex health.Extras
-	var wg sync.WaitGroup
-	var qErr, sErr error
-	wg.Add(2)
-	go func() { defer wg.Done(); ex.Quarantined, qErr = s.Store.ListQuarantine(ctx) }()
-	go func() { defer wg.Done(); ex.Suppressed, sErr = s.Store.Suppressions(ctx, emails) }()
-	wg.Wait()
-	if err := errors.Join(qErr, sErr); err != nil {
-		return ex, fmt.Errorf("load the attention list: %w", err)
-	}
-	return ex, nil
 }
 
 // loadPairOf reads the pair named in the path, answering 404 itself.

@@ -9,11 +9,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/upward-mentoring/upward/infra/latencyproxy"
+	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -21,6 +29,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/signin"
 	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/totals"
 	"github.com/upward-mentoring/upward/shared/web"
 )
 
@@ -195,4 +204,176 @@ func run(b *testing.B, jobs []func() error) {
 	if len(errs) > 0 {
 		b.Fatalf("%d writes failed, first: %s", len(errs), strings.Join(errs[:1], ""))
 	}
+}
+
+// BenchmarkPagesFromTotals times the dashboard and the first page of the
+// attention list of programmes of 5,000, 20,000 and 50,000 pairs (10,000 to
+// 100,000 people), every DynamoDB request held benchLatency in
+// infra/latencyproxy. Every tenth pair is stalled and so on the attention
+// list through the store's own writes (enrolment, pairing, the ask that
+// stalls it); the other pairs are in the running totals (one correction
+// per programme), which is all either page reads of them. Both pages must
+// cost the same at every size: peak-heap-MiB is the most the heap grew
+// over the idle heap while the page was served.
+//
+//	go test -run='^$' -bench=PagesFromTotals -benchtime=20x -timeout 60m ./shared/web/
+//
+// UPWARD_BENCH_SIZES=5000,20000 limits the sizes.
+func BenchmarkPagesFromTotals(b *testing.B) {
+	now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+	db, proxy := throughProxy(b)
+	direct, _ := stacktest.Store(b)
+	s := store.New(db, direct.Table())
+	for _, n := range benchSizes() {
+		prog := seedStalled(b, direct, n, now)
+		srv, cookie := benchSite(b, s, now)
+		for _, page := range []struct{ name, want string }{{"dashboard", fmt.Sprintf("<strong>%d</strong>", n)}, {"attention", "Stalled pairs"}} {
+			b.Run(fmt.Sprintf("%s/%d-pairs", page.name, n), func(b *testing.B) {
+				req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL+"/programmes/"+prog.ID+"/"+page.name, nil)
+				req.AddCookie(cookie)
+				peak := watchHeap()
+				proxy.Requests()
+				for b.Loop() {
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						b.Fatal(err)
+					}
+					body, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(page.want)) {
+						b.Fatalf("%s = %d, %d bytes, want %q", page.name, resp.StatusCode, len(body), page.want)
+					}
+				}
+				reqs := 0
+				for _, c := range proxy.Requests() {
+					reqs += c
+				}
+				b.ReportMetric(float64(reqs)/float64(b.N), "requests/page")
+				b.ReportMetric(peak()/(1<<20), "peak-heap-MiB")
+			})
+		}
+	}
+}
+
+func benchSizes() []int {
+	sizes := []int{5000, 20000, 50000}
+	if v := os.Getenv("UPWARD_BENCH_SIZES"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil {
+				sizes = append(sizes, n)
+			}
+		}
+	}
+	return sizes
+}
+
+// throughProxy is a DynamoDB client whose every request waits benchLatency
+// in infra/latencyproxy before reaching dynalite.
+func throughProxy(b *testing.B) (*dynamodb.Client, *latencyproxy.Proxy) {
+	p, err := latencyproxy.Start(stacktest.DynamoDBURL(b), benchLatency())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = p.Close() })
+	cfg, err := localstack.AWSConfig(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return localstack.DynamoDB(cfg, p.URL), p
+}
+
+// benchLatency is the round trip added to every DynamoDB request
+// (UPWARD_BENCH_LATENCY, default 4 ms, typical in-region).
+func benchLatency() time.Duration {
+	if v := os.Getenv("UPWARD_BENCH_LATENCY"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return 4 * time.Millisecond
+}
+
+// watchHeap samples the heap until the returned function is called, which
+// reports the most it grew over the heap at the start.
+func watchHeap() func() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	base := m.HeapInuse
+	var most atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > base && m.HeapInuse-base > most.Load() {
+					most.Store(m.HeapInuse - base)
+				}
+			}
+		}
+	}()
+	return func() float64 {
+		close(stop)
+		<-done
+		return float64(most.Load())
+	}
+}
+
+// seedStalled stores a programme of n pairs as BenchmarkPagesFromTotals
+// describes: n/10 stalled pairs written as in life, the rest counted.
+func seedStalled(b *testing.B, s *store.Store, n int, now time.Time) programme.Programme {
+	b.Helper()
+	ctx := context.Background()
+	prog := programme.New(now)
+	prog.ID, prog.Name, prog.StartDate, prog.EndDate = ids.New(), fmt.Sprintf("%d pairs", n), "2027-01-04", "2027-06-25"
+	if err := s.CreateProgramme(ctx, prog); err != nil {
+		b.Fatal(err)
+	}
+	stalled := n / 10
+	people := make([]programme.Participant, 0, 2*stalled)
+	for i := 0; i < stalled; i++ {
+		people = append(people,
+			programme.Participant{Email: fmt.Sprintf("s%06d-%s@example.org", i, prog.ID), Name: fmt.Sprintf("Senior %d", i), Role: programme.Senior, TimeZone: "Europe/London"},
+			programme.Participant{Email: fmt.Sprintf("j%06d-%s@example.org", i, prog.ID), Name: fmt.Sprintf("Junior %d", i), Role: programme.Junior, TimeZone: "Europe/Lisbon"})
+	}
+	res, err := s.Enrol(ctx, prog.ID, people, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	byEmail := map[string]string{}
+	for _, x := range res.Created {
+		byEmail[x.Email] = x.ID
+	}
+	var jobs []func() error
+	for i := 0; i < stalled; i++ {
+		p := programme.Pair{ProgrammeID: prog.ID, SeniorID: byEmail[people[2*i].Email], JuniorID: byEmail[people[2*i+1].Email],
+			State: programme.PairActive, StartDate: prog.StartDate, ApprovedAt: now}
+		p.ID = programme.PairID(prog.ID, 0, p.SeniorID, p.JuniorID)
+		jobs = append(jobs, func() error {
+			if err := s.CreatePair(ctx, p); err != nil {
+				return err
+			}
+			// The fourth check-in asked with no meeting reported: stalled.
+			return s.RecordAsked(ctx, store.Asked{ProgrammeID: prog.ID, PairID: p.ID, ParticipantID: p.SeniorID, Role: programme.Senior, Cycle: 4, At: now.Add(-3 * time.Hour)})
+		})
+	}
+	run(b, jobs)
+	// The pairs nobody needs to hear of, in the counters alone.
+	rest := int64(n - stalled)
+	counted := totals.Counts{totals.Pairs: rest, totals.Enrolled: 2 * rest, totals.Paired: 2 * rest, totals.PairedSenior: rest,
+		totals.Role(programme.Senior): rest, totals.Role(programme.Junior): rest, totals.State(string(programme.PairActive)): rest,
+		totals.Status(programme.Invited): 2 * rest}
+	if err := s.CorrectTotals(ctx, prog.ID, totals.Vector{N: counted}); err != nil {
+		b.Fatal(err)
+	}
+	return prog
 }

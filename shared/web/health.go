@@ -13,6 +13,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 // HealthStore is what following a programme needs from the table: its
@@ -22,6 +23,9 @@ type HealthStore interface {
 	ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error)
 	ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error)
 	ListAnswers(ctx context.Context, programmeID string) ([]store.Answer, error)
+	// ReadTotals is the programme's running totals: the dashboard reads
+	// these few items, never every participant, pair and answer.
+	ReadTotals(ctx context.Context, programmeID string) (totals.Vector, error)
 	// Goals and applied answers without their words: the figures' only view.
 	GoalFigures(ctx context.Context, programmeID string) ([]store.GoalFigure, error)
 	AppliedFigures(ctx context.Context, programmeID string) ([]store.AppliedFigure, error)
@@ -32,6 +36,13 @@ type HealthStore interface {
 	GetPair(ctx context.Context, programmeID, id string) (programme.Pair, error)
 	PutNote(ctx context.Context, n store.Note) error
 	GetQuarantined(ctx context.Context, id string) (store.Quarantined, error)
+	// The attention list, a page at a time: the index's entries, then the
+	// records of those alone.
+	Attention(ctx context.Context, programmeID, after, before string, limit int) (store.AttentionPage, error)
+	ListPairAnswers(ctx context.Context, programmeID, pairID string) ([]store.Answer, error)
+	GetPairs(ctx context.Context, programmeID string, ids []string) (map[string]programme.Pair, error)
+	GetParticipants(ctx context.Context, programmeID string, ids []string) (map[string]programme.Participant, error)
+	FindParticipantByEmail(ctx context.Context, programmeID, email string) (programme.Participant, error)
 	AddOtherEmail(ctx context.Context, programmeID, id, addr string, now time.Time) error
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
@@ -148,12 +159,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in, err := s.loadInput(r.Context(), p)
+	v, err := s.Store.ReadTotals(r.Context(), p.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	f := health.Compute(in)
+	f := health.FromTotals(v, s.Clock.Now())
 	d := dashboardData{HealthNav: HealthNav{Programme: p, Current: "dashboard", Edit: s.canEdit(r, p.ID)}, F: f, Headline: headlines(f), Impact: impactHeadlines(f)}
 	charts, err := drawCharts(f, false)
 	if err != nil {

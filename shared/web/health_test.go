@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/store"
+	"github.com/upward-mentoring/upward/shared/web"
 )
 
 // followed is a programme with pairs, seen from the coordinator's side.
@@ -63,7 +66,23 @@ func followProgramme(t *testing.T, s *site, n int) followed {
 		t.Fatal(err)
 	}
 	s.queue.Drain()
-	s.clock.Set(checkInsDone)
+	// The tick sends each check-in on its day (after the morning window
+	// every pair's minute falls in) and counts it as asked: the dashboard's
+	// response rates rest on what it counted.
+	tick := &schedule.Ticker{Store: s.store, Queue: s.queue, Clock: s.clock, Log: slog.New(slog.DiscardHandler)}
+	for day := checkInsDone.AddDate(0, 0, -42); !day.After(checkInsDone); day = day.AddDate(0, 0, 14) {
+		s.clock.Set(day)
+		if _, err := tick.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s.queue.Drain()
+	}
+	// As the ticks left them (stalled pairs are flagged).
+	for i, p := range f.pairs {
+		if f.pairs[i], err = s.store.GetPair(ctx, f.id, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	f.c, f.csrf = s.signIn(t)
 	return f
 }
@@ -175,5 +194,81 @@ func TestHealthPagesRefuseUnknownIDs(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin" {
 		t.Errorf("signed-out dashboard = %d to %q, want a redirect to sign in", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+var (
+	dataPairRE = regexp.MustCompile(`data-pair="([0-9a-f]+)"`)
+	pageLinkRE = regexp.MustCompile(`<a rel="(prev|next)" href="([^"]+)"`)
+)
+
+// attentionPageOf is one page of the attention list: the pairs it lists,
+// in order, and its links to the pages before and after.
+func attentionPageOf(t *testing.T, s *site, c *http.Client, path string) (pairs []string, prev, next string) {
+	t.Helper()
+	page := s.get(t, c, path, http.StatusOK)
+	for _, m := range dataPairRE.FindAllStringSubmatch(page, -1) {
+		pairs = append(pairs, m[1])
+	}
+	for _, m := range pageLinkRE.FindAllStringSubmatch(page, -1) {
+		link := html.UnescapeString(m[2])
+		if m[1] == "prev" {
+			prev = link
+		} else {
+			next = link
+		}
+	}
+	return pairs, prev, next
+}
+
+// The attention list comes a page at a time, with links to the next and
+// previous pages: every stalled pair is on exactly one page, and going back
+// shows the same pages (their order is shared/store's test).
+func TestTheAttentionListPages(t *testing.T) {
+	t.Parallel()
+	s := newSiteWith(t, web.Config{AttentionPageSize: 2})
+	f := followProgramme(t, s, 5) // nobody answered: five stalled pairs
+	first := "/programmes/" + f.id + "/attention"
+	var pages [][]string
+	var prevs []string
+	path := first
+	for path != "" {
+		pairs, prev, next := attentionPageOf(t, s, f.c, path)
+		if len(pairs) == 0 || len(pairs) > 2 {
+			t.Fatalf("%s lists %d pairs, want 1 or 2", path, len(pairs))
+		}
+		if (prev == "") != (len(pages) == 0) {
+			t.Errorf("page %d: previous link %q", len(pages)+1, prev)
+		}
+		pages, prevs = append(pages, pairs), append(prevs, prev)
+		path = next
+	}
+	if len(pages) != 3 {
+		t.Fatalf("%d pages, want 3: %v", len(pages), pages)
+	}
+	seen := map[string]bool{}
+	for _, p := range pages {
+		for _, id := range p {
+			if seen[id] {
+				t.Errorf("pair %s on two pages", id)
+			}
+			seen[id] = true
+		}
+	}
+	for _, p := range f.pairs {
+		if !seen[p.ID] {
+			t.Errorf("pair %s on no page", p.ID)
+		}
+	}
+	// Back from the last page.
+	for i := len(pages) - 1; i > 0; i-- {
+		got, _, _ := attentionPageOf(t, s, f.c, prevs[i])
+		if strings.Join(got, " ") != strings.Join(pages[i-1], " ") {
+			t.Errorf("back to page %d: %v, want %v", i, got, pages[i-1])
+		}
+	}
+	// The total counts every page, not this one.
+	if page := text(s.get(t, f.c, first, http.StatusOK)); !strings.Contains(page, "5 things need you.") {
+		t.Errorf("the first page does not count all five pairs:\n%s", page)
 	}
 }

@@ -92,6 +92,9 @@ type Config struct {
 	// finish before showing its progress page (default 20s: in AWS an
 	// in-process run must end before the function answers).
 	ProposalWait time.Duration
+	// AttentionPageSize is how many entries a page of the attention list
+	// shows (default AttentionPageSize; tests page through a few).
+	AttentionPageSize int
 }
 
 // Deps are the parts the server is built from.

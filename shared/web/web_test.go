@@ -78,6 +78,13 @@ type siteOption func(t *testing.T, sys *stacktest.System, d *web.Deps)
 
 func newSite(t *testing.T, opts ...siteOption) *site {
 	t.Helper()
+	return newSiteWith(t, web.Config{}, opts...)
+}
+
+// newSiteWith is a site with settings of a test's own (the base address,
+// Insecure and ProposalWait are set here).
+func newSiteWith(t *testing.T, cfg web.Config, opts ...siteOption) *site {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	sys := stacktest.NewSystem(t, stacktest.Options{Start: t0, Mail: mail.Settings{BaseURL: base}})
@@ -105,7 +112,7 @@ func newSite(t *testing.T, opts ...siteOption) *site {
 	for _, o := range opts {
 		o(t, sys, &deps)
 	}
-	w, err := web.New(deps, web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour})
+	w, err := web.New(deps, web.Config{BaseURL: base, Insecure: true, ProposalWait: time.Hour, AttentionPageSize: cfg.AttentionPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/go-cmp/cmp"
@@ -22,6 +23,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/schedule"
 	"github.com/upward-mentoring/upward/shared/store"
 	"github.com/upward-mentoring/upward/shared/token"
+	"github.com/upward-mentoring/upward/shared/totals"
 )
 
 // click answers an email of kind by its page, as the person would.
@@ -52,6 +54,10 @@ func (e *env) table(t *testing.T, key string) string {
 	// differ) and keeps SES's message id.
 	ledger := regexp.MustCompile(`SENT#[0-9a-f]{32}|ses-[0-9]+`)
 	var items []string
+	// The running totals are kept on counter shards chosen by a hash of
+	// each summary's key (whose ids differ), with the ids of the last
+	// operations: what must be equal is their sum.
+	var sum totals.Vector
 	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: aws.String(e.store.Table()), ConsistentRead: aws.Bool(true)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(context.Background())
@@ -66,6 +72,18 @@ func (e *env) table(t *testing.T, key string) string {
 				for _, words := range []string{"text", "read", "language", "via"} {
 					delete(item, words)
 				}
+			case kind.Value == "totals":
+				var shard struct {
+					Totals totals.Vector `dynamodbav:"totals"`
+				}
+				if err := attributevalue.UnmarshalMap(item, &shard); err != nil {
+					t.Fatal(err)
+				}
+				sum.Add(shard.Totals)
+				continue
+			case kind.Value == "summary":
+				// Which operation last moved it names the answer's key.
+				delete(item, "pending")
 			case kind.Value == "due":
 				// Each pair's minute of the morning, and so its shard,
 				// comes from its id.
@@ -77,6 +95,8 @@ func (e *env) table(t *testing.T, key string) string {
 			items = append(items, ledger.ReplaceAllString(neutral.Replace(string(b)), "LEDGER"))
 		}
 	}
+	b, _ := json.Marshal(sum)
+	items = append(items, "totals: "+string(b))
 	sort.Strings(items)
 	return strings.Join(items, "\n")
 }

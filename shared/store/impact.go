@@ -137,15 +137,7 @@ func (s *Store) GoalFigures(ctx context.Context, programmeID string) ([]GoalFigu
 // ListGoalsOf returns one person's goals, words included: for their own
 // journal and their data export only.
 func (s *Store) ListGoalsOf(ctx context.Context, programmeID, participantID string) ([]Goal, error) {
-	var out []Goal
-	err := s.queryPrefix(ctx, programmePK(programmeID), "GOAL#"+participantID+"#", func(item map[string]types.AttributeValue) error {
-		var it goalItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode goal: %w", err)
-		}
-		out = append(out, it.Goal)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "GOAL#"+participantID+"#", "goal", func(it goalItem) Goal { return it.Goal })
 	if err != nil {
 		return nil, fmt.Errorf("goals of %s: %w", participantID, err)
 	}

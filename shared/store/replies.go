@@ -95,15 +95,7 @@ func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]Answer, 
 // ListPairAnswers returns one pair's answers (for its line on the
 // attention list).
 func (s *Store) ListPairAnswers(ctx context.Context, programmeID, pairID string) ([]Answer, error) {
-	var out []Answer
-	err := s.queryPrefix(ctx, programmePK(programmeID), "ANS#"+pairID+"#", func(item map[string]types.AttributeValue) error {
-		var it answerItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode answer: %w", err)
-		}
-		out = append(out, it.Answer)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "ANS#"+pairID+"#", "answer", func(it answerItem) Answer { return it.Answer })
 	if err != nil {
 		return nil, fmt.Errorf("answers of pair %s: %w", pairID, err)
 	}
@@ -187,15 +179,7 @@ func (s *Store) PutReply(ctx context.Context, r Reply) error {
 
 // ListReplies returns one participant's replies (for their data export).
 func (s *Store) ListReplies(ctx context.Context, programmeID, participantID string) ([]Reply, error) {
-	var out []Reply
-	err := s.queryPrefix(ctx, programmePK(programmeID), "REPLY#"+participantID+"#", func(item map[string]types.AttributeValue) error {
-		var it replyItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode reply: %w", err)
-		}
-		out = append(out, it.Reply)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "REPLY#"+participantID+"#", "reply", func(it replyItem) Reply { return it.Reply })
 	if err != nil {
 		return nil, fmt.Errorf("replies of %s: %w", participantID, err)
 	}

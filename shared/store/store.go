@@ -243,6 +243,21 @@ func (s *Store) queryPrefix(ctx context.Context, pk, skPrefix string, add func(m
 	}, add)
 }
 
+// listPrefix decodes every item under pk whose sort key begins with prefix
+// as an I (what names it in errors) and keeps what pick makes of each.
+func listPrefix[I, T any](ctx context.Context, s *Store, pk, prefix, what string, pick func(I) T) ([]T, error) {
+	var out []T
+	err := s.queryPrefix(ctx, pk, prefix, func(item map[string]types.AttributeValue) error {
+		var it I
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode %s: %w", what, err)
+		}
+		out = append(out, pick(it))
+		return nil
+	})
+	return out, err
+}
+
 // queryPrefixProjected is queryPrefix reading only the attributes proj
 // names: a figure that must never see a text does not load it.
 func (s *Store) queryPrefixProjected(ctx context.Context, pk, skPrefix string, proj expression.ProjectionBuilder, add func(map[string]types.AttributeValue) error) error {

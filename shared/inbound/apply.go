@@ -295,6 +295,17 @@ func (r *reply) story(text string) error {
 		if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, r.person.ID, "", r.now); err != nil {
 			return err
 		}
+		// So are the stories their partners told about them: the consent
+		// those needed was this person's to give and is theirs to take back.
+		about, err := r.h.store.WithdrawPartnerConsents(r.ctx, r.prog.ID, r.person.ID, r.now)
+		if err != nil {
+			return err
+		}
+		for _, st := range about {
+			if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, st.ParticipantID, st.Key, r.now); err != nil {
+				return err
+			}
+		}
 		r.ack(sendqueue.AckStoryWithdrawn)
 		return nil
 	}

@@ -86,6 +86,7 @@ type Store interface {
 	SetTopics(ctx context.Context, programmeID, id string, topics []string, now time.Time) error
 	PutStory(ctx context.Context, st store.Story) error
 	WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error)
+	WithdrawPartnerConsents(ctx context.Context, programmeID, partnerID string, now time.Time) ([]store.Story, error)
 	PutThanks(ctx context.Context, t store.Thanks) error
 	Quarantine(ctx context.Context, q store.Quarantined, keepFor time.Duration) error
 	MarkUnclear(ctx context.Context, programmeID, id string, at time.Time) error

@@ -239,7 +239,17 @@ func TestAStoryFromAPairingNeedsThePartnersConsent(t *testing.T) {
 	if !shown() {
 		t.Fatal("not shown after the partner agreed again")
 	}
-	e.handleAt(t, t0.Add(5*time.Hour), e.raw(t, e.senior, token.KindCheckIn, 3, "st6@mail.example.org", "STORY WITHDRAW"))
+	// The partner's STORY WITHDRAW takes back their consent to stories
+	// about them too, though they told none themselves.
+	e.handleAt(t, t0.Add(5*time.Hour), e.raw(t, e.junior, token.KindCheckIn, 3, "st6@mail.example.org", "STORY WITHDRAW"))
+	if shown() {
+		t.Fatal("still shown after the partner replied STORY WITHDRAW")
+	}
+	e.handleAt(t, t0.Add(6*time.Hour), e.raw(t, e.junior, token.KindStoryConsent, 0, "st7@mail.example.org", "YES"))
+	if !shown() {
+		t.Fatal("not shown after the partner agreed again")
+	}
+	e.handleAt(t, t0.Add(7*time.Hour), e.raw(t, e.senior, token.KindCheckIn, 3, "st8@mail.example.org", "STORY WITHDRAW"))
 	if shown() {
 		t.Fatal("still shown after its author withdrew it")
 	}

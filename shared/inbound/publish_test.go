@@ -199,6 +199,9 @@ func TestAStoryLeavesPublicationWhenConsentEnds(t *testing.T) {
 		{"the partner takes back consent to the story", true, func(e *env, t *testing.T, _, _ localstack.Email) {
 			e.handleAt(t, t0.Add(3*time.Hour), e.raw(t, e.junior, token.KindStoryConsent, 0, "pn-"+ids.New()+"@mail.example.org", "NO"))
 		}},
+		{"the partner replies STORY WITHDRAW", true, func(e *env, t *testing.T, _, _ localstack.Email) {
+			e.handleAt(t, t0.Add(3*time.Hour), e.raw(t, e.junior, token.KindCheckIn, 3, "pw-"+ids.New()+"@mail.example.org", "STORY WITHDRAW"))
+		}},
 		{"the teller says no after publication", true, func(e *env, t *testing.T, senAsk, _ localstack.Email) {
 			e.answer(t, t0.Add(3*time.Hour), e.senior, senAsk, "NO")
 		}},

@@ -409,6 +409,29 @@ func (s *Store) WithdrawStories(ctx context.Context, programmeID, participantID 
 	return n, nil
 }
 
+// WithdrawPartnerConsents takes back a participant's agreement to every
+// story their partners told about a pairing with them, and returns those
+// stories: STORY WITHDRAW from the partner means "stop showing what was
+// said about me" as much as "stop showing what I said". A later YES to the
+// story's consent question can give it again.
+func (s *Store) WithdrawPartnerConsents(ctx context.Context, programmeID, partnerID string, now time.Time) ([]Story, error) {
+	stories, err := s.ListStories(ctx, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Story
+	for _, st := range stories {
+		if st.PartnerID != partnerID {
+			continue
+		}
+		if err := s.PartnerAnswer(ctx, programmeID, st.ParticipantID, st.Key, false, now); err != nil {
+			return out, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
 // ListThanksFrom returns the thank-yous a participant sent.
 func (s *Store) ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]Thanks, error) {
 	var out []Thanks

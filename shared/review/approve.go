@@ -47,7 +47,8 @@ func (s *Service) Approve(ctx context.Context, programmeID, id, by string) (Appr
 const ActionApprove = "approve"
 
 // ApproveCellsPerPair sizes an approval for BySize: starting a pair costs
-// about seven writes and reads, so 500 pairs weigh as much as a
+// about thirty reads and writes (the pair, both schedules, both histories
+// and three running-total summaries), so 500 pairs weigh as much as a
 // 1,000 × 1,000 matching and are approved in the web function; more go to
 // the match function.
 const ApproveCellsPerPair = 2000
@@ -87,6 +88,14 @@ func (s *Service) BeginApprove(ctx context.Context, programmeID, id, by string) 
 // patience.
 const approveWorkers = 16
 
+// approveChunk is how many pairs a worker starts before it queues their
+// introductions and counts them as done.
+const approveChunk = 100
+
+// StageStarting is an approving proposal's progress stage: its pairs are
+// being started (done of total).
+const StageStarting = "starting"
+
 // CompleteApproval starts the pairs of an approving proposal and marks it
 // approved. Every step is idempotent, so it can run again after a crash.
 func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) (Approval, error) {
@@ -115,6 +124,11 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 	if err != nil {
 		return out, err
 	}
+	// The page shows how many pairs are started, and the progress is the
+	// heartbeat that tells a long approval from one that stopped.
+	tracker := s.track(ctx, p)
+	defer tracker.stop()
+	tracker.set(StageStarting, 0, len(pairs))
 	// ApprovedAt is the first approval's: a repeat builds the very same pairs.
 	started := make([][]programme.Pair, approveWorkers)
 	errs := make([]error, approveWorkers)
@@ -127,12 +141,19 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 			for i := w; i < len(pairs); i += approveWorkers {
 				mine = append(mine, pairs[i])
 			}
-			if len(mine) > 0 {
-				started[w], errs[w] = schedule.ApproveKnown(ctx, s.Store, s.Queue, prog, mine, people, p.ApprovedAt)
+			// A chunk at a time: each chunk's introductions are queued as
+			// soon as its pairs are started, and progress moves with it.
+			for len(mine) > 0 && errs[w] == nil {
+				chunk := mine[:min(approveChunk, len(mine))]
+				mine = mine[len(chunk):]
+				got, err := schedule.ApproveKnown(ctx, s.Store, s.Queue, prog, chunk, people, p.ApprovedAt)
+				started[w], errs[w] = append(started[w], got...), err
+				tracker.advance(len(got))
 			}
 		}()
 	}
 	wg.Wait()
+	tracker.stop()
 	if err := errors.Join(errs...); err != nil {
 		return out, fmt.Errorf("start the approved pairs: %w", err)
 	}

@@ -467,3 +467,80 @@ func TestAFailedInProcessRunIsRecordedWithItsReason(t *testing.T) {
 		t.Error("a run silent for 10 minutes does not count as stalled")
 	}
 }
+
+// progressWatch passes everything to the table and records the progress
+// written; it holds the second pair's start back until the progress says
+// one pair is started, so the test sees an approval half-way whatever the
+// machine's speed.
+type progressWatch struct {
+	review.Store
+	mu      sync.Mutex
+	creates int
+	done    []int
+	total   int
+	half    chan struct{}
+	once    sync.Once
+}
+
+func (w *progressWatch) ProposalProgress(ctx context.Context, programmeID, id, stage string, done, total int, now time.Time) error {
+	if stage == review.StageStarting {
+		w.mu.Lock()
+		w.done, w.total = append(w.done, done), total
+		w.mu.Unlock()
+		if done >= 1 {
+			w.once.Do(func() { close(w.half) })
+		}
+	}
+	return w.Store.ProposalProgress(ctx, programmeID, id, stage, done, total, now)
+}
+
+func (w *progressWatch) CreatePair(ctx context.Context, p programme.Pair) error {
+	w.mu.Lock()
+	w.creates++
+	second := w.creates == 2
+	w.mu.Unlock()
+	if second {
+		select {
+		case <-w.half:
+		case <-time.After(time.Minute):
+			return errors.New("no progress was written while a pair was still to be started")
+		}
+	}
+	return w.Store.CreatePair(ctx, p)
+}
+
+// A long approval says how far it is, and that is its heartbeat: the page
+// tells it from one that stopped.
+func TestAnApprovalWritesItsProgress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	prog := e.programme(t, square...)
+	p, _ := e.propose(t, prog.ID)
+	w := &progressWatch{Store: e.store, half: make(chan struct{})}
+	svc := *e.svc
+	svc.Store = w
+	if _, err := svc.BeginApprove(ctx, prog.ID, p.ID, "coord@x.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Run(ctx, review.Job{ProgrammeID: prog.ID, ProposalID: p.ID, Action: review.ActionApprove}); err != nil {
+		t.Fatal(err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.total != 2 || len(w.done) == 0 {
+		t.Fatalf("progress written: %v of %d, want some of 2", w.done, w.total)
+	}
+	for i, d := range w.done {
+		if d < 0 || d > 2 || (i > 0 && d < w.done[i-1]) {
+			t.Errorf("progress went %v: want 0 to 2, never back", w.done)
+			break
+		}
+	}
+	if got, _ := e.store.GetProposal(ctx, prog.ID, p.ID); got.Status != store.ProposalApproved {
+		t.Errorf("status %s after the approval", got.Status)
+	}
+	if pairs, _ := e.store.ListPairs(ctx, prog.ID); len(pairs) != 2 {
+		t.Errorf("%d pairs started, want 2", len(pairs))
+	}
+}

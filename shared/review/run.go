@@ -170,6 +170,13 @@ func (t *tracker) set(stage string, done, total int) {
 	t.mu.Unlock()
 }
 
+// advance adds n to what is done, for work shared between goroutines.
+func (t *tracker) advance(n int) {
+	t.mu.Lock()
+	t.done += n
+	t.mu.Unlock()
+}
+
 // write records the progress; it is also the heartbeat, so it writes even
 // when nothing moved.
 func (t *tracker) write(ctx context.Context) {

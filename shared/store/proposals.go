@@ -169,14 +169,19 @@ func (s *Store) updateRunning(ctx context.Context, programmeID, id string, upd e
 	return nil
 }
 
-// ProposalProgress records how far a running proposal is; it returns
-// ErrConflict once the proposal is no longer running.
+// ProposalProgress records how far a running proposal, or an approval
+// starting its pairs, is; it returns ErrConflict once the proposal is
+// neither (the work finished, or another delivery finished it).
 func (s *Store) ProposalProgress(ctx context.Context, programmeID, id, stage string, done, total int, now time.Time) error {
 	upd := expression.Set(expression.Name("stage"), expression.Value(stage)).
 		Set(expression.Name("done"), expression.Value(done)).
 		Set(expression.Name("total"), expression.Value(total)).
 		Set(expression.Name("updated_at"), expression.Value(now))
-	return s.updateRunning(ctx, programmeID, id, upd, "progress of proposal")
+	cond := statusIs(ProposalRunning, ProposalApproving)
+	if err := s.update(ctx, programmePK(programmeID), proposalSK(id), upd, &cond, ErrConflict, nil); err != nil {
+		return fmt.Errorf("progress of proposal %s: %w", id, err)
+	}
+	return nil
 }
 
 // FinishProposal stores a run's result and marks the proposal ready. The

@@ -246,8 +246,10 @@ type reviewData struct {
 	HandSenior, HandJunior       string
 	Locks                        int
 	NewID                        string
-	// Approving is true while the approved pairs are being started.
-	Approving bool
+	// Approving is true while the approved pairs are being started;
+	// Started once the approval has said how many are (Proposal.Done of
+	// Proposal.Total, Percent).
+	Approving, Started bool
 }
 
 func (s *Server) loadProposal(w http.ResponseWriter, r *http.Request) (programme.Programme, store.Proposal, *matching.Result, bool) {
@@ -300,6 +302,10 @@ func (s *Server) proposalPage(w http.ResponseWriter, r *http.Request, status int
 		// Starting the pairs: come back when they are.
 		v.Refresh = 2
 		d.Approving = true
+		if p.Stage == review.StageStarting && p.Total > 0 {
+			d.Percent = min(100, p.Done*100/p.Total)
+			d.Started = true
+		}
 	}
 	if d.Status == store.ProposalRunning {
 		v.Refresh = 2

@@ -15,6 +15,7 @@ import (
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/programme"
+	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/store"
 )
 
@@ -410,6 +411,17 @@ func TestAnApprovalInProgressShowsItselfThenOffersToFinish(t *testing.T) {
 	page := r.get(t, r.c, path, http.StatusOK)
 	if !strings.Contains(page, `http-equiv="refresh"`) || !strings.Contains(page, "starting the 2 pairs") || strings.Contains(page, "Finish the approval") {
 		t.Errorf("an approval in progress:\n%s", page)
+	}
+	// The match function writes how many pairs it has started, which is
+	// also its heartbeat: an approval longer than the stall time that
+	// still moves is not offered to be finished.
+	r.clock.Add(10 * time.Minute)
+	if err := r.store.ProposalProgress(ctx, r.prog, pid, review.StageStarting, 1, 2, r.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	page = r.get(t, r.c, path, http.StatusOK)
+	if !strings.Contains(page, `http-equiv="refresh"`) || !strings.Contains(page, "1 of 2 pairs started") || strings.Contains(page, "Finish the approval") {
+		t.Errorf("an approval half-way:\n%s", page)
 	}
 	r.clock.Add(10 * time.Minute)
 	page = r.get(t, r.c, path, http.StatusOK)

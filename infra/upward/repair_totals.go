@@ -70,7 +70,7 @@ func init() {
 						continue
 					}
 					r.print(env.Stdout)
-					if (!r.Written && (r.Stale > 0 || len(r.Diff) > 0)) || len(r.Left) > 0 {
+					if (!r.Written && r.differs()) || len(r.Left) > 0 {
 						unrepaired++
 					}
 				}
@@ -111,15 +111,29 @@ type totalsRepair struct {
 	// it (first times are minima and only reported).
 	Written bool
 	Left    []string
+	// Unlisted is how many unreleased quarantined replies were missing
+	// from the attention list (kept before it was an index); --write
+	// lists them.
+	Unlisted int
 }
+
+// differs is whether the report found something to repair.
+func (r totalsRepair) differs() bool { return r.Stale > 0 || len(r.Diff) > 0 || r.Unlisted > 0 }
 
 func (r totalsRepair) print(w io.Writer) {
 	fmt.Fprintf(w, "programme %s: %d summaries, %d differ from the records; %d counter(s) differ\n", r.Programme, r.Summaries, r.Stale, len(r.Diff))
 	for _, d := range r.Diff {
 		fmt.Fprintf(w, "  %s\n", d)
 	}
+	if r.Unlisted > 0 {
+		what := "replies"
+		if r.Unlisted == 1 {
+			what = "reply"
+		}
+		fmt.Fprintf(w, "  %d quarantined %s missing from the attention list\n", r.Unlisted, what)
+	}
 	switch {
-	case !r.Written && (r.Stale > 0 || len(r.Diff) > 0):
+	case !r.Written && r.differs():
 		fmt.Fprintln(w, "  not written: run again with --write to repair")
 	case r.Written && len(r.Left) == 0:
 		fmt.Fprintln(w, "  repaired")
@@ -191,10 +205,20 @@ func repairTotals(ctx context.Context, st *store.Store, programmeID string, writ
 		return r, err
 	}
 	r.Diff = totals.Diff(got, want)
-	if !write || (r.Stale == 0 && len(r.Diff) == 0) {
+	unlisted, err := st.UnlistedQuarantine(ctx, p.ID)
+	if err != nil {
+		return r, err
+	}
+	r.Unlisted = len(unlisted)
+	if !write || !r.differs() {
 		return r, nil
 	}
 	r.Written = true
+	for _, q := range unlisted {
+		if err := st.ListOnAttention(ctx, q); err != nil {
+			return r, err
+		}
+	}
 	for _, id := range stalePairs {
 		s := *pairs[id]
 		if err := st.TallyPair(ctx, p.ID, id, false, func(x *totals.Pair) { *x = s }); err != nil {

@@ -186,3 +186,67 @@ func loadInput(t *testing.T, st *store.Store, p programme.Programme) health.Inpu
 	}
 	return in
 }
+
+// A reply quarantined before the attention list was an index is missing
+// from it: the repair reports it, lists it with --write, and then finds
+// nothing to do. A released one stays off the list.
+func TestRepairTotalsListsQuarantineKeptBeforeTheIndex(t *testing.T) {
+	st, db := stacktest.Store(t)
+	ctx := context.Background()
+	before := repairStore
+	repairStore = func(context.Context, string, string) (*store.Store, error) { return st, nil }
+	t.Cleanup(func() { repairStore = before })
+	prog := programme.New(time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC))
+	prog.ID, prog.Name, prog.StartDate, prog.EndDate = ids.New(), "Upgraded", "2027-01-04", "2027-06-25"
+	if err := st.CreateProgramme(ctx, prog); err != nil {
+		t.Fatal(err)
+	}
+	// As the store kept them before: no attention keys.
+	old := func(key string, released bool) store.Quarantined {
+		q := store.Quarantined{Key: key, ReceivedAt: time.Date(2027, 1, 6, 9, 0, 0, 0, time.UTC), Reason: "not from the participant", ProgrammeID: prog.ID}
+		if released {
+			q.ReleasedAt, q.ReleasedBy = q.ReceivedAt.Add(time.Hour), "coord@example.org"
+		}
+		item, err := attributevalue.MarshalMap(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		item["pk"] = &types.AttributeValueMemberS{Value: "QUARANTINE"}
+		item["sk"] = &types.AttributeValueMemberS{Value: q.ID()}
+		item["type"] = &types.AttributeValueMemberS{Value: "quarantine"}
+		if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table()), Item: item}); err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	waiting := old("kept-"+ids.New(), false)
+	old("released-"+ids.New(), true)
+	listed := func() []string {
+		page, err := st.Attention(ctx, prog.ID, "", "", 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range page.Entries {
+			out = append(out, e.QuarantineID)
+		}
+		return out
+	}
+	if got := listed(); len(got) != 0 {
+		t.Fatalf("listed before the repair: %v", got)
+	}
+	args := []string{"repair-totals", "--table", st.Table(), "--programme", prog.ID}
+	code, out, errs := runCLI(t, args...)
+	if code == 0 || !strings.Contains(out, "1 quarantined reply missing from the attention list") || len(listed()) != 0 {
+		t.Fatalf("the report: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs = runCLI(t, append(args, "--write")...); code != 0 || !strings.Contains(out, "repaired") {
+		t.Fatalf("the repair: exit %d\n%s%s", code, out, errs)
+	}
+	if got := listed(); len(got) != 1 || got[0] != waiting.ID() {
+		t.Errorf("listed after the repair: %v, want only %s", got, waiting.ID())
+	}
+	if code, out, errs = runCLI(t, args...); code != 0 || strings.Contains(out, "quarantined") {
+		t.Errorf("run again: exit %d\n%s%s", code, out, errs)
+	}
+}

@@ -225,8 +225,7 @@ func (s *Store) Quarantine(ctx context.Context, q Quarantined, keepFor time.Dura
 	it := quarantineItem{keys: keys{PK: "QUARANTINE", SK: q.ID(), Type: typeQuarantine}, Quarantined: q}
 	if q.ProgrammeID != "" && q.ReleasedAt.IsZero() {
 		// On the programme's attention list until released.
-		it.GSI1PK = attentionIndex(q.ProgrammeID)
-		it.GSI1SK = totals.AttentionKey(totals.AttnQuarantine, true, q.ReceivedAt, "Q"+q.ID())
+		it.GSI1PK, it.GSI1SK = quarantineAttentionKeys(q)
 	}
 	if keepFor > 0 {
 		it.ExpiresAt = q.ReceivedAt.Add(keepFor).Unix()
@@ -256,6 +255,46 @@ func (s *Store) MarkReleased(ctx context.Context, id, by string, at time.Time) e
 	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.AttributeNotExists(expression.Name("released_by")))
 	if err := s.update(ctx, "QUARANTINE", id, upd, &cond, ErrConflict, nil); err != nil {
 		return fmt.Errorf("release %s: %w", id, err)
+	}
+	return nil
+}
+
+// quarantineAttentionKeys places an unreleased quarantined reply on its
+// programme's attention list.
+func quarantineAttentionKeys(q Quarantined) (pk, sk string) {
+	return attentionIndex(q.ProgrammeID), totals.AttentionKey(totals.AttnQuarantine, true, q.ReceivedAt, "Q"+q.ID())
+}
+
+// UnlistedQuarantine returns a programme's unreleased quarantined replies
+// that are missing from its attention list: those kept before the list
+// was an index (upgrades from before the running totals).
+func (s *Store) UnlistedQuarantine(ctx context.Context, programmeID string) ([]Quarantined, error) {
+	var out []Quarantined
+	err := s.queryPrefix(ctx, "QUARANTINE", "", func(item map[string]types.AttributeValue) error {
+		var it quarantineItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return fmt.Errorf("decode quarantined message: %w", err)
+		}
+		if it.ProgrammeID == programmeID && it.ReleasedBy == "" && it.GSI1PK == "" {
+			out = append(out, it.Quarantined)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("quarantine of %s: %w", programmeID, err)
+	}
+	return out, nil
+}
+
+// ListOnAttention puts an unreleased quarantined reply on its programme's
+// attention list; one released meanwhile is left off.
+func (s *Store) ListOnAttention(ctx context.Context, q Quarantined) error {
+	pk, sk := quarantineAttentionKeys(q)
+	upd := expression.Set(expression.Name(AttrGSI1PK), expression.Value(pk)).Set(expression.Name(AttrGSI1SK), expression.Value(sk))
+	cond := expression.AttributeExists(expression.Name(AttrPK)).And(expression.AttributeNotExists(expression.Name("released_by")))
+	err := s.update(ctx, "QUARANTINE", q.ID(), upd, &cond, ErrConflict, nil)
+	if err != nil && !errors.Is(err, ErrConflict) {
+		return fmt.Errorf("list %s for attention: %w", q.ID(), err)
 	}
 	return nil
 }

@@ -26,9 +26,12 @@ type Store interface {
 	AdvanceDue(ctx context.Context, old, next store.DueItem) error
 	RemoveDue(ctx context.Context, old store.DueItem) error
 	GetDue(ctx context.Context, programmeID, pairID string, role programme.Role) (store.DueItem, error)
-	// RecordAsked counts a delivered check-in in the programme's running
-	// totals (the response rate's denominator), once however often.
-	RecordAsked(ctx context.Context, a store.Asked) error
+	// RecordAsks records delivered check-ins in the programme's running
+	// totals (the response rate's denominator), once however often, and
+	// leaves their counting to the tick's Counter, which counts many on
+	// each counter shard at once.
+	RecordAsks(ctx context.Context, asks []store.Asked) ([]store.Pending, error)
+	NewCounter(ctx context.Context) *store.Counter
 	PlanStore
 	// Pairs change only through their lifecycle.
 	lifecycle.Store
@@ -145,7 +148,7 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 		perKey = 500
 	}
 	limits := &keyLimits{perSecond: perKey, byKey: map[string]*rate.Limiter{}}
-	c := &tickCache{progs: map[string]programme.Programme{}, pairs: map[string]programme.Pair{}}
+	c := &tickCache{progs: map[string]programme.Programme{}, pairs: map[string]programme.Pair{}, counter: t.Store.NewCounter(ctx)}
 	if t.Quota != nil {
 		reserve := t.QuotaReserve
 		if reserve <= 0 {
@@ -187,12 +190,20 @@ func (t *Ticker) Tick(ctx context.Context) (Stats, error) {
 	if err := c.plan.flush(ctx, t.Store); err != nil {
 		errs = append(errs, err)
 	}
+	// What the counter could not count stays pending on its summaries,
+	// for the next event on them (or upward repair-totals) to count: the
+	// asks themselves are recorded.
+	counted, countWrites, err := c.counter.Close()
+	if err != nil {
+		t.Log.Warn("tick: some asks are recorded but not yet counted in the totals", "err", err)
+	}
 	level := slog.LevelDebug // an idle hour is not news
 	if total.Due > 0 || total.Stopped {
 		level = slog.LevelInfo
 	}
 	t.Log.Log(ctx, level, "tick", "now", now, "due", total.Due, "queued", total.Queued, "held", total.Held, "finished", total.Finished,
-		"conflicts", total.Conflicts, "failed", total.Failed, "moved_to_next_morning", total.Moved, "stopped_on_budget", total.Stopped)
+		"conflicts", total.Conflicts, "failed", total.Failed, "moved_to_next_morning", total.Moved, "stopped_on_budget", total.Stopped,
+		"asks_counted", counted, "count_writes", countWrites)
 	if len(errs) > 5 {
 		errs = append(errs[:5], fmt.Errorf("and %d more errors", len(errs)-5))
 	}
@@ -319,9 +330,11 @@ func (r *shardRun) handle(items []store.DueItem) {
 	r.mu.Lock()
 	r.st.Due += len(items)
 	r.mu.Unlock()
-	// Queue the emails ten to a request, the requests side by side; each
-	// chunk's items are moved on once its emails are queued.
+	// Queue the emails ten to a request, the requests side by side; once
+	// they are queued, the batch's asks are recorded (a pair's two people
+	// together) and its items moved on.
 	var queued sync.WaitGroup
+	var ready []decision
 	for start := 0; start < len(ds); start += batchSize {
 		chunk := ds[start:min(start+batchSize, len(ds))]
 		if r.budget.over() {
@@ -358,13 +371,39 @@ func (r *shardRun) handle(items []store.DueItem) {
 			r.st.Queued += len(jobs)
 			r.st.Held += held
 			r.st.Moved += moved
+			ready = append(ready, chunk...)
 			r.mu.Unlock()
-			for _, dec := range chunk {
-				r.write(dec)
-			}
 		}()
 	}
 	queued.Wait()
+	// Counted before the items move on: a crash in between records the
+	// same asks again when the items are handled again, which changes
+	// nothing.
+	var asks []store.Asked
+	for _, dec := range ready {
+		if dec.job == nil {
+			continue
+		}
+		d, job := dec.item, dec.job.(sendqueue.Scheduled)
+		asks = append(asks, store.Asked{ProgrammeID: d.ProgrammeID, PairID: d.PairID, ParticipantID: d.ParticipantID,
+			Role: d.Role, Cycle: job.Cycle, At: dec.askedAt, Closing: job.Email == sendqueue.KindClosing})
+	}
+	if len(asks) > 0 {
+		var pending []store.Pending
+		err := store.RetryThrottled(ctx, func() error {
+			var err error
+			pending, err = t.Store.RecordAsks(ctx, asks)
+			return err
+		})
+		if err != nil {
+			r.fail(len(ready), err)
+			return
+		}
+		r.c.counter.Add(pending...)
+	}
+	for _, dec := range ready {
+		r.write(dec)
+	}
 }
 
 // write moves one item on, in the background, within the shard's writes
@@ -445,18 +484,6 @@ func (t *Ticker) apply(ctx context.Context, dec decision, now time.Time, shard i
 		err := inProgramme(func() error {
 			_, err := pairs.Apply(ctx, dec.prog, pair, lifecycle.Change{Transition: lifecycle.Stall, By: lifecycle.Schedule, At: now, Reason: dec.flag})
 			return err
-		})
-		if err != nil {
-			return false, false, err
-		}
-	}
-	if dec.job != nil {
-		// Counted before the item moves on: a crash in between counts it
-		// again when the item is handled again, which changes nothing.
-		k := dec.job.(sendqueue.Scheduled).Cycle
-		err := store.RetryThrottled(ctx, func() error {
-			return t.Store.RecordAsked(ctx, store.Asked{ProgrammeID: d.ProgrammeID, PairID: d.PairID, ParticipantID: d.ParticipantID,
-				Role: d.Role, Cycle: k, At: dec.askedAt, Closing: dec.job.(sendqueue.Scheduled).Email == sendqueue.KindClosing})
 		})
 		if err != nil {
 			return false, false, err
@@ -588,6 +615,10 @@ func (t *Ticker) endIfDone(ctx context.Context, prog programme.Programme, d stor
 // tickCache reads each programme and pair once per tick, and carries the
 // day's quota plan (nil: none).
 type tickCache struct {
+	// counter counts the asks recorded in this tick, one writer per
+	// counter shard.
+	counter *store.Counter
+
 	mu    sync.Mutex
 	progs map[string]programme.Programme
 	pairs map[string]programme.Pair

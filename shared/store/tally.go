@@ -149,8 +149,16 @@ const tallyAttempts = 50
 // refresh, the stored pair is read after the summary, so that of two
 // changes racing the one written last carries the pair as it is.
 func (s *Store) TallyPair(ctx context.Context, programmeID, pairID string, refresh bool, change func(*totals.Pair)) error {
-	pk := summaryPK(programmeID, pairID)
-	err := s.tally(ctx, programmeID, pk, skPair, func(it *summaryItem) error {
+	err := s.tally(ctx, programmeID, summaryPK(programmeID, pairID), skPair, s.pairChange(ctx, programmeID, pairID, refresh, change))
+	if err != nil {
+		return fmt.Errorf("totals of pair %s: %w", pairID, err)
+	}
+	return nil
+}
+
+// pairChange is a change to a pair's summary (see TallyPair).
+func (s *Store) pairChange(ctx context.Context, programmeID, pairID string, refresh bool, change func(*totals.Pair)) func(*summaryItem) error {
+	return func(it *summaryItem) error {
 		if it.Pair == nil {
 			it.Pair = &totals.Pair{}
 		}
@@ -169,11 +177,7 @@ func (s *Store) TallyPair(ctx context.Context, programmeID, pairID string, refre
 			change(it.Pair)
 		}
 		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("totals of pair %s: %w", pairID, err)
 	}
-	return nil
 }
 
 // TallyPerson changes a person's summary and counts the difference once.
@@ -181,9 +185,21 @@ func (s *Store) TallyPair(ctx context.Context, programmeID, pairID string, refre
 // suppressed) is read after the summary, and whether email reaches them is
 // passed on to their pairs' summaries.
 func (s *Store) TallyPerson(ctx context.Context, programmeID, participantID string, refresh bool, change func(*totals.Person)) error {
-	pk := summaryPK(programmeID, participantID)
 	var after totals.Person
-	err := s.tally(ctx, programmeID, pk, skPerson, func(it *summaryItem) error {
+	err := s.tally(ctx, programmeID, summaryPK(programmeID, participantID), skPerson, s.personChange(ctx, programmeID, participantID, refresh, change, &after))
+	if err == nil && refresh {
+		err = s.passOnReach(ctx, programmeID, after)
+	}
+	if err != nil {
+		return fmt.Errorf("totals of participant %s: %w", participantID, err)
+	}
+	return nil
+}
+
+// personChange is a change to a person's summary (see TallyPerson); after,
+// when not nil, receives the summary as changed.
+func (s *Store) personChange(ctx context.Context, programmeID, participantID string, refresh bool, change func(*totals.Person), after *totals.Person) func(*summaryItem) error {
+	return func(it *summaryItem) error {
 		fresh := it.Person == nil
 		if fresh {
 			it.Person = &totals.Person{}
@@ -207,16 +223,11 @@ func (s *Store) TallyPerson(ctx context.Context, programmeID, participantID stri
 		if change != nil {
 			change(it.Person)
 		}
-		after = *it.Person
+		if after != nil {
+			*after = *it.Person
+		}
 		return nil
-	})
-	if err == nil && refresh {
-		err = s.passOnReach(ctx, programmeID, after)
 	}
-	if err != nil {
-		return fmt.Errorf("totals of participant %s: %w", participantID, err)
-	}
-	return nil
 }
 
 // reachable is whether email reaches someone, as the attention list judges
@@ -251,27 +262,39 @@ func (s *Store) tallyBoth(ctx context.Context, programmeID, pairID string, pair 
 // tally is steps 1–3 for one summary: finish what is pending, apply the
 // change, and count its difference.
 func (s *Store) tally(ctx context.Context, programmeID, pk, sk string, change func(*summaryItem) error) error {
+	ref, err := s.tallyLater(ctx, programmeID, pk, sk, change)
+	if err != nil || ref.Op == "" {
+		return err
+	}
+	return s.finishTally(ctx, programmeID, pk, sk, ref.Op)
+}
+
+// tallyLater is step 1 for one summary: it finishes what was pending,
+// applies the change and leaves its difference pending, to be counted by
+// whoever the caller chooses (finishTally, or a Counter with many others).
+// The zero Pending: nothing to count.
+func (s *Store) tallyLater(ctx context.Context, programmeID, pk, sk string, change func(*summaryItem) error) (Pending, error) {
 	for attempt := 0; attempt < tallyAttempts; attempt++ {
 		var it summaryItem
 		err := s.get(ctx, pk, sk, &it)
 		found := err == nil
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
+			return Pending{}, err
 		}
 		if it.Pending != nil {
 			// Counted first: the contribution it moves from is the one
 			// applied once it is.
 			if err := s.finishTally(ctx, programmeID, pk, sk, it.Pending.Op); err != nil {
-				return err
+				return Pending{}, err
 			}
 			continue
 		}
 		before, err := attributevalue.MarshalMap(it)
 		if err != nil {
-			return fmt.Errorf("encode summary: %w", err)
+			return Pending{}, fmt.Errorf("encode summary: %w", err)
 		}
 		if err := change(&it); err != nil {
-			return err
+			return Pending{}, err
 		}
 		it.keys = keys{PK: pk, SK: sk, Type: typeSummary}
 		if k := it.attentionKey(strings.TrimPrefix(pk, summaryPK(programmeID, ""))); k != "" {
@@ -280,10 +303,10 @@ func (s *Store) tally(ctx context.Context, programmeID, pk, sk string, change fu
 		it.ProgrammeID = programmeID
 		after, err := attributevalue.MarshalMap(it)
 		if err != nil {
-			return fmt.Errorf("encode summary: %w", err)
+			return Pending{}, fmt.Errorf("encode summary: %w", err)
 		}
 		if found && reflect.DeepEqual(before, after) {
-			return nil // a replay: nothing changed, nothing to count
+			return Pending{}, nil // a replay: nothing changed, nothing to count
 		}
 		to := it.contribution()
 		var cond expression.ConditionBuilder
@@ -301,14 +324,14 @@ func (s *Store) tally(ctx context.Context, programmeID, pk, sk string, change fu
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("write summary: %w", err)
+			return Pending{}, fmt.Errorf("write summary: %w", err)
 		}
 		if it.Pending == nil {
-			return nil
+			return Pending{}, nil
 		}
-		return s.finishTally(ctx, programmeID, pk, sk, it.Pending.Op)
+		return Pending{ProgrammeID: programmeID, PK: pk, SK: sk, Op: it.Pending.Op}, nil
 	}
-	return fmt.Errorf("summary %s: %w after %d attempts", pk, ErrConflict, tallyAttempts)
+	return Pending{}, fmt.Errorf("summary %s: %w after %d attempts", pk, ErrConflict, tallyAttempts)
 }
 
 // finishTally counts a summary's pending op on its counter shard unless it
@@ -377,14 +400,23 @@ func (s *Store) markTallied(ctx context.Context, pk, sk, op string) error {
 }
 
 // markAll marks the ops a shard counted last (usually marked already by
-// their own writers, when this is a conditional write that changes nothing).
+// their own writers, when this is a conditional write that changes
+// nothing), side by side: a batched count names many.
 func (s *Store) markAll(ctx context.Context, last []lastOp) error {
-	for _, l := range last {
-		if err := s.markTallied(ctx, l.PK, l.SK, l.Op); err != nil {
-			return err
-		}
+	errs := make([]error, len(last))
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for i, l := range last {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = s.markTallied(ctx, l.PK, l.SK, l.Op)
+		}()
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // ReadTotals sums a programme's counter shards: one BatchGetItem whatever

@@ -350,3 +350,75 @@ func TestConcurrentRecordingsCountOnce(t *testing.T) {
 		t.Errorf("counted wrong: %v", d)
 	}
 }
+
+// The tick's way of counting — asks recorded a batch at a time, their ops
+// counted by a Counter many to a shard write — gives the records' figures
+// too: with answers counted one by one at the same moment on the same
+// shards, with every batch recorded twice, and with one batch whose ops
+// were never handed to a counter (a tick that died after writing its
+// summaries), which the next event on those summaries counts.
+func TestAsksCountedInBatchesGiveTheRecordsFigures(t *testing.T) {
+	t.Parallel()
+	s, _ := stacktest.Store(t)
+	ctx := context.Background()
+	tp := newTotalsProgramme(t, s)
+	for _, p := range tp.pairs {
+		if err := s.CreatePair(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first batch's ops are lost, as if the tick died.
+	lost, err := s.RecordAsks(ctx, tp.asks[:7])
+	if err != nil || len(lost) == 0 {
+		t.Fatalf("the lost batch: %d pending, %v", len(lost), err)
+	}
+	for round := 0; round < 2; round++ {
+		c := s.NewCounter(ctx)
+		var wg sync.WaitGroup
+		errs := make(chan error, 64)
+		for start := 0; start < len(tp.asks); start += 5 {
+			batch := tp.asks[start:min(start+5, len(tp.asks))]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				pending, err := s.RecordAsks(ctx, batch)
+				if err != nil {
+					errs <- err
+					return
+				}
+				c.Add(pending...)
+			}()
+		}
+		for _, a := range tp.answers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := s.PutAnswer(ctx, a); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		ops, writes, err := c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if round == 0 && (ops == 0 || writes > ops) {
+			t.Errorf("the first round counted %d ops in %d writes", ops, writes)
+		}
+		if round == 1 && ops != 0 {
+			t.Errorf("recording the same asks again counted %d ops, want none", ops)
+		}
+	}
+	got, err := s.ReadTotals(ctx, tp.prog.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := totals.Diff(got, health.Recount(tp.input())); len(d) > 0 {
+		t.Errorf("totals counted in batches differ from the records':\n%v", d)
+	}
+}

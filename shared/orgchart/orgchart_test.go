@@ -2,8 +2,10 @@ package orgchart_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -123,7 +125,7 @@ func TestTheSameEventTwiceStoresAndAuditsOnce(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
 			id := e.upload(t, chartCSV(50))
-			h := e.im.HandleS3(e.bucket)
+			h := e.im.HandleS3(e.s3)
 			ev := event(e.bucket.Name, orgchart.Key(id))
 			var wg sync.WaitGroup
 			errs := make([]error, 2)
@@ -174,13 +176,13 @@ func TestABadFileChangesNothingAndKeepsEveryProblem(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	good := e.upload(t, chartCSV(3))
-	if err := e.im.HandleS3(e.bucket)(context.Background(), event(e.bucket.Name, orgchart.Key(good))); err != nil {
+	if err := e.im.HandleS3(e.s3)(context.Background(), event(e.bucket.Name, orgchart.Key(good))); err != nil {
 		t.Fatal(err)
 	}
 	_, before, _ := e.db.OrgChartLines(context.Background())
 
 	bad := e.upload(t, "employee_email,manager_email\nnot-an-address,\nana@example.org,ana@example.org\n")
-	if err := e.im.HandleS3(e.bucket)(context.Background(), event(e.bucket.Name, orgchart.Key(bad))); err != nil {
+	if err := e.im.HandleS3(e.s3)(context.Background(), event(e.bucket.Name, orgchart.Key(bad))); err != nil {
 		t.Fatal(err)
 	}
 	u, err := e.db.GetOrgUpload(context.Background(), bad)
@@ -226,7 +228,27 @@ func TestOnlyUploadKeysAreParsed(t *testing.T) {
 	}
 	e := newEnv(t)
 	// Unknown upload and foreign key: nothing to do, nothing to retry.
-	if err := e.im.HandleS3(e.bucket)(context.Background(), event(e.bucket.Name, "orgcharts/0123456789abcdef.csv", "other/x.csv")); err != nil {
+	if err := e.im.HandleS3(e.s3)(context.Background(), event(e.bucket.Name, "orgcharts/0123456789abcdef.csv", "other/x.csv")); err != nil {
 		t.Errorf("err = %v, want none", err)
+	}
+}
+
+// The event S3 sends for a form post decodes into what HandleS3 reads.
+func TestTheS3SampleEventNamesAnUpload(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("testdata/s3-post-event.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.S3Event
+	if err := json.Unmarshal(b, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Records) != 1 {
+		t.Fatalf("%d records", len(ev.Records))
+	}
+	id, ok := orgchart.IDFromKey(ev.Records[0].S3.Object.Key)
+	if !ok || id != "0123456789abcdef" || !strings.HasPrefix(ev.Records[0].S3.Bucket.Name, "upward-orgcharts-") {
+		t.Errorf("record = %+v", ev.Records[0].S3)
 	}
 }

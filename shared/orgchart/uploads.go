@@ -157,11 +157,13 @@ func (im *Importer) NewForm(ctx context.Context, b Bucket, by string, role store
 	return f, nil
 }
 
-// HandleS3 parses each uploaded org chart an S3 event names. S3 delivers
+// HandleS3 parses each uploaded org chart an S3 event names, reading it
+// from the bucket the event names: only the uploads bucket's notification
+// invokes the function, and its role may read nothing else. S3 delivers
 // an event at least once, so a second delivery finds its upload finished
 // and does nothing; an error (the table or the object unreadable) makes
 // Lambda try the event again.
-func (im *Importer) HandleS3(b Bucket) func(context.Context, events.S3Event) error {
+func (im *Importer) HandleS3(objects Objects) func(context.Context, events.S3Event) error {
 	return func(ctx context.Context, ev events.S3Event) error {
 		var errs []error
 		for _, rec := range ev.Records {
@@ -175,7 +177,7 @@ func (im *Importer) HandleS3(b Bucket) func(context.Context, events.S3Event) err
 				im.Log.Warn("object is not an org chart upload: ignored", "bucket", rec.S3.Bucket.Name, "key", key)
 				continue
 			}
-			if err := im.Process(ctx, b, id); err != nil {
+			if err := im.Process(ctx, Bucket{Name: rec.S3.Bucket.Name, Objects: objects}, id); err != nil {
 				errs = append(errs, fmt.Errorf("org chart upload %s: %w", id, err))
 			}
 		}

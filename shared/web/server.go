@@ -138,8 +138,8 @@ type Server struct {
 	// forms that upload straight to S3).
 	orgcharts *orgchart.Importer
 	cfg       Config
-	pages *pages
-	mux   *http.ServeMux
+	pages     *pages
+	mux       *http.ServeMux
 	// table lists every route with who may use it (access.go).
 	table []Route
 }

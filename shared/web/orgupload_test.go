@@ -29,8 +29,8 @@ func withOrgUploads(bucket *string) siteOption {
 }
 
 var (
-	formActionRE = regexp.MustCompile(`<form method="post" action="([^"]+)" enctype="multipart/form-data" id="upload-form">`)
-	uploadFieldRE     = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+	formActionRE  = regexp.MustCompile(`<form method="post" action="([^"]+)" enctype="multipart/form-data" id="upload-form">`)
+	uploadFieldRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 )
 
 // The org chart page of a site with a bucket is a form that posts to the

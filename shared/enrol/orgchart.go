@@ -58,9 +58,16 @@ var orgAliases = map[string]string{
 // chart of OrgMaxRows rows arrives straight from S3 (a GetObject body) and
 // only the rows it keeps take room.
 func ParseOrgChart(r io.Reader) ([]OrgRow, error) {
+	return ParseOrgChartProgress(r, 0, nil)
+}
+
+// ParseOrgChartProgress is ParseOrgChart that calls progress with the
+// number of lines read every `every` lines, so a long parse can say how
+// far it has got.
+func ParseOrgChartProgress(r io.Reader, every int, progress func(lines int)) ([]OrgRow, error) {
 	counted := &countingReader{r: io.LimitReader(r, OrgMaxBytes+1)}
 	br := bufio.NewReaderSize(counted, 64<<10)
-	rows, err := parseOrgChart(br)
+	rows, err := parseOrgChart(br, every, progress)
 	if counted.n > OrgMaxBytes {
 		// Whatever the parse made of a truncated file, the file is too big.
 		return nil, ErrOrgTooLarge
@@ -117,7 +124,7 @@ func notUTF8(rec []string, line int) error {
 	return nil
 }
 
-func parseOrgChart(br *bufio.Reader) ([]OrgRow, error) {
+func parseOrgChart(br *bufio.Reader, every int, progress func(lines int)) ([]OrgRow, error) {
 	cr, err := streamReader(br)
 	if err != nil {
 		return nil, err
@@ -164,6 +171,9 @@ func parseOrgChart(br *bufio.Reader) ([]OrgRow, error) {
 			break // encoding/csv cannot resynchronise after a broken quote
 		}
 		line, _ := cr.FieldPos(0)
+		if progress != nil && every > 0 && line%every == 0 {
+			progress(line)
+		}
 		if err := notUTF8(rec, line); err != nil {
 			return nil, err
 		}

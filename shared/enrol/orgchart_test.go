@@ -90,3 +90,16 @@ func (r repeatReader) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// Progress is reported by line of the file, every so many lines.
+func TestParseOrgChartReportsProgress(t *testing.T) {
+	in := "employee_email,manager_email\na@example.org,\nb@example.org,a@example.org\nc@example.org,a@example.org\nd@example.org,a@example.org\n"
+	var got []int
+	rows, err := ParseOrgChartProgress(strings.NewReader(in), 2, func(n int) { got = append(got, n) })
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("rows = %d, err = %v", len(rows), err)
+	}
+	if diff := cmp.Diff([]int{2, 4}, got); diff != "" {
+		t.Errorf("progress (-want +got):\n%s", diff)
+	}
+}

@@ -62,7 +62,13 @@ type Source struct {
 	Filename string
 	By       string
 	ByRole   store.Role
+	// Progress, when set, is told how many lines have been checked, every
+	// ProgressEvery lines, and then that the rows are being stored.
+	Progress func(checked int, storing bool)
 }
+
+// ProgressEvery is how often, in lines, an import reports its progress.
+const ProgressEvery = 50_000
 
 // Outcome is how an import ended.
 type Outcome int
@@ -96,7 +102,11 @@ type Result struct {
 // file that is wrong is a Result. Importing one S3 upload again stores
 // nothing new and adds no second audit entry.
 func (im *Importer) Import(ctx context.Context, src Source, r io.Reader) (Result, error) {
-	rows, err := enrol.ParseOrgChart(r)
+	var onLines func(int)
+	if src.Progress != nil {
+		onLines = func(n int) { src.Progress(n, false) }
+	}
+	rows, err := enrol.ParseOrgChartProgress(r, ProgressEvery, onLines)
 	var rowErrs enrol.Errors
 	switch {
 	case errors.As(err, &rowErrs):
@@ -105,6 +115,9 @@ func (im *Importer) Import(ctx context.Context, src Source, r io.Reader) (Result
 		return Result{Outcome: TooLarge}, nil
 	case err != nil:
 		return Result{}, fmt.Errorf("parse org chart: %w", err)
+	}
+	if src.Progress != nil {
+		src.Progress(len(rows), true)
 	}
 	meta, err := im.store(ctx, src, rows)
 	if errors.Is(err, store.ErrConflict) {

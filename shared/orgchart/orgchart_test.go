@@ -147,8 +147,8 @@ func TestTheSameEventTwiceStoresAndAuditsOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if u.Status != store.UploadDone || u.Rows != 50 {
-				t.Errorf("upload = %+v, want done with 50 rows", u)
+			if u.Status != store.UploadDone || u.Rows != 50 || u.Checked != 50 || !u.Storing {
+				t.Errorf("upload = %+v, want done with 50 rows, all checked", u)
 			}
 			lines, meta, err := e.db.OrgChartLines(context.Background())
 			if err != nil {

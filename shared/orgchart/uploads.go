@@ -216,7 +216,16 @@ func (im *Importer) Process(ctx context.Context, b Bucket, id string) error {
 		return fmt.Errorf("read s3://%s/%s: %w", b.Name, Key(id), err)
 	}
 	defer obj.Body.Close()
-	res, err := im.Import(ctx, Source{Upload: id, By: u.By, ByRole: u.ByRole}, obj.Body)
+	// The upload's page shows how far the parse has got; each report is
+	// also the parse's heartbeat (see store.OrgUpload.Stalled). A report
+	// that cannot be written is logged, never a reason to stop.
+	progress := func(checked int, storing bool) {
+		u.Checked, u.Storing, u.UpdatedAt = checked, storing, im.Clock.Now()
+		if err := im.Store.UpdateOrgUpload(ctx, u); err != nil {
+			im.Log.Warn("org chart upload progress not recorded", "upload", id, "err", err)
+		}
+	}
+	res, err := im.Import(ctx, Source{Upload: id, By: u.By, ByRole: u.ByRole, Progress: progress}, obj.Body)
 	if err != nil {
 		return err
 	}

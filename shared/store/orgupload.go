@@ -51,6 +51,10 @@ type OrgUpload struct {
 	// UpdatedAt is the last change: a parse that stays in UploadParsing
 	// long after it is a parse that stopped (see Stalled).
 	UpdatedAt time.Time `dynamodbav:"updated_at"`
+	// Checked is how many lines the parse has checked so far, and Storing
+	// that every row was right and the chart is being stored.
+	Checked int  `dynamodbav:"checked,omitempty"`
+	Storing bool `dynamodbav:"storing,omitempty"`
 	// Rows is how many reporting lines were stored (UploadDone).
 	Rows         int          `dynamodbav:"rows,omitempty"`
 	Problems     []OrgProblem `dynamodbav:"problems,omitempty"`

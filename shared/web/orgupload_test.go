@@ -134,6 +134,8 @@ func TestAnUploadsPageShowsProgressThenTheResult(t *testing.T) {
 		{name: "waiting", want: []string{"Waiting for the file"}, wantRefresh: true},
 		{name: "back from S3", query: "?bucket=b&etag=%22x%22&key=orgcharts%2F{id}.csv", want: []string{"Received"}, wantRefresh: true},
 		{name: "parsing", change: func(u *store.OrgUpload) { u.Status = store.UploadParsing }, want: []string{"Checking every row"}, wantRefresh: true},
+		{name: "parsing, half way", change: func(u *store.OrgUpload) { u.Status, u.Checked = store.UploadParsing, 250000 }, want: []string{"250000 lines so far"}, wantRefresh: true},
+		{name: "storing", change: func(u *store.OrgUpload) { u.Status, u.Checked, u.Storing = store.UploadParsing, 500000, true }, want: []string{"Storing the org chart", "All 500000 rows are right"}, wantRefresh: true},
 		{name: "parsing stopped", change: func(u *store.OrgUpload) { u.Status = store.UploadParsing }, later: 20 * time.Minute, want: []string{"The check stopped"}},
 		{name: "form expired", later: time.Hour, want: []string{"Nothing arrived"}},
 		{name: "done", change: func(u *store.OrgUpload) { u.Status, u.Rows, u.Flagged = store.UploadDone, 500000, 2 }, want: []string{"500000", "reporting lines", "2 running pairs are now inside one reporting line"}},

@@ -114,6 +114,11 @@ func streamReader(br *bufio.Reader) (*csv.Reader, error) {
 	return cr, nil
 }
 
+func isParseError(err error) bool {
+	var pe *csv.ParseError
+	return errors.As(err, &pe)
+}
+
 // notUTF8 is the error for a record that is not UTF-8 text, or nil.
 func notUTF8(rec []string, line int) error {
 	for _, f := range rec {
@@ -130,6 +135,9 @@ func parseOrgChart(br *bufio.Reader, every int, progress func(lines int)) ([]Org
 		return nil, err
 	}
 	header, err := cr.Read()
+	if err != nil && !errors.Is(err, io.EOF) && !isParseError(err) {
+		return nil, fmt.Errorf("read upload: %w", err)
+	}
 	if err != nil {
 		return nil, Errors{csvError(err)}
 	}
@@ -167,6 +175,11 @@ func parseOrgChart(br *bufio.Reader, every int, progress func(lines int)) ([]Org
 			break
 		}
 		if err != nil {
+			if !isParseError(err) {
+				// The body stopped arriving (a network error reading S3):
+				// not the file's fault, and worth reading again.
+				return nil, fmt.Errorf("read upload: %w", err)
+			}
 			errs = append(errs, csvError(err))
 			break // encoding/csv cannot resynchronise after a broken quote
 		}

@@ -103,3 +103,17 @@ func TestParseOrgChartReportsProgress(t *testing.T) {
 		t.Errorf("progress (-want +got):\n%s", diff)
 	}
 }
+
+// A body that stops arriving is an error to retry, not a problem with the
+// file's rows.
+func TestParseOrgChartTellsAReadErrorFromABadFile(t *testing.T) {
+	for _, at := range []int{10, 60} { // in the header, in the rows
+		in := "employee_email,manager_email\nana@example.org,rui@example.org\nrui@example.org,\n"
+		r := io.MultiReader(strings.NewReader(in[:at]), iotest.ErrReader(errors.New("connection reset")))
+		_, err := ParseOrgChart(r)
+		var errs Errors
+		if err == nil || errors.As(err, &errs) || !strings.Contains(err.Error(), "connection reset") {
+			t.Errorf("cut at %d: err = %v, want the read error, not row errors", at, err)
+		}
+	}
+}

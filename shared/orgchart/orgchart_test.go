@@ -252,3 +252,21 @@ func TestTheS3SampleEventNamesAnUpload(t *testing.T) {
 		t.Errorf("record = %+v", ev.Records[0].S3)
 	}
 }
+
+// An upload whose file is gone (expired before a late retry) is failed
+// with a message, not retried for ever.
+func TestAnUploadWhoseFileIsGoneFails(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	f, err := e.im.NewForm(context.Background(), e.bucket, "admin@example.org", store.RoleAdministrator, func(id string) string { return "https://site.example/" + id })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.im.HandleS3(e.s3)(context.Background(), event(e.bucket.Name, orgchart.Key(f.ID))); err != nil {
+		t.Fatalf("err = %v, want none (nothing to retry)", err)
+	}
+	u, err := e.db.GetOrgUpload(context.Background(), f.ID)
+	if err != nil || u.Status != store.UploadFailed || u.Message != orgchart.GoneMessage {
+		t.Errorf("upload = %+v (%v), want failed: gone", u, err)
+	}
+}

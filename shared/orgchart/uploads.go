@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/ids"
@@ -212,6 +213,16 @@ func (im *Importer) Process(ctx context.Context, b Bucket, id string) error {
 		return err
 	}
 	obj, err := b.Objects.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.Name), Key: aws.String(Key(id))})
+	var gone *s3types.NoSuchKey
+	if errors.As(err, &gone) {
+		// Expired by the bucket's lifecycle rule before a late retry:
+		// trying again cannot help, and the page should say so.
+		u.Status, u.Message, u.UpdatedAt = store.UploadFailed, GoneMessage, im.Clock.Now()
+		if err := im.Store.UpdateOrgUpload(ctx, u); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("read s3://%s/%s: %w", b.Name, Key(id), err)
 	}
@@ -253,5 +264,6 @@ func (im *Importer) Process(ctx context.Context, b Bucket, id string) error {
 // The whole-file problems, as the pages say them.
 var (
 	TooLargeMessage = fmt.Sprintf("The file is larger than %d MB. Leave out columns other than employee_email and manager_email and upload it again.", enrol.OrgMaxBytes>>20)
+	GoneMessage     = "The file is no longer in storage, so it was not checked. Upload it again."
 	ConflictMessage = "Someone else uploaded an org chart at the same moment, so this one was not saved. Look at the chart below and upload again if it is not the one you meant."
 )

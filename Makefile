@@ -5,7 +5,7 @@ GO    ?= go
 NPM_STAMP := infra/node_modules/.installed
 
 # Every Lambda function: its logical id in template.yaml and its folder.
-FUNCTIONS := WebFunction:web SendFunction:send TickFunction:tick InboundFunction:inbound FeedbackFunction:feedback MatchFunction:match
+FUNCTIONS := WebFunction:web SendFunction:send TickFunction:tick InboundFunction:inbound FeedbackFunction:feedback MatchFunction:match OrgChartFunction:orgchart
 GOBUILD   := CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -ldflags="-s -w" -tags lambda.norpc
 
 .PHONY: install browser run test cfn-lint fuzz screenshots bench lint fmt build deploy reset clean help

@@ -18,6 +18,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/clock"
 	"github.com/upward-mentoring/upward/shared/config"
 	"github.com/upward-mentoring/upward/shared/inbound"
+	"github.com/upward-mentoring/upward/shared/orgchart"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
@@ -51,6 +52,9 @@ func main() {
 	bucket := env.Require("INBOUND_BUCKET")
 	replySettings := inbound.Settings{MailDomain: env.Require("MAIL_DOMAIN")}
 	oidcSecretARN := env.Optional("OIDC_CLIENT_SECRET_ARN", "")
+	// Org charts are uploaded straight to this bucket from the browser,
+	// with a form the site signs; without it they are posted to the site.
+	orgBucket := env.Optional("ORGCHART_BUCKET", "")
 	if err := env.Err(); err != nil {
 		config.Exit(log, "web", err)
 	}
@@ -83,8 +87,14 @@ func main() {
 	if err != nil {
 		config.Exit(log, "web", err)
 	}
+	s3c := s3.NewFromConfig(aws)
+	var orgUploads *orgchart.Bucket
+	if orgBucket != "" {
+		orgUploads = &orgchart.Bucket{Name: orgBucket, Presign: s3.NewPresignClient(s3c)}
+	}
 	srv, err := web.New(web.Deps{
-		Replies: inbound.Releaser{Handler: replies, Raw: inbound.Bucket{Client: s3.NewFromConfig(aws), Name: bucket}},
+		Replies:    inbound.Releaser{Handler: replies, Raw: inbound.Bucket{Client: s3c, Name: bucket}},
+		OrgUploads: orgUploads,
 		// One-click answers are recorded as replies are, by the same rules.
 		Answers: replies,
 		Store:   db,

@@ -161,7 +161,7 @@ func TestAdministratorManagesAccountsInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/accounts/carla@example.org"]`)),
 	)
 	browsertest.Accessible(t, ctx, "an account's page")
-	browsertest.Step(t, ctx, "open the org chart", chromedp.Navigate(st.WebURL+"/orgchart"), chromedp.WaitVisible(chromedp.CSS(`form[action="/orgchart"]`)))
+	browsertest.Step(t, ctx, "open the org chart", chromedp.Navigate(st.WebURL+"/orgchart"), chromedp.WaitVisible(chromedp.ID("upload-form")))
 	browsertest.Accessible(t, ctx, "the org chart page")
 	browsertest.Step(t, ctx, "read the audit trail",
 		chromedp.Navigate(st.WebURL+"/audit?action=round+approved"),

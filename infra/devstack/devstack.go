@@ -27,6 +27,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/upward-mentoring/upward/infra/localqueue"
 	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/shared/clock"
@@ -36,6 +38,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
 	"github.com/upward-mentoring/upward/shared/mail"
+	"github.com/upward-mentoring/upward/shared/orgchart"
 	"github.com/upward-mentoring/upward/shared/recognition"
 	"github.com/upward-mentoring/upward/shared/review"
 	"github.com/upward-mentoring/upward/shared/rounds"
@@ -92,6 +95,13 @@ type Options struct {
 	// single sign-on through it, so the flow can be tried locally: its login
 	// page takes any address and password.
 	OIDC bool
+	// OrgChartBucket is where org charts are uploaded from the browser
+	// (default: a fresh name, like Bucket).
+	OrgChartBucket string
+	// HoldOrgChartUploads keeps the event of each org chart uploaded until
+	// Stack.DeliverOrgChartUploads (tests that look at the upload's page
+	// before its parse); by default it is delivered at once.
+	HoldOrgChartUploads bool
 	// EmulatorLog receives the emulators' output (nil: discarded).
 	EmulatorLog io.Writer
 	Log         *slog.Logger
@@ -131,6 +141,13 @@ type Stack struct {
 	OIDCURL string
 	// Guard re-checks live pairs against the reporting lines on each tick.
 	Guard *guard.Guard
+	// OrgCharts parses the org charts uploaded to OrgChartBucket, as the
+	// orgchart function does in AWS; S3FrontURL is where the browser posts
+	// them (s3front.go: what gofakes3 leaves out of S3's form posts).
+	OrgCharts      *orgchart.Importer
+	OrgChartBucket string
+	S3FrontURL     string
+	s3front        *s3Front
 
 	tickMu sync.Mutex // one tick at a time, as the hourly schedule runs them
 
@@ -157,6 +174,12 @@ func (o *Options) defaults() {
 		o.Bucket = "upward-inbound"
 		if o.DataDir == "" {
 			o.Bucket += "-" + strings.ToLower(ids.New()[:12])
+		}
+	}
+	if o.OrgChartBucket == "" {
+		o.OrgChartBucket = "upward-orgcharts"
+		if o.DataDir == "" {
+			o.OrgChartBucket += "-" + strings.ToLower(ids.New()[:12])
 		}
 	}
 	if o.SendQueue.Pollers == 0 {
@@ -331,6 +354,18 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	st.Recognition = &recognition.Runner{Store: st.Store, Queue: st.Queue, Clock: st.Clock, Log: o.Log}
 	st.Rounds = &rounds.Runner{Store: st.Store, Review: st.Review, Queue: st.Queue, Clock: st.Clock, Log: o.Log, Coordinators: o.Coordinators}
 	st.Guard = &guard.Guard{Store: st.Store, Clock: st.Clock, Log: o.Log}
+	if err := createBucket(ctx, s3c, o.OrgChartBucket); err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.OrgChartBucket = o.OrgChartBucket
+	st.OrgCharts = &orgchart.Importer{Store: st.Store, Guard: st.Guard, Clock: st.Clock, Log: o.Log}
+	if st.s3front, err = startS3Front(st.S3URL, o.OrgChartBucket, st.OrgCharts.HandleS3(s3c), time.Now, o.Log); err != nil {
+		l.Close()
+		return nil, err
+	}
+	st.S3FrontURL = st.s3front.URL
+	st.s3front.hold = o.HoldOrgChartUploads
 	signinCfg := signin.Config{Administrators: o.Coordinators, Insecure: true}
 	if o.OIDC {
 		secret := hex.EncodeToString(key[:16])
@@ -353,7 +388,9 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	}
 	st.Web, err = web.New(web.Deps{Store: st.Store, SignIn: st.SignIn, Queue: st.Queue, Signer: st.Signer, Clock: st.Clock, Log: o.Log,
 		Replies: inbound.Releaser{Handler: handler, Raw: inbound.Bucket{Client: s3c, Name: o.Bucket, Prefix: inboxPrefix}},
-		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}, Answers: handler}, web.Config{
+		Matches: st.Review, Proposals: review.InProcess{Service: st.Review}, Answers: handler,
+		// Forms are signed for the front, where the browser posts them.
+		OrgUploads: &orgchart.Bucket{Name: o.OrgChartBucket, Presign: s3.NewPresignClient(localstack.S3(cfg, st.S3FrontURL))}}, web.Config{
 		BaseURL: st.WebURL, Insecure: true, ProposalWait: o.ProposalWait,
 	})
 	if err != nil {
@@ -414,12 +451,22 @@ func hmacKey(dir string) ([]byte, error) {
 	return key, nil
 }
 
+// DeliverOrgChartUploads parses the org charts uploaded since the last
+// call (with Options.HoldOrgChartUploads), as S3's events would have them
+// parsed, and returns how many.
+func (s *Stack) DeliverOrgChartUploads(ctx context.Context) (int, error) {
+	return s.s3front.deliverHeld(ctx)
+}
+
 // Close stops the site, the queue and the emulators.
 func (s *Stack) Close() {
 	if s.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = s.server.Shutdown(ctx)
 		cancel()
+	}
+	if s.s3front != nil {
+		s.s3front.Close() // waits for the parses it started
 	}
 	if s.cancel != nil {
 		s.cancel()

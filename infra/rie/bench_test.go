@@ -33,6 +33,7 @@ func BenchmarkColdStart(b *testing.B) {
 		{"send", "SendFunction", func(*testing.B, *fixture) []byte { return []byte(`{"Records":[]}`) }},
 		{"tick", "TickFunction", func(*testing.B, *fixture) []byte { return []byte(`{}`) }},
 		{"inbound", "InboundFunction", func(*testing.B, *fixture) []byte { return []byte(`{"Records":[]}`) }},
+		{"orgchart", "OrgChartFunction", func(*testing.B, *fixture) []byte { return []byte(`{"Records":[]}`) }},
 		{"feedback", "FeedbackFunction", func(b *testing.B, _ *fixture) []byte {
 			b.Helper()
 			ev, err := os.ReadFile("../../shared/feedback/testdata/delivery.json")

@@ -31,7 +31,7 @@ import (
 const Module = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
 
 // Functions are the function folders under functions/.
-var Functions = []string{"web", "send", "tick", "inbound", "feedback", "match"}
+var Functions = []string{"web", "send", "tick", "inbound", "feedback", "match", "orgchart"}
 
 // Build builds every function into dir/<folder>/bootstrap, as `make build`
 // does but for this machine's architecture, in one go command so the

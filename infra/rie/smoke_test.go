@@ -110,6 +110,8 @@ func (f *fixture) local() rie.Local {
 			"InboundDeadLetterQueue.Arn":  "arn:aws:sqs:us-east-1:000000000000:inbound-dead",
 			"FeedbackDeadLetterQueue.Arn": "arn:aws:sqs:us-east-1:000000000000:feedback-dead",
 			"MatchDeadLetterQueue.Arn":    "arn:aws:sqs:us-east-1:000000000000:match-dead",
+			// The site signs org chart upload forms for this bucket.
+			"OrgChartBucket": w.bucket,
 		},
 		Endpoints: map[string]string{
 			"DYNAMODB": w.dyn.URL,
@@ -563,4 +565,45 @@ func parseStream(t *testing.T, b []byte) response {
 		t.Fatalf("prelude %q: %v", prelude, err)
 	}
 	return response{status: p.StatusCode, headers: p.Headers, cookies: p.Cookies, body: body}
+}
+
+// The orgchart function, invoked with S3's event for a form post, reads
+// the uploaded file from the bucket, replaces the org chart and marks the
+// upload done; the same event again changes nothing.
+func TestOrgChartParsesTheUploadedFile(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	id := ids.New()
+	now := time.Now().UTC()
+	if err := f.store.CreateOrgUpload(ctx, store.OrgUpload{ID: id, By: f.coord, ByRole: store.RoleAdministrator, IssuedAt: now, UpdatedAt: now, Status: store.UploadWaiting}); err != nil {
+		t.Fatal(err)
+	}
+	key := "orgcharts/" + id + ".csv"
+	csv := "employee_email,manager_email\nceo@example.org,\nana@example.org,ceo@example.org\n"
+	if _, err := w.s3Client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(w.bucket), Key: aws.String(key), Body: strings.NewReader(csv)}); err != nil {
+		t.Fatal(err)
+	}
+	var ev events.S3Event
+	if err := json.Unmarshal(testdata(t, "shared/orgchart/testdata/s3-post-event.json"), &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev.Records[0].S3.Bucket.Name, ev.Records[0].S3.Object.Key = w.bucket, key
+	fn := f.start(t, "orgchart", "OrgChartFunction")
+	invoke(t, fn, ev)
+	u, err := f.store.GetOrgUpload(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Status != store.UploadDone || u.Rows != 2 {
+		t.Fatalf("upload = %+v, want done with 2 rows\n%s", u, fn.Output())
+	}
+	_, before, err := f.store.OrgChartLines(ctx)
+	if err != nil || before.Upload != id {
+		t.Fatalf("chart = %+v, %v", before, err)
+	}
+	invoke(t, fn, ev)
+	if _, after, _ := f.store.OrgChartLines(ctx); after.Version != before.Version {
+		t.Errorf("the same event again replaced the chart: %s → %s", before.Version, after.Version)
+	}
 }

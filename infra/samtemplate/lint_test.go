@@ -211,6 +211,12 @@ var eventSources = []struct {
 		}
 		return false
 	}, "an SES receipt rule's Lambda action"},
+	{regexp.MustCompile(`\.HandleS3\(`), func(t *Template, fn string) bool {
+		return eventOf(t, fn, "S3", func(p map[string]any) bool {
+			rules := list(asMap(asMap(p["Filter"])["S3Key"])["Rules"])
+			return len(rules) == 1 && asMap(rules[0])["Name"] == "prefix" && asMap(rules[0])["Value"] == "orgcharts/"
+		})
+	}, "an S3 event on objects created under orgcharts/"},
 	{regexp.MustCompile(`HandleEventBridge`), func(t *Template, fn string) bool {
 		return eventOf(t, fn, "EventBridgeRule", func(p map[string]any) bool {
 			src, _ := asMap(p["Pattern"])["source"].([]any)

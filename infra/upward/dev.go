@@ -70,13 +70,14 @@ Upward is running locally.
   DynamoDB           %s   (dynalite, data in %s)
   SQS                %s   (fauxqs: send queue %s, in memory)
   S3                 %s   (gofakes3: replies in bucket %s, data in %s)
+  Org chart uploads  %s   (the browser posts org charts here; parsed as S3's event would have them)
   Secrets Manager    %s   (stand-in serving the HMAC key from %s)
   Replies (SMTP)     %s   (send replies here, or upload them at /dev/inbox)
   Dev clock          %s   (move it forward from the bar on every page)%s
 
 Press Ctrl-C to stop.
 `, st.WebURL, strings.Join(o.Coordinators, ", "), localhost(st.SESURL), mailKept(o), localhost(st.DynamoDBURL), o.DataDir,
-					localhost(st.SQSURL), st.Queue.URL, localhost(st.S3URL), st.Bucket, filepath.Join(o.DataDir, "s3"),
+					localhost(st.SQSURL), st.Queue.URL, localhost(st.S3URL), st.Bucket, filepath.Join(o.DataDir, "s3"), st.S3FrontURL,
 					localhost(st.SecretsURL), filepath.Join(o.DataDir, "hmac.key"),
 					localhost(st.SMTPAddr), st.Now().Format(time.RFC1123), oidcLine(st.OIDCURL))
 				<-ctx.Done()

@@ -32,6 +32,10 @@ type OrgChart struct {
 	Filename   string    `dynamodbav:"filename"`
 	UploadedBy string    `dynamodbav:"uploaded_by"`
 	UploadedAt time.Time `dynamodbav:"uploaded_at"`
+	// Upload is the S3 upload the chart came from ("" for one uploaded
+	// through the site): a parse run again on the same upload finds its
+	// chart already stored and stores nothing.
+	Upload string `dynamodbav:"upload,omitempty"`
 }
 
 type orgChartItem struct {

@@ -26,6 +26,7 @@
 //	pair history  HIST#<address>        META                -                                    -
 //	org chart     ORG                   META                -                                    -
 //	org chart part ORG                  CHART#<version>#<n> -                                    -
+//	org upload    ORGUPLOAD#<id>        META                (an org chart sent to S3 and its parse's progress, TTL)
 //	answer        PROG#<id>             ANS#<pair>#<cycle>#<role>  -                             -
 //	reply         PROG#<id>             REPLY#<participant>#<message key>   (private text, TTL)
 //	story         PROG#<id>             STORY#<participant>#<message key>
@@ -165,6 +166,10 @@
 //     ATTN#id, gsi1sk after (or, backwards, before) the page's cursor,
 //     Limit page size + 1; the sort key orders by kind, urgency and age.
 //     Only the records of a page's entries are read after it.
+//  22. An org chart upload straight to S3 (orgupload.go): the upload form
+//     creates ORGUPLOAD#id / META; the orgchart function, invoked by S3,
+//     moves it forward with writes conditioned on it being unfinished, and
+//     the upload's page reads it with GetItem.
 //
 // Items that should disappear (login links, sessions) carry "expires_at"
 // (epoch seconds), the table's TTL attribute. TTL deletion is lazy, so the

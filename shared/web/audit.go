@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/upward-mentoring/upward/shared/ids"
+	"github.com/upward-mentoring/upward/shared/orgchart"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/store"
 )
@@ -38,7 +39,7 @@ const (
 	ActResolve          = "re-solved"
 	ActPairByHand       = "paired by hand"
 	ActApprove          = "round approved"
-	ActOrgChart         = "org chart uploaded"
+	ActOrgChart         = orgchart.AuditAction
 	ActPairAction       = "pair action"
 	ActNoteSent         = "personal note sent"
 	ActExport           = "export"

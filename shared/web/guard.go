@@ -68,20 +68,3 @@ func (s *Server) guardAfterEnrolment(r *http.Request, p programme.Programme) gua
 	}
 	return guardOutcome{Flagged: len(rep.Flagged)}
 }
-
-// guardAfterUpload checks every programme's live pairs against a new org
-// chart.
-func (s *Server) guardAfterUpload(r *http.Request) guardOutcome {
-	ctx, cancel := context.WithTimeout(r.Context(), guardBudget)
-	defer cancel()
-	reports, err := s.reorg.CheckAll(ctx)
-	var out guardOutcome
-	for _, rep := range reports {
-		out.Flagged += len(rep.Flagged)
-	}
-	if err != nil {
-		s.Log.Warn("reorganisation check after an org chart upload left to the tick", "err", err, "flagged_so_far", out.Flagged)
-		out.Pending = true
-	}
-	return out
-}

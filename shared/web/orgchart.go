@@ -2,13 +2,19 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/upward-mentoring/upward/shared/enrol"
 	"github.com/upward-mentoring/upward/shared/matching"
+	"github.com/upward-mentoring/upward/shared/orgchart"
 	"github.com/upward-mentoring/upward/shared/store"
 )
+
+// uploadStalled is how long a parse may go unheard of before its page says
+// it stopped: the orgchart function's timeout (template.yaml) with margin.
+const uploadStalled = 16 * time.Minute
 
 type orgChartData struct {
 	Chart    store.OrgChart
@@ -17,7 +23,15 @@ type orgChartData struct {
 	Columns  []enrol.Column
 	MaxMB    int
 	Import   *importProblem
+	// Form is the upload form straight to S3; nil when the site has no
+	// bucket for uploads, and files are posted to the site (up to
+	// directMaxMB).
+	Form *orgchart.Form
 }
+
+// directMaxMB is what the fallback upload through the site takes: a
+// Function URL's request is 6 MB at most, the multipart wrapping included.
+const directMaxMB = 5
 
 // orgChartPage shows the organisation's org chart: what is loaded, the
 // problems in it (cycles, managers nobody reports for), and the upload.
@@ -27,7 +41,7 @@ func (s *Server) orgChartPage(w http.ResponseWriter, r *http.Request, status int
 		s.serverError(w, r, err)
 		return
 	}
-	d := orgChartData{Chart: meta, Has: meta.Version != "", Columns: enrol.OrgColumns, MaxMB: enrol.OrgMaxBytes >> 20, Import: imp}
+	d := orgChartData{Chart: meta, Has: meta.Version != "", Columns: enrol.OrgColumns, MaxMB: directMaxMB, Import: imp}
 	if d.Has {
 		// The matcher reads the chart the same way for every programme;
 		// with nobody enrolled it reports only the chart's own problems.
@@ -39,16 +53,48 @@ func (s *Server) orgChartPage(w http.ResponseWriter, r *http.Request, status int
 			d.Warnings = m.Warnings()
 		}
 	}
+	if s.OrgUploads != nil {
+		a := s.account(r)
+		base := s.uploadBase(r)
+		f, err := s.orgcharts.NewForm(r.Context(), *s.OrgUploads, a.Email, a.Role, func(id string) string { return base + "/orgchart/uploads/" + id })
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Form, d.MaxMB = &f, enrol.OrgMaxBytes>>20
+		// The form posts to the bucket: the page's policy allows that one
+		// origin as a form action, besides the site itself.
+		if origin := f.Origin(); origin != "" {
+			w.Header().Set("Content-Security-Policy", strings.Replace(csp, "form-action 'self'", "form-action 'self' "+origin, 1))
+		}
+	}
 	v.Title = "Org chart"
 	v.Data = d
 	s.render(w, r, status, "orgchart", v)
+}
+
+// uploadBase is the site's address for S3's redirect after an upload. With
+// no configured base URL (locally, in tests) the request's own host is
+// used: the form goes back to the browser that asked for it, so a forged
+// Host header could only send that same browser astray.
+func (s *Server) uploadBase(r *http.Request) string {
+	if b := s.baseURL(r); b != "" {
+		return b
+	}
+	scheme := "https"
+	if s.cfg.Insecure {
+		scheme = "http"
+	}
+	return scheme + "://" + r.Host
 }
 
 func (s *Server) showOrgChart(w http.ResponseWriter, r *http.Request) {
 	s.orgChartPage(w, r, http.StatusOK, view{Notice: s.notice(r)}, nil)
 }
 
-// uploadOrgChart replaces the org chart with the file, all or nothing.
+// uploadOrgChart replaces the org chart with a file posted to the site, all
+// or nothing: the fallback when no bucket is configured (and what small
+// test stacks use). The work is orgchart.Importer's, as for an upload to S3.
 func (s *Server) uploadOrgChart(w http.ResponseWriter, r *http.Request) {
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
@@ -56,39 +102,67 @@ func (s *Server) uploadOrgChart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	rows, err := enrol.ParseOrgChart(file)
-	var rowErrs enrol.Errors
-	switch {
-	case errors.As(err, &rowErrs):
-		s.orgChartPage(w, r, http.StatusUnprocessableEntity, view{}, &importProblem{Filename: hdr.Filename, Rows: rowErrs})
-		return
-	case errors.Is(err, enrol.ErrTooLarge):
-		s.orgChartPage(w, r, http.StatusRequestEntityTooLarge, view{}, &importProblem{Filename: hdr.Filename,
-			Message: fmt.Sprintf("The file is larger than %d MB. Leave out columns other than employee_email and manager_email and upload it again.", enrol.OrgMaxBytes>>20)})
-		return
-	case err != nil:
+	a := s.account(r)
+	res, err := s.orgcharts.Import(r.Context(), orgchart.Source{Filename: hdr.Filename, By: a.Email, ByRole: a.Role}, file)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	lines := make([]store.OrgLine, len(rows))
-	for i, row := range rows {
-		lines[i] = store.OrgLine{Employee: row.Employee, Manager: row.Manager}
+	switch res.Outcome {
+	case orgchart.Invalid:
+		s.orgChartPage(w, r, http.StatusUnprocessableEntity, view{}, &importProblem{Filename: hdr.Filename, Rows: res.Problems})
+		return
+	case orgchart.TooLarge:
+		s.orgChartPage(w, r, http.StatusRequestEntityTooLarge, view{}, &importProblem{Filename: hdr.Filename, Message: orgchart.TooLargeMessage})
+		return
+	case orgchart.Conflict:
+		s.orgChartPage(w, r, http.StatusConflict, view{}, &importProblem{Filename: hdr.Filename, Message: orgchart.ConflictMessage})
+		return
 	}
-	who := s.coordinatorEmail(r)
-	meta, err := s.Store.ReplaceOrgChart(r.Context(), lines, store.OrgChart{Filename: hdr.Filename, UploadedBy: who, UploadedAt: s.Clock.Now()})
-	if errors.Is(err, store.ErrConflict) {
-		s.orgChartPage(w, r, http.StatusConflict, view{}, &importProblem{Filename: hdr.Filename,
-			Message: "Someone else uploaded an org chart at the same moment, so this one was not saved. Look at the chart below and upload again if it is not the one you meant."})
+	g := guardOutcome{Flagged: res.Flagged, Pending: res.GuardPending}
+	s.redirectWith(w, r, "/orgchart", "orgchart", noticeArgs{N: []int{res.Chart.Rows}, Guard: g.param()})
+}
+
+type orgUploadData struct {
+	Upload store.OrgUpload
+	// Received: S3 has sent the browser back (the page's query names the
+	// object), so the file is there, waiting for its parse.
+	Received bool
+	Stalled  bool
+	// Expired: the form's time ran out with nothing received.
+	Expired bool
+	Guard   string
+}
+
+// showOrgUpload is an upload's progress, refreshing itself until its parse
+// ends, then its result: the rows stored, or every problem found.
+func (s *Server) showOrgUpload(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !orgchart.ValidID(id) {
+		s.notFound(w, r, "Upload")
+		return
+	}
+	u, err := s.Store.GetOrgUpload(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r, "Upload")
 		return
 	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.Log.Info("org chart replaced", "rows", meta.Rows, "coordinator", who)
-	s.audit(r, ActOrgChart, "", "", fmt.Sprintf("%s: %d reporting lines", hdr.Filename, meta.Rows))
-	g := s.guardAfterUpload(r)
-	s.redirectWith(w, r, "/orgchart", "orgchart", noticeArgs{N: []int{meta.Rows}, Guard: g.param()})
+	d := orgUploadData{Upload: u, Received: r.URL.Query().Get("key") == orgchart.Key(id), Stalled: u.Stalled(s.Clock.Now(), uploadStalled)}
+
+	now := s.Clock.Now()
+	d.Expired = u.Status == store.UploadWaiting && !d.Received && now.Sub(u.IssuedAt) > orgchart.FormExpiry+time.Minute
+	if u.Status == store.UploadDone {
+		d.Guard, _ = guardText(guardOutcome{Flagged: u.Flagged, Pending: u.GuardPending}.param())
+	}
+	v := view{Title: "Org chart upload", Data: d}
+	if !u.Finished() && !d.Stalled && !d.Expired {
+		v.Refresh = 2
+	}
+	s.render(w, r, http.StatusOK, "orgupload", v)
 }
 
 func (s *Server) orgChartExample(w http.ResponseWriter, r *http.Request) {

@@ -52,7 +52,7 @@ type pages struct {
 	t map[string]*template.Template
 }
 
-var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide", "review", "orgchart", "accounts", "account", "audit",
+var pageNames = []string{"signin", "verify", "programmes", "programme_form", "programme", "message", "guide", "review", "orgchart", "orgupload", "accounts", "account", "audit",
 	"answer", "answered", "personal", "confirm"}
 
 func parsePages() (*pages, error) {

@@ -54,6 +54,7 @@ func (s *Server) reviewRoutes() {
 	s.handle("GET /orgchart", Admin, s.showOrgChart)
 	s.handle("POST /orgchart", Admin, s.uploadOrgChart)
 	s.handle("GET /orgchart/example.csv", Admin, s.orgChartExample)
+	s.handle("GET /orgchart/uploads/{id}", Admin, s.showOrgUpload)
 }
 
 func proposalPath(programmeID, id string) string {

@@ -22,6 +22,7 @@ import (
 	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/lifecycle"
 	"github.com/upward-mentoring/upward/shared/oneclick"
+	"github.com/upward-mentoring/upward/shared/orgchart"
 	"github.com/upward-mentoring/upward/shared/programme"
 	"github.com/upward-mentoring/upward/shared/sendqueue"
 	"github.com/upward-mentoring/upward/shared/signin"
@@ -74,6 +75,8 @@ type Store interface {
 	AuditStore
 	// The reorganisation guard's reads and records (guard.go).
 	guard.Store
+	// Org chart uploads (orgchart.go).
+	orgchart.Store
 	// Stories published beyond the coordinators (publish.go).
 	PublicationStore
 }
@@ -116,6 +119,10 @@ type Deps struct {
 	// Answers records what participants answer on the pages their
 	// emails' links open, exactly as their replies are recorded.
 	Answers AnswerRecorder
+	// OrgUploads is the bucket org charts are uploaded to, straight from
+	// the browser (optional: without it the org chart page posts the file
+	// to the site, which takes a few MB at most).
+	OrgUploads *orgchart.Bucket
 }
 
 // Server is the coordinator site.
@@ -127,9 +134,12 @@ type Server struct {
 	// reorg re-checks live pairs against the reporting lines after an org
 	// chart upload or an enrolment.
 	reorg *guard.Guard
-	cfg   Config
-	pages *pages
-	mux   *http.ServeMux
+	// orgcharts replaces the org chart with an upload (and signs the
+	// forms that upload straight to S3).
+	orgcharts *orgchart.Importer
+	cfg       Config
+	pages     *pages
+	mux       *http.ServeMux
 	// table lists every route with who may use it (access.go).
 	table []Route
 }
@@ -149,6 +159,7 @@ func New(d Deps, cfg Config) (*Server, error) {
 	}
 	s := &Server{Deps: d, cfg: cfg, pages: p, mux: http.NewServeMux(), pairs: &lifecycle.Service{Store: d.Store, Queue: d.Queue},
 		reorg: &guard.Guard{Store: d.Store, Clock: d.Clock, Log: d.Log}}
+	s.orgcharts = &orgchart.Importer{Store: d.Store, Guard: s.reorg, Clock: d.Clock, Log: d.Log, GuardBudget: guardBudget}
 	s.routes()
 	return s, nil
 }
@@ -202,12 +213,16 @@ func (s *Server) routes() {
 	s.publishRoutes()
 }
 
+// csp is every page's Content-Security-Policy: no script runs on these
+// pages at all, styles only from this origin, forms post to the site only
+// (the org chart page adds the upload bucket's origin: orgchart.go).
+const csp = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
 // ServeHTTP adds the security headers every response carries, and rejects
 // cross-origin state changes before any handler runs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	// No script runs on these pages at all; styles only from this origin.
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	// Sign-in and unsubscribe URLs carry secrets: never leak them onwards.

@@ -129,6 +129,9 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 	tracker := s.track(ctx, p)
 	defer tracker.stop()
 	tracker.set(StageStarting, 0, len(pairs))
+	// One writer per counter shard counts the new pairs' totals, so the
+	// workers do not race each other for the same shards.
+	counter := s.Store.NewCounter(ctx)
 	// ApprovedAt is the first approval's: a repeat builds the very same pairs.
 	started := make([][]programme.Pair, approveWorkers)
 	errs := make([]error, approveWorkers)
@@ -146,7 +149,7 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 			for len(mine) > 0 && errs[w] == nil {
 				chunk := mine[:min(approveChunk, len(mine))]
 				mine = mine[len(chunk):]
-				got, err := schedule.ApproveKnown(ctx, s.Store, s.Queue, prog, chunk, people, p.ApprovedAt)
+				got, err := schedule.ApproveKnown(ctx, s.Store, s.Queue, prog, chunk, people, counter, p.ApprovedAt)
 				started[w], errs[w] = append(started[w], got...), err
 				tracker.advance(len(got))
 			}
@@ -154,6 +157,11 @@ func (s *Service) CompleteApproval(ctx context.Context, programmeID, id string) 
 	}
 	wg.Wait()
 	tracker.stop()
+	// Counted before the approval is finished: what could not be counted
+	// is counted when the approval is finished again.
+	if _, _, err := counter.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("count the new pairs: %w", err))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return out, fmt.Errorf("start the approved pairs: %w", err)
 	}

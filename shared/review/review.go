@@ -66,6 +66,9 @@ type Store interface {
 	// approval asks the reorganisation guard to check the new pairs too.
 	ListNotWith(ctx context.Context, programmeID string) ([]store.NotWith, error)
 	MarkGuardDue(ctx context.Context, programmeID string, now time.Time) error
+	// NewCounter counts an approval's running totals, one writer per
+	// counter shard.
+	NewCounter(ctx context.Context) *store.Counter
 }
 
 var _ Store = (*store.Store)(nil)

@@ -494,7 +494,7 @@ func (w *progressWatch) ProposalProgress(ctx context.Context, programmeID, id, s
 	return w.Store.ProposalProgress(ctx, programmeID, id, stage, done, total, now)
 }
 
-func (w *progressWatch) CreatePair(ctx context.Context, p programme.Pair) error {
+func (w *progressWatch) CreatePairCounted(ctx context.Context, p programme.Pair, c *store.Counter) error {
 	w.mu.Lock()
 	w.creates++
 	second := w.creates == 2
@@ -506,7 +506,7 @@ func (w *progressWatch) CreatePair(ctx context.Context, p programme.Pair) error 
 			return errors.New("no progress was written while a pair was still to be started")
 		}
 	}
-	return w.Store.CreatePair(ctx, p)
+	return w.Store.CreatePairCounted(ctx, p, c)
 }
 
 // A long approval says how far it is, and that is its heartbeat: the page

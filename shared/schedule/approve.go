@@ -14,7 +14,9 @@ import (
 
 // ApproveStore is what approving pairs needs from the table.
 type ApproveStore interface {
-	CreatePair(ctx context.Context, p programme.Pair) error
+	// CreatePairCounted stores a pair, its running totals counted by c
+	// (nil: at once).
+	CreatePairCounted(ctx context.Context, p programme.Pair, c *store.Counter) error
 	PutDue(ctx context.Context, d store.DueItem) error
 	GetParticipant(ctx context.Context, programmeID, id string) (programme.Participant, error)
 	// RecordPair remembers the pair by both emails, so no later programme
@@ -32,14 +34,15 @@ type ApproveStore interface {
 // the introduction has one ledger key per pair, history is a set), so
 // approving twice starts each pair once and introduces it once.
 func Approve(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog programme.Programme, pairs []programme.Pair, now time.Time) ([]programme.Pair, error) {
-	return ApproveKnown(ctx, s, q, prog, pairs, nil, now)
+	return ApproveKnown(ctx, s, q, prog, pairs, nil, nil, now)
 }
 
 // ApproveKnown is Approve for a caller that has already read the
 // programme's participants (people, by id): nobody is read again. Each
 // pair's writes — the pair, both schedules, both histories — go side by
-// side, since none depends on another.
-func ApproveKnown(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog programme.Programme, pairs []programme.Pair, people map[string]programme.Participant, now time.Time) ([]programme.Pair, error) {
+// side, since none depends on another. With a counter, the pairs' running
+// totals are counted by it, many to a write (the caller closes it).
+func ApproveKnown(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog programme.Programme, pairs []programme.Pair, people map[string]programme.Participant, counter *store.Counter, now time.Time) ([]programme.Pair, error) {
 	today := now.UTC().Format(programme.DateLayout)
 	var started []programme.Pair
 	var jobs []sendqueue.Job
@@ -76,7 +79,7 @@ func ApproveKnown(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog p
 		plan := NewPlan(prog, p)
 		writes := []func() error{
 			func() error {
-				if err := s.CreatePair(ctx, p); err != nil && !errors.Is(err, store.ErrConflict) {
+				if err := s.CreatePairCounted(ctx, p, counter); err != nil && !errors.Is(err, store.ErrConflict) {
 					return err
 				}
 				return nil

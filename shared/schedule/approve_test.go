@@ -34,7 +34,7 @@ func TestApprovalReusesThePeopleItHasRead(t *testing.T) {
 		again = append(again, programme.Pair{SeniorID: p.SeniorID, JuniorID: p.JuniorID, Round: 9})
 	}
 	rc := &readCounting{Store: e2.store}
-	started, err := schedule.ApproveKnown(ctx, rc, e2.queue, e2.prog, again, byID, e2.clock.Now())
+	started, err := schedule.ApproveKnown(ctx, rc, e2.queue, e2.prog, again, byID, nil, e2.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

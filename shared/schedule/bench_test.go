@@ -143,7 +143,8 @@ func BenchmarkTickPlanning(b *testing.B) {
 
 // BenchmarkApprove starts UPWARD_BENCH_PAIRS pairs (default 2,000; the
 // README's figure uses 10,000) as an approval does, 16 workers with the
-// participants already read, every request held 4 ms.
+// participants already read and one counter for the running totals, every
+// request held 4 ms.
 func BenchmarkApprove(b *testing.B) {
 	pairs := benchPairs(2000)
 	ctx := context.Background()
@@ -170,6 +171,7 @@ func BenchmarkApprove(b *testing.B) {
 		const workers = 16
 		var wg sync.WaitGroup
 		errs := make([]error, workers)
+		counter := s.NewCounter(ctx)
 		for w := range workers {
 			wg.Add(1)
 			go func() {
@@ -178,10 +180,13 @@ func BenchmarkApprove(b *testing.B) {
 				for n := w; n < len(ps); n += workers {
 					mine = append(mine, ps[n])
 				}
-				_, errs[w] = schedule.ApproveKnown(ctx, s, q, prog, mine, people, time.Date(2026, 12, 30, 12, 0, 0, 0, time.UTC))
+				_, errs[w] = schedule.ApproveKnown(ctx, s, q, prog, mine, people, counter, time.Date(2026, 12, 30, 12, 0, 0, 0, time.UTC))
 			}()
 		}
 		wg.Wait()
+		if _, _, err := counter.Close(); err != nil {
+			b.Fatal(err)
+		}
 		elapsed := time.Since(start)
 		b.StopTimer()
 		for _, err := range errs {

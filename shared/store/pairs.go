@@ -43,12 +43,18 @@ func pairSK(id string) string { return "PAIR#" + id }
 // The pair is counted in the running totals, also when it existed already:
 // an approval that died after storing it counts it when run again.
 func (s *Store) CreatePair(ctx context.Context, p programme.Pair) error {
+	return s.CreatePairCounted(ctx, p, nil)
+}
+
+// CreatePairCounted is CreatePair with the running totals' counting left
+// to c (nil: counted at once), for an approval that starts thousands.
+func (s *Store) CreatePairCounted(ctx context.Context, p programme.Pair, c *Counter) error {
 	it := pairItem{keys: keys{PK: programmePK(p.ProgrammeID), SK: pairSK(p.ID), Type: typePair}, Pair: p}
 	created := s.put(ctx, it, notExists(), ErrConflict)
 	if created != nil && !errors.Is(created, ErrConflict) {
 		return fmt.Errorf("create pair %s: %w", p.ID, created)
 	}
-	if err := s.tallyNewPair(ctx, p); err != nil {
+	if err := s.tallyNewPair(ctx, p, c); err != nil {
 		return fmt.Errorf("create pair %s: %w", p.ID, err)
 	}
 	if created != nil {
@@ -59,7 +65,18 @@ func (s *Store) CreatePair(ctx context.Context, p programme.Pair) error {
 
 // tallyNewPair counts a pair and its two people's part in it; the pair
 // learns from its people whether email reaches them.
-func (s *Store) tallyNewPair(ctx context.Context, p programme.Pair) error {
+func (s *Store) tallyNewPair(ctx context.Context, p programme.Pair, c *Counter) error {
+	// count counts a summary change at once, or hands it to c.
+	count := func(pk, sk string, change func(*summaryItem) error) error {
+		if c == nil {
+			return s.tally(ctx, p.ProgrammeID, pk, sk, change)
+		}
+		ref, err := s.tallyLater(ctx, p.ProgrammeID, pk, sk, change)
+		if err == nil {
+			c.Add(ref)
+		}
+		return err
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	people := make([]totals.Person, 2)
@@ -70,17 +87,25 @@ func (s *Store) tallyNewPair(ctx context.Context, p programme.Pair) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.TallyPerson(ctx, p.ProgrammeID, side.id, false, func(x *totals.Person) { x.AddPair(p.ID, side.role); people[i] = *x })
+			err := count(summaryPK(p.ProgrammeID, side.id), skPerson,
+				s.personChange(ctx, p.ProgrammeID, side.id, false, func(x *totals.Person) { x.AddPair(p.ID, side.role) }, &people[i]))
+			if err != nil {
+				errs[i] = fmt.Errorf("totals of participant %s: %w", side.id, err)
+			}
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return s.TallyPair(ctx, p.ProgrammeID, p.ID, true, func(x *totals.Pair) {
+	err := count(summaryPK(p.ProgrammeID, p.ID), skPair, s.pairChange(ctx, p.ProgrammeID, p.ID, true, func(x *totals.Pair) {
 		x.SetReachable(programme.Senior, reachable(people[0]))
 		x.SetReachable(programme.Junior, reachable(people[1]))
-	})
+	}))
+	if err != nil {
+		return fmt.Errorf("totals of pair %s: %w", p.ID, err)
+	}
+	return nil
 }
 
 // GetPair reads one pair.

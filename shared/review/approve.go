@@ -47,7 +47,7 @@ func (s *Service) Approve(ctx context.Context, programmeID, id, by string) (Appr
 const ActionApprove = "approve"
 
 // ApproveCellsPerPair sizes an approval for BySize: starting a pair costs
-// about thirty reads and writes (the pair, both schedules, both histories
+// about two dozen reads and writes (the pair, both schedules, both histories
 // and three running-total summaries), so 500 pairs weigh as much as a
 // 1,000 × 1,000 matching and are approved in the web function; more go to
 // the match function.

@@ -19,7 +19,7 @@ type Quota interface {
 // PlanStore keeps each UTC day's plan of scheduled email.
 type PlanStore interface {
 	GetDayPlan(ctx context.Context, day string) (store.DayPlan, error)
-	AddToDayPlan(ctx context.Context, day string, planned, sent, moved store.DayCounts) error
+	AddToDayPlan(ctx context.Context, day string, hour int, planned, sent, moved store.DayCounts) error
 }
 
 // DefaultQuotaReserve is the share of the daily quota the schedule leaves
@@ -44,7 +44,18 @@ func count(c *store.DayCounts, kind sendqueue.Kind) {
 // planner holds one tick's view of the day's quota. A day whose scheduled
 // emails exceed its budget sends the highest priority first — surveys,
 // then nudges, then check-ins — and moves the rest to each person's next
-// morning, where they are planned again; nothing is dropped. Admission is
+// morning, where they are planned again; nothing is dropped.
+//
+// The budget is spent over the last 24 hours, not the UTC day: SES counts
+// its quota over a rolling 24 hours, and one local Monday spans two UTC
+// days (Auckland's morning is Sunday evening UTC, Tokyo's Monday's small
+// hours). Budgeting by UTC day let Tokyo's Monday be queued while
+// Auckland's Monday still filled SES's window, and SES then held those
+// emails until Tuesday in Tokyo. What is admitted now is what SES will
+// take now: an email the window has no room for goes to its person's next
+// morning instead of going out in the evening or the next night. Hours are
+// whole UTC hours, the window yesterday's hours after this one and today's
+// up to it; the reserve covers the part of an hour that is out by. Admission is
 // decided in memory from the day's plan as read at the start, and the
 // tick's counts are written back once at its end (one UpdateItem a day):
 // two overlapping ticks could admit a little over the budget, which the
@@ -53,14 +64,18 @@ type planner struct {
 	mu      sync.Mutex
 	budget  int // scheduled emails a day; negative: no limit
 	today   string
+	hour    int // the tick's UTC hour
 	base    store.DayPlan
+	// yesterday's plan, for its hours still inside SES's 24-hour window.
+	yesterday store.DayPlan
 	sent    store.DayCounts
 	moved   store.DayCounts
 	planned map[string]store.DayCounts
 }
 
 func newPlanner(ctx context.Context, q Quota, reserve float64, s PlanStore, now time.Time) (*planner, error) {
-	p := &planner{budget: -1, today: now.UTC().Format(dayLayout), planned: map[string]store.DayCounts{}}
+	now = now.UTC()
+	p := &planner{budget: -1, today: now.Format(dayLayout), hour: now.Hour(), planned: map[string]store.DayCounts{}}
 	quota, err := q.DailyQuota(ctx)
 	if err != nil {
 		return nil, err
@@ -69,6 +84,9 @@ func newPlanner(ctx context.Context, q Quota, reserve float64, s PlanStore, now 
 		p.budget = int(float64(quota) * (1 - reserve))
 	}
 	if p.base, err = s.GetDayPlan(ctx, p.today); err != nil {
+		return nil, err
+	}
+	if p.yesterday, err = s.GetDayPlan(ctx, now.AddDate(0, 0, -1).Format(dayLayout)); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -101,7 +119,7 @@ func (p *planner) admit(kind sendqueue.Kind) bool {
 	left := func(planned, sent, moved int) int { return max(planned-sent-moved, 0) }
 	surveys := left(planned.Survey, sent.Survey, moved.Survey)
 	nudges := left(planned.Nudge, sent.Nudge, moved.Nudge)
-	used := sent.Total()
+	used := p.sentInWindow()
 	var ok bool
 	switch kind {
 	case sendqueue.KindMidpoint, sendqueue.KindClosing:
@@ -117,6 +135,20 @@ func (p *planner) admit(kind sendqueue.Kind) bool {
 		count(&p.moved, kind)
 	}
 	return ok
+}
+
+// sentInWindow is the scheduled email queued in SES's 24-hour window:
+// yesterday's hours after this one, today's up to it, and this tick's.
+// The caller holds p.mu.
+func (p *planner) sentInWindow() int {
+	n := p.sent.Total()
+	for h := p.hour + 1; h < 24; h++ {
+		n += p.yesterday.SentByHour[h]
+	}
+	for h := 0; h <= p.hour; h++ {
+		n += p.base.SentByHour[h]
+	}
+	return n
 }
 
 // flush writes the tick's counts, one update per day.
@@ -135,12 +167,13 @@ func (p *planner) flush(ctx context.Context, s PlanStore) error {
 		if day == p.today {
 			sent, moved = p.sent, p.moved
 		}
-		if err := s.AddToDayPlan(ctx, day, planned, sent, moved); err != nil {
+		if err := s.AddToDayPlan(ctx, day, p.hour, planned, sent, moved); err != nil {
 			return fmt.Errorf("record the day's plan: %w", err)
 		}
 	}
 	p.base.Planned = p.base.Planned.Plus(days[p.today])
 	p.base.Sent, p.base.Moved = p.base.Sent.Plus(p.sent), p.base.Moved.Plus(p.moved)
+	p.base.SentByHour[p.hour] += p.sent.Total()
 	p.sent, p.moved, p.planned = store.DayCounts{}, store.DayCounts{}, map[string]store.DayCounts{}
 	return nil
 }

@@ -250,14 +250,15 @@ func SendQuota(ctx context.Context, api AccountAPI) (Quota, error) {
 // AccountQuota reads the daily quota for the tick's planning.
 type AccountQuota struct{ Client AccountAPI }
 
-// DailyQuota is the account's emails per 24 hours (negative: unlimited).
-func (a AccountQuota) DailyQuota(ctx context.Context) (int, error) {
+// DailyQuota is the account's emails per 24 hours (negative: unlimited)
+// and how many SES has counted in its last 24 hours.
+func (a AccountQuota) DailyQuota(ctx context.Context) (limit, sent int, err error) {
 	q, err := SendQuota(ctx, a.Client)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if q.Max24HourSend < 0 {
-		return -1, nil
+		return -1, int(q.SentLast24Hours), nil
 	}
-	return int(q.Max24HourSend), nil
+	return int(q.Max24HourSend), int(q.SentLast24Hours), nil
 }

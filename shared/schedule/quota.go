@@ -11,9 +11,10 @@ import (
 )
 
 // Quota is the account's daily sending quota: SES GetAccount's
-// Max24HourSend (negative: unlimited).
+// Max24HourSend (negative: unlimited), and SentLast24Hours, every email SES
+// counted in its rolling window, the unscheduled ones too.
 type Quota interface {
-	DailyQuota(ctx context.Context) (int, error)
+	DailyQuota(ctx context.Context) (limit, sent int, err error)
 }
 
 // PlanStore keeps each UTC day's plan of scheduled email.
@@ -68,6 +69,8 @@ type planner struct {
 	base    store.DayPlan
 	// yesterday's plan, for its hours still inside SES's 24-hour window.
 	yesterday store.DayPlan
+	// sesSent is what SES counted in its window when the tick began.
+	sesSent int
 	sent    store.DayCounts
 	moved   store.DayCounts
 	planned map[string]store.DayCounts
@@ -76,10 +79,11 @@ type planner struct {
 func newPlanner(ctx context.Context, q Quota, reserve float64, s PlanStore, now time.Time) (*planner, error) {
 	now = now.UTC()
 	p := &planner{budget: -1, today: now.Format(dayLayout), hour: now.Hour(), planned: map[string]store.DayCounts{}}
-	quota, err := q.DailyQuota(ctx)
+	quota, sent, err := q.DailyQuota(ctx)
 	if err != nil {
 		return nil, err
 	}
+	p.sesSent = sent
 	if quota >= 0 {
 		p.budget = int(float64(quota) * (1 - reserve))
 	}
@@ -137,18 +141,24 @@ func (p *planner) admit(kind sendqueue.Kind) bool {
 	return ok
 }
 
-// sentInWindow is the scheduled email queued in SES's 24-hour window:
-// yesterday's hours after this one, today's up to it, and this tick's.
-// The caller holds p.mu.
+// sentInWindow is the email in SES's 24-hour window: the scheduled email
+// queued in it (yesterday's hours after this one, today's up to it, and
+// this tick's), or, when more, what SES itself counted plus this tick's —
+// email outside the schedule beyond the reserve (a new cohort's welcomes
+// and introductions) fills the window too, and the schedule makes room
+// rather than meeting SES's refusals for the rest of the day. Neither
+// alone is enough: SES does not yet count what is queued and unsent. The
+// caller holds p.mu.
 func (p *planner) sentInWindow() int {
 	n := p.sent.Total()
+	ses := p.sesSent + n
 	for h := p.hour + 1; h < 24; h++ {
 		n += p.yesterday.SentByHour[h]
 	}
 	for h := 0; h <= p.hour; h++ {
 		n += p.base.SentByHour[h]
 	}
-	return n
+	return max(n, ses)
 }
 
 // flush writes the tick's counts, one update per day.

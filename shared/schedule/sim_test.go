@@ -169,7 +169,19 @@ type sesStandIn struct {
 	sent              []sesSend
 	lo1, lo24         int // first accepted send within the last second, the last 24 h
 	throttled, quota  int // refusals
+	// outside is email the account sends beside the schedule (a cohort's
+	// welcomes), counted by SES from the first call at or after its time,
+	// at most as many as its window has room for.
+	outside outsideSends
 }
+
+type outsideSends struct {
+	at   time.Time
+	n    int
+	done bool
+}
+
+const outsideAddress = "outside@example.org"
 
 type sesSend struct {
 	to string
@@ -180,6 +192,7 @@ func (s *sesStandIn) SendEmail(_ context.Context, in *sesv2.SendEmailInput, _ ..
 	// Only the actor holding the baton runs, at the clock's time, so sends
 	// arrive in time order and the windows only move forward.
 	now := s.clock.Now()
+	s.addOutside(now)
 	for s.lo1 < len(s.sent) && !s.sent[s.lo1].at.After(now.Add(-time.Second)) {
 		s.lo1++
 	}
@@ -198,8 +211,36 @@ func (s *sesStandIn) SendEmail(_ context.Context, in *sesv2.SendEmailInput, _ ..
 	return &sesv2.SendEmailOutput{MessageId: aws.String("sim-" + strconv.Itoa(len(s.sent)))}, nil
 }
 
+func (s *sesStandIn) addOutside(now time.Time) {
+	if s.outside.n == 0 || s.outside.done || now.Before(s.outside.at) {
+		return
+	}
+	s.outside.done = true
+	for s.lo24 < len(s.sent) && !s.sent[s.lo24].at.After(now.Add(-24*time.Hour)) {
+		s.lo24++
+	}
+	// At most what SES's window still has room for.
+	s.outside.n = min(s.outside.n, s.perDay-(len(s.sent)-s.lo24))
+	for range s.outside.n {
+		s.sent = append(s.sent, sesSend{to: outsideAddress, at: now})
+	}
+}
+
+// scheduled is how many of the schedule's emails SES accepted.
+func (s *sesStandIn) scheduled() int {
+	if s.outside.done {
+		return len(s.sent) - s.outside.n
+	}
+	return len(s.sent)
+}
+
 // GetAccount reports the quota as SES does (the tick plans with it).
 func (s *sesStandIn) GetAccount(context.Context, *sesv2.GetAccountInput, ...func(*sesv2.Options)) (*sesv2.GetAccountOutput, error) {
+	now := s.clock.Now()
+	s.addOutside(now)
+	for s.lo24 < len(s.sent) && !s.sent[s.lo24].at.After(now.Add(-24*time.Hour)) {
+		s.lo24++
+	}
 	return &sesv2.GetAccountOutput{SendQuota: &sestypes.SendQuota{
 		Max24HourSend: float64(s.perDay), MaxSendRate: float64(s.perSecond), SentLast24Hours: float64(len(s.sent) - s.lo24),
 	}}, nil

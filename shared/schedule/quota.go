@@ -62,11 +62,11 @@ func count(c *store.DayCounts, kind sendqueue.Kind) {
 // two overlapping ticks could admit a little over the budget, which the
 // sender then waits out as back-pressure.
 type planner struct {
-	mu      sync.Mutex
-	budget  int // scheduled emails a day; negative: no limit
-	today   string
-	hour    int // the tick's UTC hour
-	base    store.DayPlan
+	mu     sync.Mutex
+	budget int // scheduled emails a day; negative: no limit
+	today  string
+	hour   int // the tick's UTC hour
+	base   store.DayPlan
 	// yesterday's plan, for its hours still inside SES's 24-hour window.
 	yesterday store.DayPlan
 	// sesSent is what SES counted in its window when the tick began.

@@ -56,8 +56,8 @@ func (c quotaDay) every() time.Duration {
 // quotaDayResult is what a simulated quota day did.
 type quotaDayResult struct {
 	emails           int
-	sent             []sesSend // the schedule's emails SES accepted
-	all              []sesSend // and the ones sent beside it
+	sent             []sesSend                 // the schedule's emails SES accepted
+	all              []sesSend                 // and the ones sent beside it
 	zone             map[string]*time.Location // address → time zone
 	email            map[string]string         // participant id → address
 	admitted         map[string]time.Time      // participant id → when the tick queued their email

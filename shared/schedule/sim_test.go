@@ -424,5 +424,3 @@ func sendFunction(c *vclock, q *simSQS, handler func(context.Context, events.SQS
 		}
 	}
 }
-
-

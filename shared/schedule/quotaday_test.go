@@ -232,9 +232,8 @@ func (r quotaDayResult) check(tb testing.TB, cfg quotaDay) string {
 	if r.dead != 0 {
 		tb.Errorf("%d messages dead-lettered, want none", r.dead)
 	}
-	if r.duplicates != 0 {
-		tb.Errorf("the tick queued %d emails twice", r.duplicates)
-	}
+	// Queued again is allowed (a failed write leaves an item due, and the
+	// ledger sends once); it is reported.
 	// Every person exactly once: none lost, none twice.
 	got := map[string]int{}
 	for _, m := range r.sent {
@@ -301,8 +300,8 @@ func (r quotaDayResult) check(tb testing.TB, cfg quotaDay) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d pairs, %d emails; SES %d/s, %d per 24 h; %d send functions pacing %.4g/s together; a tick every %s\n", cfg.pairs, r.emails, cfg.perSecond, cfg.perDay, cfg.senders, cfg.paceRate, cfg.every())
-	fmt.Fprintf(&b, "sent %d, dead-lettered %d, most receives of a message %d, requeued by back-pressure %d; SES refused %d (throttled) and %d (daily quota)\n",
-		len(r.sent), r.dead, r.maxReceives, r.deferred, r.throttled, r.quota)
+	fmt.Fprintf(&b, "sent %d, dead-lettered %d, most receives of a message %d, requeued by back-pressure %d, queued again by the tick %d; SES refused %d (throttled) and %d (daily quota)\n",
+		len(r.sent), r.dead, r.maxReceives, r.deferred, r.duplicates, r.throttled, r.quota)
 	fmt.Fprintf(&b, "most in any second %d, in any 24 h %d; latest local send %02d:%02d\n", inSecond, inDay, int(latestLocal.Hours()), int(latestLocal.Minutes())%60)
 	for _, d := range sortedKeysOf(r.movedByDay) {
 		fmt.Fprintf(&b, "moved to the next morning by the ticks of %s (UTC): %d\n", d, r.movedByDay[d])

@@ -269,7 +269,7 @@ type simSQS struct {
 	seq        int
 	dead       []string
 	admitted   map[string]time.Time // participant id → when the tick queued their email
-	duplicates int                  // emails the tick queued twice
+	duplicates int                  // emails the tick queued again
 	maxSeen    int                  // most receives of any message
 	deferred   int                  // messages requeued by back-pressure
 }
@@ -319,11 +319,15 @@ func (q *simSQS) SendMessageBatch(_ context.Context, in *sqs.SendMessageBatchInp
 			if err != nil {
 				return nil, fmt.Errorf("sim sqs: %w", err)
 			}
+			// The first queuing is the one whose morning counts: a job
+			// queued again (an item whose move failed after its email was
+			// queued) finds the ledger says sent.
 			who := sendqueue.Recipient(j)
 			if _, ok := q.admitted[who]; ok {
 				q.duplicates++
+			} else {
+				q.admitted[who] = now
 			}
-			q.admitted[who] = now
 		} else {
 			q.deferred++
 		}

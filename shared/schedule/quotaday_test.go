@@ -355,21 +355,21 @@ func TestAQuotaDayIsSentWholeOnEachPersonsDay(t *testing.T) {
 		name string
 		cfg  quotaDay
 	}{
-		{"six time zones", quotaDay{pairs: 120, perSecond: 2, perDay: 150, paceRate: 6, senders: 2}},
+		{"six time zones", quotaDay{pairs: 60, perSecond: 2, perDay: 76, paceRate: 6, senders: 2}},
 		// Auckland's Monday morning is Sunday evening UTC, Tokyo's is
 		// Monday's small hours: in SES's rolling 24 hours they are one day,
 		// in UTC days two.
 		{"Auckland then Tokyo", quotaDay{pairs: 60, perSecond: 2, perDay: 80, paceRate: 6, senders: 2, zones: []string{"Pacific/Auckland", "Asia/Tokyo"}}},
 		// A cohort's welcomes, beyond the reserve, the evening before:
 		// SES counts them, and the tick makes room for them.
-		{"welcomes the evening before", quotaDay{pairs: 120, perSecond: 2, perDay: 150, paceRate: 6, senders: 2,
-			outside: outsideSends{at: time.Date(2027, 1, 17, 18, 0, 0, 0, time.UTC), n: 60}}},
+		{"welcomes the evening before", quotaDay{pairs: 60, perSecond: 2, perDay: 76, paceRate: 6, senders: 2,
+			outside: outsideSends{at: time.Date(2027, 1, 17, 18, 0, 0, 0, time.UTC), n: 30}}},
 		// A cohort's welcomes fill SES's window a second after Lisbon's
 		// check-ins were queued: the tick could not know, SES refuses on
 		// its rolling window, and the check-ins wait as back-pressure —
 		// sent later that day (in the evening: Auckland's Sunday leaves
 		// the window only then), none lost.
-		{"welcomes after the tick", quotaDay{pairs: 120, perSecond: 2, perDay: 150, paceRate: 6, senders: 2,
+		{"welcomes after the tick", quotaDay{pairs: 60, perSecond: 2, perDay: 76, paceRate: 6, senders: 2,
 			outside: outsideSends{at: time.Date(2027, 1, 18, 9, 0, 1, 0, time.UTC), n: 150}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

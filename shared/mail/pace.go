@@ -28,7 +28,32 @@ type Pace struct {
 	max       rate.Limit
 	holdUntil time.Time
 	reason    string
-	now       func() time.Time
+	clock     PaceClock
+}
+
+// PaceClock is the time a Pace reads and waits in: the wall clock in the
+// send function; a simulation passes virtual time, so that a quota day at
+// 14 emails a second runs in minutes and never depends on the machine.
+type PaceClock interface {
+	Now() time.Time
+	// Sleep waits d, or returns ctx's error when it ends first.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// wallClock is real time.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+func (wallClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Waits after SES pushes back.
@@ -46,7 +71,12 @@ const (
 // NewPace shares perSecond emails a second evenly between concurrency
 // instances (perSecond <= 0: no steady limit, only the holds).
 func NewPace(perSecond float64, concurrency int) *Pace {
-	p := &Pace{now: time.Now}
+	return NewPaceOn(wallClock{}, perSecond, concurrency)
+}
+
+// NewPaceOn is NewPace reading and waiting in clock's time.
+func NewPaceOn(clock PaceClock, perSecond float64, concurrency int) *Pace {
+	p := &Pace{clock: clock}
 	p.SetRate(perSecond, concurrency)
 	return p
 }
@@ -64,7 +94,7 @@ func (p *Pace) SetRate(perSecond float64, concurrency int) {
 	if p.limiter == nil {
 		p.limiter = rate.NewLimiter(p.max, 1)
 	} else {
-		p.limiter.SetLimit(p.max)
+		p.limiter.SetLimitAt(p.clock.Now(), p.max)
 	}
 }
 
@@ -85,24 +115,43 @@ func (p *Pace) Held() *sendqueue.Later {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if wait := p.holdUntil.Sub(p.now()); wait > 0 {
+	if wait := p.holdUntil.Sub(p.clock.Now()); wait > 0 {
 		return &sendqueue.Later{After: wait, Reason: p.reason}
 	}
 	return nil
 }
 
-// Wait blocks until the steady rate allows one more send.
+// Wait blocks until the steady rate allows one more send. It reserves the
+// send at the pace's own time and sleeps on its clock (rather than
+// rate.Limiter.Wait, which reads the wall clock), so the same code paces a
+// simulation in virtual time; a wait that cannot end before ctx's deadline
+// gives its turn back at once, as rate.Limiter.Wait does.
 func (p *Pace) Wait(ctx context.Context) error {
 	if p == nil {
 		return nil
 	}
 	p.mu.Lock()
 	l := p.limiter
-	p.mu.Unlock()
 	if l == nil {
+		p.mu.Unlock()
 		return nil
 	}
-	if err := l.Wait(ctx); err != nil {
+	now := p.clock.Now()
+	r := l.ReserveN(now, 1)
+	p.mu.Unlock()
+	if !r.OK() {
+		return errors.New("ses send: waiting for the rate limit: the limiter allows no send")
+	}
+	d := r.DelayFrom(now)
+	if d <= 0 {
+		return nil
+	}
+	if dl, ok := ctx.Deadline(); ok && dl.Before(now.Add(d)) {
+		r.CancelAt(now)
+		return fmt.Errorf("ses send: waiting for the rate limit: %s would pass the deadline: %w", d, context.DeadlineExceeded)
+	}
+	if err := p.clock.Sleep(ctx, d); err != nil {
+		r.CancelAt(p.clock.Now())
 		return fmt.Errorf("ses send: waiting for the rate limit: %w", err)
 	}
 	return nil
@@ -111,11 +160,12 @@ func (p *Pace) Wait(ctx context.Context) error {
 func (p *Pace) hold(d time.Duration, reason string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if until := p.now().Add(d); until.After(p.holdUntil) {
+	now := p.clock.Now()
+	if until := now.Add(d); until.After(p.holdUntil) {
 		p.holdUntil, p.reason = until, reason
 	}
 	if reason == reasonThrottled && p.limiter != nil {
-		p.limiter.SetLimit(max(p.limiter.Limit()/2, minRate))
+		p.limiter.SetLimitAt(now, max(p.limiter.Limit()/2, minRate))
 	}
 }
 
@@ -127,7 +177,7 @@ func (p *Pace) accepted() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.limiter != nil && p.limiter.Limit() < p.max {
-		p.limiter.SetLimit(min(p.limiter.Limit()+p.max/20, p.max))
+		p.limiter.SetLimitAt(p.clock.Now(), min(p.limiter.Limit()+p.max/20, p.max))
 	}
 }
 
@@ -200,14 +250,15 @@ func SendQuota(ctx context.Context, api AccountAPI) (Quota, error) {
 // AccountQuota reads the daily quota for the tick's planning.
 type AccountQuota struct{ Client AccountAPI }
 
-// DailyQuota is the account's emails per 24 hours (negative: unlimited).
-func (a AccountQuota) DailyQuota(ctx context.Context) (int, error) {
+// DailyQuota is the account's emails per 24 hours (negative: unlimited)
+// and how many SES has counted in its last 24 hours.
+func (a AccountQuota) DailyQuota(ctx context.Context) (limit, sent int, err error) {
 	q, err := SendQuota(ctx, a.Client)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if q.Max24HourSend < 0 {
-		return -1, nil
+		return -1, int(q.SentLast24Hours), nil
 	}
-	return int(q.Max24HourSend), nil
+	return int(q.Max24HourSend), int(q.SentLast24Hours), nil
 }

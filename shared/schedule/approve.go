@@ -22,7 +22,7 @@ type ApproveStore interface {
 	// RecordPair remembers the pair by both emails, so no later programme
 	// pairs the same two people again.
 	RecordPair(ctx context.Context, programmeID, pairID, a, b string, now time.Time) error
-	AddToDayPlan(ctx context.Context, day string, planned, sent, moved store.DayCounts) error
+	AddToDayPlan(ctx context.Context, day string, hour int, planned, sent, moved store.DayCounts) error
 	// ListAssistants: seniors' assistants get the scheduling part of the
 	// introduction.
 	ListAssistants(ctx context.Context, programmeID string) (map[string]store.Assistant, error)
@@ -129,7 +129,8 @@ func ApproveKnown(ctx context.Context, s ApproveStore, q sendqueue.Queue, prog p
 	// approval counts them again: the plan errs towards moving a few
 	// check-ins a day early, never towards sending over the quota.
 	for day, c := range planned {
-		if err := s.AddToDayPlan(ctx, day, c, store.DayCounts{}, store.DayCounts{}); err != nil {
+		// Planned only: nothing is sent, so no hour is counted.
+		if err := s.AddToDayPlan(ctx, day, 0, c, store.DayCounts{}, store.DayCounts{}); err != nil {
 			return nil, err
 		}
 	}

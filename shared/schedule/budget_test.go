@@ -193,7 +193,7 @@ func TestAnItemWhoseEmailCouldNotBeQueuedStaysDue(t *testing.T) {
 // fixedQuota is an account's daily sending quota.
 type fixedQuota int
 
-func (q fixedQuota) DailyQuota(context.Context) (int, error) { return int(q), nil }
+func (q fixedQuota) DailyQuota(context.Context) (int, int, error) { return int(q), 0, nil }
 
 func TestADayOverItsQuotaMovesTheRestToEachPersonsNextMorning(t *testing.T) {
 	t.Parallel()

@@ -11,15 +11,16 @@ import (
 )
 
 // Quota is the account's daily sending quota: SES GetAccount's
-// Max24HourSend (negative: unlimited).
+// Max24HourSend (negative: unlimited), and SentLast24Hours, every email SES
+// counted in its rolling window, the unscheduled ones too.
 type Quota interface {
-	DailyQuota(ctx context.Context) (int, error)
+	DailyQuota(ctx context.Context) (limit, sent int, err error)
 }
 
 // PlanStore keeps each UTC day's plan of scheduled email.
 type PlanStore interface {
 	GetDayPlan(ctx context.Context, day string) (store.DayPlan, error)
-	AddToDayPlan(ctx context.Context, day string, planned, sent, moved store.DayCounts) error
+	AddToDayPlan(ctx context.Context, day string, hour int, planned, sent, moved store.DayCounts) error
 }
 
 // DefaultQuotaReserve is the share of the daily quota the schedule leaves
@@ -44,31 +45,52 @@ func count(c *store.DayCounts, kind sendqueue.Kind) {
 // planner holds one tick's view of the day's quota. A day whose scheduled
 // emails exceed its budget sends the highest priority first — surveys,
 // then nudges, then check-ins — and moves the rest to each person's next
-// morning, where they are planned again; nothing is dropped. Admission is
+// morning, where they are planned again; nothing is dropped.
+//
+// The budget is spent over the last 24 hours, not the UTC day: SES counts
+// its quota over a rolling 24 hours, and one local Monday spans two UTC
+// days (Auckland's morning is Sunday evening UTC, Tokyo's Monday's small
+// hours). Budgeting by UTC day let Tokyo's Monday be queued while
+// Auckland's Monday still filled SES's window, and SES then held those
+// emails until Tuesday in Tokyo. What is admitted now is what SES will
+// take now: an email the window has no room for goes to its person's next
+// morning instead of going out in the evening or the next night. Hours are
+// whole UTC hours, the window yesterday's hours after this one and today's
+// up to it; the reserve covers the part of an hour that is out by. Admission is
 // decided in memory from the day's plan as read at the start, and the
 // tick's counts are written back once at its end (one UpdateItem a day):
 // two overlapping ticks could admit a little over the budget, which the
 // sender then waits out as back-pressure.
 type planner struct {
-	mu      sync.Mutex
-	budget  int // scheduled emails a day; negative: no limit
-	today   string
-	base    store.DayPlan
+	mu     sync.Mutex
+	budget int // scheduled emails a day; negative: no limit
+	today  string
+	hour   int // the tick's UTC hour
+	base   store.DayPlan
+	// yesterday's plan, for its hours still inside SES's 24-hour window.
+	yesterday store.DayPlan
+	// sesSent is what SES counted in its window when the tick began.
+	sesSent int
 	sent    store.DayCounts
 	moved   store.DayCounts
 	planned map[string]store.DayCounts
 }
 
 func newPlanner(ctx context.Context, q Quota, reserve float64, s PlanStore, now time.Time) (*planner, error) {
-	p := &planner{budget: -1, today: now.UTC().Format(dayLayout), planned: map[string]store.DayCounts{}}
-	quota, err := q.DailyQuota(ctx)
+	now = now.UTC()
+	p := &planner{budget: -1, today: now.Format(dayLayout), hour: now.Hour(), planned: map[string]store.DayCounts{}}
+	quota, sent, err := q.DailyQuota(ctx)
 	if err != nil {
 		return nil, err
 	}
+	p.sesSent = sent
 	if quota >= 0 {
 		p.budget = int(float64(quota) * (1 - reserve))
 	}
 	if p.base, err = s.GetDayPlan(ctx, p.today); err != nil {
+		return nil, err
+	}
+	if p.yesterday, err = s.GetDayPlan(ctx, now.AddDate(0, 0, -1).Format(dayLayout)); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -101,7 +123,7 @@ func (p *planner) admit(kind sendqueue.Kind) bool {
 	left := func(planned, sent, moved int) int { return max(planned-sent-moved, 0) }
 	surveys := left(planned.Survey, sent.Survey, moved.Survey)
 	nudges := left(planned.Nudge, sent.Nudge, moved.Nudge)
-	used := sent.Total()
+	used := p.sentInWindow()
 	var ok bool
 	switch kind {
 	case sendqueue.KindMidpoint, sendqueue.KindClosing:
@@ -117,6 +139,26 @@ func (p *planner) admit(kind sendqueue.Kind) bool {
 		count(&p.moved, kind)
 	}
 	return ok
+}
+
+// sentInWindow is the email in SES's 24-hour window: the scheduled email
+// queued in it (yesterday's hours after this one, today's up to it, and
+// this tick's), or, when more, what SES itself counted plus this tick's —
+// email outside the schedule beyond the reserve (a new cohort's welcomes
+// and introductions) fills the window too, and the schedule makes room
+// rather than meeting SES's refusals for the rest of the day. Neither
+// alone is enough: SES does not yet count what is queued and unsent. The
+// caller holds p.mu.
+func (p *planner) sentInWindow() int {
+	n := p.sent.Total()
+	ses := p.sesSent + n
+	for h := p.hour + 1; h < 24; h++ {
+		n += p.yesterday.SentByHour[h]
+	}
+	for h := 0; h <= p.hour; h++ {
+		n += p.base.SentByHour[h]
+	}
+	return max(n, ses)
 }
 
 // flush writes the tick's counts, one update per day.
@@ -135,12 +177,13 @@ func (p *planner) flush(ctx context.Context, s PlanStore) error {
 		if day == p.today {
 			sent, moved = p.sent, p.moved
 		}
-		if err := s.AddToDayPlan(ctx, day, planned, sent, moved); err != nil {
+		if err := s.AddToDayPlan(ctx, day, p.hour, planned, sent, moved); err != nil {
 			return fmt.Errorf("record the day's plan: %w", err)
 		}
 	}
 	p.base.Planned = p.base.Planned.Plus(days[p.today])
 	p.base.Sent, p.base.Moved = p.base.Sent.Plus(p.sent), p.base.Moved.Plus(p.moved)
+	p.base.SentByHour[p.hour] += p.sent.Total()
 	p.sent, p.moved, p.planned = store.DayCounts{}, store.DayCounts{}, map[string]store.DayCounts{}
 	return nil
 }

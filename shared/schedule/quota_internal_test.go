@@ -47,3 +47,34 @@ func TestAFullDaySendsSurveysThenNudgesThenCheckIns(t *testing.T) {
 		}
 	}
 }
+
+func TestTheBudgetIsSpentOverSESsRolling24Hours(t *testing.T) {
+	// Yesterday queued 30 at 08:00 UTC and 60 at 19:00 (Auckland's
+	// morning); today 20 at 00:00 (Tokyo's). The budget is 100 a day.
+	var yesterday, today store.DayPlan
+	yesterday.SentByHour[8], yesterday.SentByHour[19] = 30, 60
+	today.SentByHour[0] = 20
+	for _, tt := range []struct {
+		hour    int
+		sesSent int // what SES counted in its window
+		want    int // check-ins admitted of 100 asked
+	}{
+		{0, 0, 0},   // 30 + 60 + 20 in the window: full (a UTC day's budget would take 80)
+		{9, 0, 20},  // yesterday's 08:00 is out, its 19:00 still in
+		{19, 0, 80}, // yesterday's 19:00 is out too
+		{23, 0, 80},
+		{19, 15, 80}, // SES counts less than was queued: some is still unsent
+		{19, 95, 5},  // SES counts email outside the schedule too
+	} {
+		p := &planner{budget: 100, today: "2027-01-18", hour: tt.hour, base: today, yesterday: yesterday, sesSent: tt.sesSent, planned: map[string]store.DayCounts{}}
+		admitted := 0
+		for range 100 {
+			if p.admit(sendqueue.KindCheckIn) {
+				admitted++
+			}
+		}
+		if admitted != tt.want {
+			t.Errorf("at %02d:00 with %d counted by SES: admitted %d, want %d", tt.hour, tt.sesSent, admitted, tt.want)
+		}
+	}
+}

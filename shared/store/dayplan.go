@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
 const typeDayPlan = "day_plan"
@@ -31,6 +33,10 @@ func (c DayCounts) Plus(o DayCounts) DayCounts {
 type DayPlan struct {
 	Day                  string
 	Planned, Sent, Moved DayCounts
+	// SentByHour counts Sent by the UTC hour the tick queued them in: SES
+	// counts its quota over a rolling 24 hours, not a calendar day, so the
+	// tick needs to know how much of yesterday is still inside that window.
+	SentByHour [24]int
 }
 
 // dayPlanItem keeps the counts as flat attributes: ADD cannot reach into a
@@ -46,30 +52,54 @@ type dayPlanItem struct {
 	MovedSurvey    int `dynamodbav:"moved_survey"`
 	MovedNudge     int `dynamodbav:"moved_nudge"`
 	MovedCheckIn   int `dynamodbav:"moved_checkin"`
+	// The sent emails by UTC hour are "sent_h00"…"sent_h23", each added
+	// when its hour first has any.
 }
+
+func sentHourAttr(h int) string { return fmt.Sprintf("sent_h%02d", h) }
 
 func dayPlanPK(day string) string { return "PLAN#" + day }
 
 // GetDayPlan reads a day's plan (all zero when nothing was planned).
 func (s *Store) GetDayPlan(ctx context.Context, day string) (DayPlan, error) {
-	var it dayPlanItem
-	err := s.get(ctx, dayPlanPK(day), "META", &it)
-	if errors.Is(err, ErrNotFound) {
-		return DayPlan{Day: day}, nil
-	}
+	// Read raw: the hours' attributes are added one by one, as they come.
+	res, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key(dayPlanPK(day), "META"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return DayPlan{}, fmt.Errorf("day plan %s: %w", day, err)
 	}
-	return DayPlan{Day: day,
+	raw := res.Item
+	if raw == nil {
+		return DayPlan{Day: day}, nil
+	}
+	var it dayPlanItem
+	if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+		return DayPlan{}, fmt.Errorf("day plan %s: %w", day, err)
+	}
+	p := DayPlan{Day: day,
 		Planned: DayCounts{it.PlannedSurvey, it.PlannedNudge, it.PlannedCheckIn},
 		Sent:    DayCounts{it.SentSurvey, it.SentNudge, it.SentCheckIn},
 		Moved:   DayCounts{it.MovedSurvey, it.MovedNudge, it.MovedCheckIn},
-	}, nil
+	}
+	// Plans written before the hours were counted have none: their day
+	// counts as sent in no particular hour, which only the first day after
+	// an upgrade can notice.
+	for h := range p.SentByHour {
+		if v, ok := raw[sentHourAttr(h)]; ok {
+			if err := attributevalue.Unmarshal(v, &p.SentByHour[h]); err != nil {
+				return DayPlan{}, fmt.Errorf("day plan %s hour %d: %w", day, h, err)
+			}
+		}
+	}
+	return p, nil
 }
 
 // AddToDayPlan adds counts to a day's plan: one UpdateItem, so a tick
-// writes a day's plan once per run, not once per email.
-func (s *Store) AddToDayPlan(ctx context.Context, day string, planned, sent, moved DayCounts) error {
+// writes a day's plan once per run, not once per email. The sent ones are
+// also counted in hour, the UTC hour the tick queued them in.
+func (s *Store) AddToDayPlan(ctx context.Context, day string, hour int, planned, sent, moved DayCounts) error {
+	if hour < 0 || hour > 23 {
+		return fmt.Errorf("day plan %s: hour %d is not an hour of the day", day, hour)
+	}
 	upd := expression.Set(expression.Name("type"), expression.Value(typeDayPlan)).Set(expression.Name("day"), expression.Value(day))
 	for _, group := range []struct {
 		name string
@@ -81,6 +111,9 @@ func (s *Store) AddToDayPlan(ctx context.Context, day string, planned, sent, mov
 		}{{"survey", group.c.Survey}, {"nudge", group.c.Nudge}, {"checkin", group.c.CheckIn}} {
 			upd = upd.Add(expression.Name(group.name+"_"+f.name), expression.Value(f.n))
 		}
+	}
+	if n := sent.Total(); n > 0 {
+		upd = upd.Add(expression.Name(sentHourAttr(hour)), expression.Value(n))
 	}
 	if err := s.update(ctx, dayPlanPK(day), "META", upd, nil, nil, nil); err != nil {
 		return fmt.Errorf("day plan %s: %w", day, err)

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/totals"
@@ -238,19 +237,7 @@ func (s *Store) finishMany(ctx context.Context, programmeID, shardPK string, ref
 				return 0, err
 			}
 		}
-		next := c
-		next.keys = keys{PK: shardPK, SK: "META", Type: typeTotals}
-		next.ProgrammeID = programmeID
-		next.Totals = totals.Vector{}
-		next.Totals.Add(c.Totals)
-		next.Totals.Add(diff)
-		next.Seq = c.Seq + 1
-		next.Last = todo
-		cond := expression.AttributeNotExists(expression.Name(AttrPK))
-		if found {
-			cond = expression.Name("seq").Equal(expression.Value(c.Seq))
-		}
-		err = s.put(ctx, next, &cond, ErrConflict)
+		next, err := s.moveShard(ctx, programmeID, shardPK, c, found, diff, todo)
 		if errors.Is(err, ErrConflict) {
 			continue
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/upward-mentoring/upward/shared/totals"
@@ -72,19 +71,7 @@ func (s *Store) CorrectTotals(ctx context.Context, programmeID string, by totals
 		if err := s.markAll(ctx, c.Last); err != nil {
 			return fmt.Errorf("correct totals: %w", err)
 		}
-		next := c
-		next.keys = keys{PK: shardPK, SK: "META", Type: typeTotals}
-		next.ProgrammeID = programmeID
-		next.Totals = totals.Vector{}
-		next.Totals.Add(c.Totals)
-		next.Totals.Add(by)
-		next.Seq = c.Seq + 1
-		next.Last = nil
-		cond := expression.AttributeNotExists(expression.Name(AttrPK))
-		if found {
-			cond = expression.Name("seq").Equal(expression.Value(c.Seq))
-		}
-		err = s.put(ctx, next, &cond, ErrConflict)
+		_, err = s.moveShard(ctx, programmeID, shardPK, c, found, by, nil)
 		if errors.Is(err, ErrConflict) {
 			continue
 		}

@@ -362,20 +362,10 @@ func (s *Store) finishTally(ctx context.Context, programmeID, pk, sk, op string)
 		if err := s.markAll(ctx, c.Last); err != nil {
 			return err
 		}
-		next := c
-		next.keys = keys{PK: shardPK, SK: "META", Type: typeTotals}
-		next.ProgrammeID = programmeID
-		next.Totals = totals.Vector{}
-		next.Totals.Add(c.Totals)
-		next.Totals.Add(it.Pending.To)
-		next.Totals.Sub(it.Applied)
-		next.Seq = c.Seq + 1
-		next.Last = []lastOp{{PK: pk, SK: sk, Op: op}}
-		cond := expression.AttributeNotExists(expression.Name(AttrPK))
-		if found {
-			cond = expression.Name("seq").Equal(expression.Value(c.Seq))
-		}
-		err = s.put(ctx, next, &cond, ErrConflict)
+		var diff totals.Vector
+		diff.Add(it.Pending.To)
+		diff.Sub(it.Applied)
+		_, err = s.moveShard(ctx, programmeID, shardPK, c, found, diff, []lastOp{{PK: pk, SK: sk, Op: op}})
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
@@ -385,6 +375,30 @@ func (s *Store) finishTally(ctx context.Context, programmeID, pk, sk, op string)
 		return s.markTallied(ctx, pk, sk, op)
 	}
 	return fmt.Errorf("counter shard %s: %w after %d attempts", shardPK, ErrConflict, tallyAttempts)
+}
+
+// moveShard writes a counter shard read as c (found: it existed) moved on
+// by one: diff added to its totals, last naming the ops it now counts
+// (none for a correction). The write is conditioned on the shard's seq as
+// read, so of two writers only one moves it; the other gets ErrConflict
+// and reads again. Callers mark c's last ops before moving past them.
+func (s *Store) moveShard(ctx context.Context, programmeID, shardPK string, c totalsItem, found bool, diff totals.Vector, last []lastOp) (totalsItem, error) {
+	next := c
+	next.keys = keys{PK: shardPK, SK: "META", Type: typeTotals}
+	next.ProgrammeID = programmeID
+	next.Totals = totals.Vector{}
+	next.Totals.Add(c.Totals)
+	next.Totals.Add(diff)
+	next.Seq = c.Seq + 1
+	next.Last = last
+	cond := expression.AttributeNotExists(expression.Name(AttrPK))
+	if found {
+		cond = expression.Name("seq").Equal(expression.Value(c.Seq))
+	}
+	if err := s.put(ctx, next, &cond, ErrConflict); err != nil {
+		return next, err
+	}
+	return next, nil
 }
 
 // markTallied records that a summary's pending op is counted. A summary

@@ -288,15 +288,22 @@ var withdrawWords = regexp.MustCompile(`(?i)^\s*(withdraw|delete|remove|retirer|
 // story stores a success story; replying STORY WITHDRAW takes consent back.
 func (r *reply) story(text string) error {
 	if withdrawWords.MatchString(text) {
-		if _, err := r.h.store.WithdrawStories(r.ctx, r.prog.ID, r.person.ID, r.now); err != nil {
+		told, err := r.h.store.WithdrawStories(r.ctx, r.prog.ID, r.person.ID, r.now)
+		if err != nil {
 			return err
 		}
 		// A story taken back is taken out of publication too, for good.
 		if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, r.person.ID, "", r.now); err != nil {
 			return err
 		}
-		// So are the stories their partners told about them: the consent
-		// those needed was this person's to give and is theirs to take back.
+		if told > 0 {
+			// Their own stories: what they agreed to of their partner's
+			// is theirs to take back by answering NO to that question.
+			r.ack(sendqueue.AckStoryWithdrawn)
+			return nil
+		}
+		// Someone who never told a story can only mean the stories told
+		// about them: the agreement those needed is taken back.
 		about, err := r.h.store.WithdrawPartnerConsents(r.ctx, r.prog.ID, r.person.ID, r.now)
 		if err != nil {
 			return err
@@ -305,6 +312,10 @@ func (r *reply) story(text string) error {
 			if err := r.h.store.WithdrawPublicationsOf(r.ctx, r.prog.ID, st.ParticipantID, st.Key, r.now); err != nil {
 				return err
 			}
+		}
+		if len(about) > 0 {
+			r.ack(sendqueue.AckStoryRefused)
+			return nil
 		}
 		r.ack(sendqueue.AckStoryWithdrawn)
 		return nil

@@ -428,31 +428,34 @@ func (s *Store) GetThanks(ctx context.Context, programmeID, fromID, key string) 
 	return it.Thanks, nil
 }
 
-// WithdrawStories marks every story of a participant as no longer shared.
-func (s *Store) WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (int, error) {
+// WithdrawStories marks every story of a participant as no longer shared,
+// and says how many they ever told (withdrawn before or now).
+func (s *Store) WithdrawStories(ctx context.Context, programmeID, participantID string, now time.Time) (told int, err error) {
 	stories, err := s.ListStories(ctx, programmeID)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, st := range stories {
-		if st.ParticipantID != participantID || !st.Consent {
+		if st.ParticipantID != participantID {
+			continue
+		}
+		told++
+		if !st.Consent {
 			continue
 		}
 		upd := expression.Set(expression.Name("consent"), expression.Value(false)).Set(expression.Name("withdrawn_at"), expression.Value(now))
 		if err := s.update(ctx, programmePK(programmeID), "STORY#"+participantID+"#"+st.Key, upd, exists(), ErrNotFound, nil); err != nil {
-			return n, fmt.Errorf("withdraw story: %w", err)
+			return told, fmt.Errorf("withdraw story: %w", err)
 		}
 		n++
 	}
-	return n, nil
+	return told, nil
 }
 
 // WithdrawPartnerConsents takes back a participant's agreement to every
 // story their partners told about a pairing with them, and returns those
-// stories: STORY WITHDRAW from the partner means "stop showing what was
-// said about me" as much as "stop showing what I said". A later YES to the
-// story's consent question can give it again.
+// stories. A later YES to the story's consent question can give it again.
 func (s *Store) WithdrawPartnerConsents(ctx context.Context, programmeID, partnerID string, now time.Time) ([]Story, error) {
 	stories, err := s.ListStories(ctx, programmeID)
 	if err != nil {

@@ -15,8 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/upward-mentoring/upward/infra/latencyproxy"
-	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/guard"
 	"github.com/upward-mentoring/upward/shared/ids"
@@ -28,7 +26,7 @@ import (
 // chart of UPWARD_BENCH_ORG_ROWS rows (default 500,000) as an HRIS exports
 // it (name, title, department and location besides the two columns read):
 // read from S3 (gofakes3) as it is parsed, every row checked, the chart
-// stored in dynalite with benchLatency added to every DynamoDB request
+// stored in dynalite with stacktest.BenchLatency() added to every DynamoDB request
 // (infra/latencyproxy), the audit entry and the upload's record written.
 //
 //	go test -run='^$' -bench=UploadedOrgChart -benchtime=1x ./shared/orgchart/
@@ -40,16 +38,7 @@ func BenchmarkUploadedOrgChart(b *testing.B) {
 		}
 	}
 	csv := hrisExport(rows)
-	p, err := latencyproxy.Start(stacktest.DynamoDBURL(b), benchLatency())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = p.Close() })
-	cfg, err := localstack.AWSConfig(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	db := localstack.DynamoDB(cfg, p.URL)
+	db, p := stacktest.SlowDynamoDB(b)
 	st := store.New(db, stacktest.NewTable(b, db))
 	c, bucket := stacktest.Bucket(b)
 	log := slog.New(slog.DiscardHandler)
@@ -104,17 +93,6 @@ func hrisExport(n int) []byte {
 		fmt.Fprintf(&buf, "person%06d@example.org,%s,Person %06d,Senior Analyst,Department %d,Office %d\n", i, mgr, i, i%200, i%40)
 	}
 	return buf.Bytes()
-}
-
-// benchLatency is the round trip added to every DynamoDB request
-// (UPWARD_BENCH_LATENCY, default 4 ms, typical in-region).
-func benchLatency() time.Duration {
-	if v := os.Getenv("UPWARD_BENCH_LATENCY"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return 4 * time.Millisecond
 }
 
 // watchHeap samples the heap until the returned function is called, which

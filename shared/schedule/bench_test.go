@@ -13,8 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/upward-mentoring/upward/infra/latencyproxy"
-	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/programme"
@@ -64,17 +62,6 @@ func (q *countQueue) Enqueue(_ context.Context, jobs ...sendqueue.Job) error {
 	return nil
 }
 
-// benchLatency is the round trip added to every DynamoDB request of a
-// benchmark (UPWARD_BENCH_LATENCY, default 4 ms, typical in-region).
-func benchLatency() time.Duration {
-	if v := os.Getenv("UPWARD_BENCH_LATENCY"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return 4 * time.Millisecond
-}
-
 func benchPairs(def int) int {
 	if v := os.Getenv("UPWARD_BENCH_PAIRS"); v != "" {
 		if n, err := strconv.Atoi(v); err == nil {
@@ -82,21 +69,6 @@ func benchPairs(def int) int {
 		}
 	}
 	return def
-}
-
-// throughProxy is a DynamoDB client whose every request waits benchLatency
-// in infra/latencyproxy before reaching dynalite.
-func throughProxy(b *testing.B) (*dynamodb.Client, *latencyproxy.Proxy) {
-	p, err := latencyproxy.Start(stacktest.DynamoDBURL(b), benchLatency())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = p.Close() })
-	cfg, err := localstack.AWSConfig(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	return localstack.DynamoDB(cfg, p.URL), p
 }
 
 // BenchmarkTickPlanning seeds UPWARD_BENCH_PAIRS active pairs (default
@@ -108,7 +80,7 @@ func BenchmarkTickPlanning(b *testing.B) {
 	pairs := benchPairs(5000)
 	ctx := context.Background()
 	db := stacktest.DynamoDB(b)
-	slow, proxy := throughProxy(b)
+	slow, proxy := stacktest.SlowDynamoDB(b)
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		table := stacktest.NewTable(b, db)
@@ -137,7 +109,7 @@ func BenchmarkTickPlanning(b *testing.B) {
 		b.ReportMetric(float64(c.total())/float64(pairs), "requests/pair")
 		b.ReportMetric(elapsed.Seconds(), "s/tick")
 		b.ReportMetric(elapsed.Seconds()/float64(pairs)*1000, "s/1000pairs")
-		b.Logf("%d pairs (%d due items), %s per request: %s; requests: %d get, %d batch get, %d put, %d update, %d delete, %d query", pairs, 2*pairs, benchLatency(), elapsed.Round(time.Millisecond), c.get.Load(), c.batch.Load(), c.put.Load(), c.update.Load(), c.del.Load(), c.query.Load())
+		b.Logf("%d pairs (%d due items), %s per request: %s; requests: %d get, %d batch get, %d put, %d update, %d delete, %d query", pairs, 2*pairs, stacktest.BenchLatency(), elapsed.Round(time.Millisecond), c.get.Load(), c.batch.Load(), c.put.Load(), c.update.Load(), c.del.Load(), c.query.Load())
 	}
 }
 
@@ -149,7 +121,7 @@ func BenchmarkApprove(b *testing.B) {
 	pairs := benchPairs(2000)
 	ctx := context.Background()
 	db := stacktest.DynamoDB(b)
-	slow, _ := throughProxy(b)
+	slow, _ := stacktest.SlowDynamoDB(b)
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		table := stacktest.NewTable(b, db)

@@ -18,10 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/upward-mentoring/upward/infra/latencyproxy"
-	"github.com/upward-mentoring/upward/infra/localstack"
 	"github.com/upward-mentoring/upward/infra/stacktest"
 	"github.com/upward-mentoring/upward/shared/ids"
 	"github.com/upward-mentoring/upward/shared/inbound"
@@ -208,7 +204,7 @@ func run(b *testing.B, jobs []func() error) {
 
 // BenchmarkPagesFromTotals times the dashboard and the first page of the
 // attention list of programmes of 5,000, 20,000 and 50,000 pairs (10,000 to
-// 100,000 people), every DynamoDB request held benchLatency in
+// 100,000 people), every DynamoDB request held stacktest.BenchLatency() in
 // infra/latencyproxy. Every tenth pair is stalled and so on the attention
 // list through the store's own writes (enrolment, pairing, the ask that
 // stalls it); the other pairs are in the running totals (one correction
@@ -221,7 +217,7 @@ func run(b *testing.B, jobs []func() error) {
 // UPWARD_BENCH_SIZES=5000,20000 limits the sizes.
 func BenchmarkPagesFromTotals(b *testing.B) {
 	now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
-	db, proxy := throughProxy(b)
+	db, proxy := stacktest.SlowDynamoDB(b)
 	direct, _ := stacktest.Store(b)
 	s := store.New(db, direct.Table())
 	for _, n := range benchSizes() {
@@ -266,32 +262,6 @@ func benchSizes() []int {
 		}
 	}
 	return sizes
-}
-
-// throughProxy is a DynamoDB client whose every request waits benchLatency
-// in infra/latencyproxy before reaching dynalite.
-func throughProxy(b *testing.B) (*dynamodb.Client, *latencyproxy.Proxy) {
-	p, err := latencyproxy.Start(stacktest.DynamoDBURL(b), benchLatency())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = p.Close() })
-	cfg, err := localstack.AWSConfig(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	return localstack.DynamoDB(cfg, p.URL), p
-}
-
-// benchLatency is the round trip added to every DynamoDB request
-// (UPWARD_BENCH_LATENCY, default 4 ms, typical in-region).
-func benchLatency() time.Duration {
-	if v := os.Getenv("UPWARD_BENCH_LATENCY"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return 4 * time.Millisecond
 }
 
 // watchHeap samples the heap until the returned function is called, which

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 const typeNeverPair = "never_pair"
@@ -54,15 +51,7 @@ func (s *Store) RemoveNeverPair(ctx context.Context, programmeID string, p Email
 
 // ListNeverPairs returns a programme's never-pair list.
 func (s *Store) ListNeverPairs(ctx context.Context, programmeID string) ([]NeverPair, error) {
-	var out []NeverPair
-	err := s.queryPrefix(ctx, programmePK(programmeID), "NEVER#", func(item map[string]types.AttributeValue) error {
-		var it neverPairItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode never-pair: %w", err)
-		}
-		out = append(out, it.NeverPair)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "NEVER#", "never-pair", func(it neverPairItem) NeverPair { return it.NeverPair })
 	if err != nil {
 		return nil, fmt.Errorf("never-pairs of %s: %w", programmeID, err)
 	}

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 const typeNote = "note"
@@ -53,15 +50,7 @@ func (s *Store) GetNote(ctx context.Context, programmeID, participantID, id stri
 // ListNotes returns the coordinators' notes to one participant (for their
 // data export).
 func (s *Store) ListNotes(ctx context.Context, programmeID, participantID string) ([]Note, error) {
-	var out []Note
-	err := s.queryPrefix(ctx, programmePK(programmeID), "NOTE#"+participantID+"#", func(item map[string]types.AttributeValue) error {
-		var it noteItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode note: %w", err)
-		}
-		out = append(out, it.Note)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "NOTE#"+participantID+"#", "note", func(it noteItem) Note { return it.Note })
 	if err != nil {
 		return nil, fmt.Errorf("notes to %s: %w", participantID, err)
 	}

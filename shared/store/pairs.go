@@ -145,15 +145,7 @@ func (s *Store) GetPairs(ctx context.Context, programmeID string, ids []string) 
 
 // ListPairs returns every pair of a programme, in any state.
 func (s *Store) ListPairs(ctx context.Context, programmeID string) ([]programme.Pair, error) {
-	var out []programme.Pair
-	err := s.queryPrefix(ctx, programmePK(programmeID), "PAIR#", func(item map[string]types.AttributeValue) error {
-		var it pairItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode pair: %w", err)
-		}
-		out = append(out, it.Pair)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "PAIR#", "pair", func(it pairItem) programme.Pair { return it.Pair })
 	if err != nil {
 		return nil, fmt.Errorf("list pairs of %s: %w", programmeID, err)
 	}

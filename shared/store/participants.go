@@ -246,15 +246,7 @@ func (s *Store) GetParticipants(ctx context.Context, programmeID string, ids []s
 
 // ListParticipants returns a programme's participants sorted by name.
 func (s *Store) ListParticipants(ctx context.Context, programmeID string) ([]programme.Participant, error) {
-	var out []programme.Participant
-	err := s.queryPrefix(ctx, programmePK(programmeID), "PART#", func(item map[string]types.AttributeValue) error {
-		var it participantItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode participant: %w", err)
-		}
-		out = append(out, it.Participant)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "PART#", "participant", func(it participantItem) programme.Participant { return it.Participant })
 	if err != nil {
 		return nil, fmt.Errorf("list participants of %s: %w", programmeID, err)
 	}

@@ -96,15 +96,7 @@ func (s *Store) ListNotWith(ctx context.Context, programmeID string) ([]NotWith,
 }
 
 func (s *Store) listNotWith(ctx context.Context, programmeID, prefix string) ([]NotWith, error) {
-	var out []NotWith
-	err := s.queryPrefix(ctx, programmePK(programmeID), prefix, func(item map[string]types.AttributeValue) error {
-		var it notWithItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode not-with preference: %w", err)
-		}
-		out = append(out, it.NotWith)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), prefix, "not-with preference", func(it notWithItem) NotWith { return it.NotWith })
 	if err != nil {
 		return nil, fmt.Errorf("not-with preferences of %s: %w", programmeID, err)
 	}

@@ -8,9 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 const (
@@ -135,15 +133,7 @@ func (s *Store) GetProposal(ctx context.Context, programmeID, id string) (Propos
 
 // ListProposals returns a programme's proposals, newest first.
 func (s *Store) ListProposals(ctx context.Context, programmeID string) ([]Proposal, error) {
-	var out []Proposal
-	err := s.queryPrefix(ctx, programmePK(programmeID), "PROPOSAL#", func(item map[string]types.AttributeValue) error {
-		var it proposalItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode proposal: %w", err)
-		}
-		out = append(out, it.Proposal)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "PROPOSAL#", "proposal", func(it proposalItem) Proposal { return it.Proposal })
 	if err != nil {
 		return nil, fmt.Errorf("list proposals of %s: %w", programmeID, err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Publication is a consented story on its way beyond the coordinators:
@@ -123,15 +122,7 @@ func (s *Store) GetPublication(ctx context.Context, programmeID, id string) (Pub
 
 // ListPublications lists a programme's publications, withdrawn ones too.
 func (s *Store) ListPublications(ctx context.Context, programmeID string) ([]Publication, error) {
-	var out []Publication
-	err := s.queryPrefix(ctx, programmePK(programmeID), "PUB#", func(item map[string]types.AttributeValue) error {
-		var it publicationItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode publication: %w", err)
-		}
-		out = append(out, it.Publication)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "PUB#", "publication", func(it publicationItem) Publication { return it.Publication })
 	if err != nil {
 		return nil, fmt.Errorf("publications of %s: %w", programmeID, err)
 	}

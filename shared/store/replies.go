@@ -77,15 +77,7 @@ func (s *Store) GetAnswer(ctx context.Context, programmeID, pairID string, cycle
 
 // ListAnswers returns every answer of a programme (for its figures).
 func (s *Store) ListAnswers(ctx context.Context, programmeID string) ([]Answer, error) {
-	var out []Answer
-	err := s.queryPrefix(ctx, programmePK(programmeID), "ANS#", func(item map[string]types.AttributeValue) error {
-		var it answerItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode answer: %w", err)
-		}
-		out = append(out, it.Answer)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "ANS#", "answer", func(it answerItem) Answer { return it.Answer })
 	if err != nil {
 		return nil, fmt.Errorf("answers of %s: %w", programmeID, err)
 	}
@@ -375,15 +367,7 @@ func (s *Store) PutStory(ctx context.Context, st Story) error {
 
 // ListStories returns a programme's stories, withdrawn ones included.
 func (s *Store) ListStories(ctx context.Context, programmeID string) ([]Story, error) {
-	var out []Story
-	err := s.queryPrefix(ctx, programmePK(programmeID), "STORY#", func(item map[string]types.AttributeValue) error {
-		var it storyItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode story: %w", err)
-		}
-		out = append(out, it.Story)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "STORY#", "story", func(it storyItem) Story { return it.Story })
 	if err != nil {
 		return nil, fmt.Errorf("stories of %s: %w", programmeID, err)
 	}
@@ -476,15 +460,7 @@ func (s *Store) WithdrawPartnerConsents(ctx context.Context, programmeID, partne
 
 // ListThanksFrom returns the thank-yous a participant sent.
 func (s *Store) ListThanksFrom(ctx context.Context, programmeID, fromID string) ([]Thanks, error) {
-	var out []Thanks
-	err := s.queryPrefix(ctx, programmePK(programmeID), "THANKS#"+fromID+"#", func(item map[string]types.AttributeValue) error {
-		var it thanksItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return fmt.Errorf("decode thanks: %w", err)
-		}
-		out = append(out, it.Thanks)
-		return nil
-	})
+	out, err := listPrefix(ctx, s, programmePK(programmeID), "THANKS#"+fromID+"#", "thanks", func(it thanksItem) Thanks { return it.Thanks })
 	if err != nil {
 		return nil, fmt.Errorf("thanks from %s: %w", fromID, err)
 	}

@@ -63,34 +63,27 @@ func (s *Store) RecordAsks(ctx context.Context, asks []Asked) ([]Pending, error)
 		add(a.ProgrammeID, a.ParticipantID, false, a)
 	}
 	out := make([]Pending, len(order))
-	errs := make([]error, len(order))
-	sem := make(chan struct{}, 16)
-	var wg sync.WaitGroup
-	for i, c := range order {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			pk := summaryPK(c.programmeID, c.id)
-			if c.pair {
-				out[i], errs[i] = s.tallyLater(ctx, c.programmeID, pk, skPair, s.pairChange(ctx, c.programmeID, c.id, false, func(p *totals.Pair) {
-					for _, a := range c.asks {
-						p.SetAsk(a.Role, a.Cycle, totals.Ask{At: a.At, Closing: a.Closing})
-					}
-				}))
-				return
-			}
-			out[i], errs[i] = s.tallyLater(ctx, c.programmeID, pk, skPerson, s.personChange(ctx, c.programmeID, c.id, false, func(p *totals.Person) {
+	err := sideBySide(len(order), func(i int) error {
+		c := order[i]
+		pk := summaryPK(c.programmeID, c.id)
+		var err error
+		if c.pair {
+			out[i], err = s.tallyLater(ctx, c.programmeID, pk, skPair, s.pairChange(ctx, c.programmeID, c.id, false, func(p *totals.Pair) {
 				for _, a := range c.asks {
-					p.AddPair(a.PairID, a.Role)
-					p.SetAsk(a.PairID, a.Cycle, totals.Ask{At: a.At, Closing: a.Closing})
+					p.SetAsk(a.Role, a.Cycle, totals.Ask{At: a.At, Closing: a.Closing})
 				}
-			}, nil))
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+			}))
+			return err
+		}
+		out[i], err = s.tallyLater(ctx, c.programmeID, pk, skPerson, s.personChange(ctx, c.programmeID, c.id, false, func(p *totals.Person) {
+			for _, a := range c.asks {
+				p.AddPair(a.PairID, a.Role)
+				p.SetAsk(a.PairID, a.Cycle, totals.Ask{At: a.At, Closing: a.Closing})
+			}
+		}, nil))
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("record asks: %w", err)
 	}
 	var pending []Pending

@@ -417,16 +417,24 @@ func (s *Store) markTallied(ctx context.Context, pk, sk, op string) error {
 // their own writers, when this is a conditional write that changes
 // nothing), side by side: a batched count names many.
 func (s *Store) markAll(ctx context.Context, last []lastOp) error {
-	errs := make([]error, len(last))
+	return sideBySide(len(last), func(i int) error {
+		return s.markTallied(ctx, last[i].PK, last[i].SK, last[i].Op)
+	})
+}
+
+// sideBySide runs do(0) … do(n-1), at most 16 at once (DynamoDB requests
+// are mostly waiting), and joins their errors.
+func sideBySide(n int, do func(i int) error) error {
+	errs := make([]error, n)
 	sem := make(chan struct{}, 16)
 	var wg sync.WaitGroup
-	for i, l := range last {
+	for i := range n {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			errs[i] = s.markTallied(ctx, l.PK, l.SK, l.Op)
+			errs[i] = do(i)
 		}()
 	}
 	wg.Wait()

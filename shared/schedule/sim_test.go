@@ -176,9 +176,13 @@ type sesStandIn struct {
 }
 
 type outsideSends struct {
-	at   time.Time
-	n    int
-	done bool
+	at time.Time
+	n  int
+	// withSend: the email goes out just before the first check-in SES is
+	// asked to send at or after at, so no tick can have seen it in
+	// GetAccount (whatever the tick queued, and when).
+	withSend bool
+	done     bool
 }
 
 const outsideAddress = "outside@example.org"
@@ -192,7 +196,7 @@ func (s *sesStandIn) SendEmail(_ context.Context, in *sesv2.SendEmailInput, _ ..
 	// Only the actor holding the baton runs, at the clock's time, so sends
 	// arrive in time order and the windows only move forward.
 	now := s.clock.Now()
-	s.addOutside(now)
+	s.addOutside(now, true)
 	for s.lo1 < len(s.sent) && !s.sent[s.lo1].at.After(now.Add(-time.Second)) {
 		s.lo1++
 	}
@@ -211,8 +215,8 @@ func (s *sesStandIn) SendEmail(_ context.Context, in *sesv2.SendEmailInput, _ ..
 	return &sesv2.SendEmailOutput{MessageId: aws.String("sim-" + strconv.Itoa(len(s.sent)))}, nil
 }
 
-func (s *sesStandIn) addOutside(now time.Time) {
-	if s.outside.n == 0 || s.outside.done || now.Before(s.outside.at) {
+func (s *sesStandIn) addOutside(now time.Time, sending bool) {
+	if s.outside.n == 0 || s.outside.done || now.Before(s.outside.at) || (s.outside.withSend && !sending) {
 		return
 	}
 	s.outside.done = true
@@ -237,7 +241,7 @@ func (s *sesStandIn) scheduled() int {
 // GetAccount reports the quota as SES does (the tick plans with it).
 func (s *sesStandIn) GetAccount(context.Context, *sesv2.GetAccountInput, ...func(*sesv2.Options)) (*sesv2.GetAccountOutput, error) {
 	now := s.clock.Now()
-	s.addOutside(now)
+	s.addOutside(now, false)
 	for s.lo24 < len(s.sent) && !s.sent[s.lo24].at.After(now.Add(-24*time.Hour)) {
 		s.lo24++
 	}
